@@ -1,0 +1,55 @@
+//! The HTML shell and the route table.
+
+use crate::components::layout::AppShell;
+use crate::routes::{
+    dashboard::DashboardPage, new_business::NewBusinessPage, not_found::NotFound, onboarding::OnboardingPage,
+    sign_in::SignInPage, sign_up::SignUpPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Every page renders completely on the server before it is sent (Async), so it works with
+    // JavaScript off and redirects/status codes are set before the first byte.
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="leptos" href="/pkg/clerq.css" />
+        <Title formatter=|title: String| if title.is_empty() { "Clerq".to_owned() } else { format!("{title} · Clerq") } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone() />
+                <Route path=path!("/sign-up") view=SignUpPage ssr=ssr.clone() />
+                <Route path=path!("/onboarding") view=OnboardingPage ssr=ssr.clone() />
+                <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
+                    <Route path=path!("") view=DashboardPage ssr=ssr.clone() />
+                    <Route path=path!("/businesses/new") view=NewBusinessPage ssr=ssr.clone() />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,97 @@
+//! Form building blocks. Every input has a visible label; a field's error sits right under it in a
+//! `role="alert"` element the input points at with `aria-describedby`.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use server_fn::ServerFn;
+
+/// The error of an action's last run, if it failed.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// The message for one field from an action's error.
+pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.get().and_then(|e| e.field_message(field)))
+}
+
+#[component]
+pub fn TextField(
+    /// Unique on the page; ties the label and the error to the input.
+    id: &'static str,
+    /// The form field name the server function reads.
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] minlength: Option<u32>,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let ids: Vec<&str> = [hint.map(|_| hint_id.as_str()), error.get().map(|_| error_id.as_str())]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required=required
+                minlength=minlength
+                maxlength=maxlength
+                value=value
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described_by
+            />
+            <FieldError id=error_id message=error />
+        </div>
+    }
+}
+
+/// A field's error message, announced by screen readers as soon as it appears.
+#[component]
+pub fn FieldError(id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || message.get().map(|text| view! { <p class="field-error" role="alert" id=id.clone()>{text}</p> })
+}
+
+/// The form-level error (wrong password, rate limit, server trouble) above the submit button.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.form_message()).map(|text| view! { <p class="form-error" role="alert">{text}</p> })
+    }
+}
+
+/// A submit button that says what it is doing while the action runs.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    busy_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="primary" aria-disabled=move || pending.get().then_some("true")>
+            {move || if pending.get() { busy_label } else { label }}
+        </button>
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable UI: form fields with their errors, the app shell.
+
+pub mod business_form;
+pub mod form;
+pub mod layout;

@@ -1,0 +1,16 @@
+//! Clerq's shared crate, compiled twice: with `ssr` into the server (pages rendered to HTML, server
+//! functions, SQL) and with `hydrate` into the browser's wasm (the same components, made live).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod auth;
+pub mod business;
+pub mod components;
+pub mod currency;
+pub mod error;
+pub mod routes;
+pub mod validation;
+
+#[cfg(feature = "ssr")]
+pub mod server;

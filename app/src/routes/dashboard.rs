@@ -1,0 +1,36 @@
+//! `/`: the dashboard of the active business.
+
+use crate::components::layout::use_shell_session;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let session = use_shell_session();
+    view! {
+        <Title text="Dashboard" />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let business = match session {
+                    Some(session) => session.0.await.ok().flatten().and_then(|info| info.active_business),
+                    None => None,
+                };
+                let name = business.map(|b| b.name).unwrap_or_default();
+                view! {
+                    <section class="page">
+                        <p class="eyebrow">"Dashboard"</p>
+                        <h1>{name}</h1>
+                        <div class="empty-state">
+                            <h2>"Nothing to report yet"</h2>
+                            <p>
+                                "This is where your week comes together: hours tracked, work not yet billed, "
+                                "invoices waiting to be paid and what happened recently. It fills up as soon as "
+                                "you start working in Clerq."
+                            </p>
+                        </div>
+                    </section>
+                }
+            })}
+        </Suspense>
+    }
+}

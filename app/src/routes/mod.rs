@@ -1,0 +1,31 @@
+//! One module per page, named after its URL.
+
+pub mod dashboard;
+pub mod new_business;
+pub mod not_found;
+pub mod onboarding;
+pub mod sign_in;
+pub mod sign_up;
+
+use crate::auth::get_session;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+/// Renders `children` for visitors only; a signed-in user is sent on to the app (or the invitation
+/// they were following).
+#[component]
+pub fn VisitorsOnly(#[prop(into)] signed_in_target: Signal<String>, children: ChildrenFn) -> impl IntoView {
+    let session = Resource::new(|| (), |_| get_session());
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(Some(_)) => Either::Left(view! { <Redirect path=signed_in_target.get_untracked() /> }),
+                    _ => Either::Right(children.with_value(|children| children())),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,32 @@
+//! Accounts: the people who sign in (a table named so it sorts before every table that references it).
+
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::server::errors::ResultExt;
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+pub async fn insert(db: impl PgExecutor<'_>, email: &str, name: &str, password_hash: &str) -> AppResult<CurrentUser> {
+    sqlx::query_as!(
+        CurrentUser,
+        r#"insert into accounts (id, email, name, password_hash) values ($1, $2, $3, $4)
+           returning id, email::text as "email!", name"#,
+        Uuid::now_v7(),
+        email,
+        name,
+        password_hash
+    )
+    .fetch_one(db)
+    .await
+    .on_constraint("accounts_email_key", |_| {
+        AppError::field("email", "An account with this e-mail address already exists. Sign in instead.")
+    })
+}
+
+/// The id and password hash for an e-mail address (case-insensitive), if there is such an account.
+pub async fn credentials(db: impl PgExecutor<'_>, email: &str) -> AppResult<Option<(Uuid, String)>> {
+    let row = sqlx::query!("select id, password_hash from accounts where email = $1::citext", email)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| (r.id, r.password_hash)))
+}

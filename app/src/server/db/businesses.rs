@@ -1,0 +1,66 @@
+//! Businesses (tenants), memberships and the active-business choice.
+
+use crate::business::{BusinessSummary, Role};
+use crate::error::{AppError, AppResult};
+use crate::server::errors::{internal, ResultExt};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+/// Creates a business with `user_id` as its owner and makes it their active one, atomically.
+pub async fn create_with_owner(db: &PgPool, user_id: Uuid, name: &str, currency: &str) -> AppResult<BusinessSummary> {
+    let mut tx = db.begin().await?;
+    let id = sqlx::query_scalar!(
+        "insert into businesses (id, name, currency, created_by) values ($1, $2, $3, $4) returning id",
+        Uuid::now_v7(),
+        name,
+        currency,
+        user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into memberships (business_id, user_id, role) values ($1, $2, $3)",
+        id,
+        user_id,
+        Role::Owner.as_str()
+    )
+    .execute(&mut *tx)
+    .await?;
+    set_active(&mut *tx, user_id, id).await?;
+    tx.commit().await?;
+    Ok(BusinessSummary { id, name: name.to_owned(), currency: currency.to_owned(), role: Role::Owner })
+}
+
+/// Every business the user belongs to, oldest membership first.
+pub async fn list_for_user(db: impl PgExecutor<'_>, user_id: Uuid) -> AppResult<Vec<BusinessSummary>> {
+    let rows = sqlx::query!(
+        "select b.id, b.name, b.currency, m.role
+         from memberships m join businesses b on b.id = m.business_id
+         where m.user_id = $1
+         order by m.created_at, b.id",
+        user_id
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let role = r.role.parse::<Role>().map_err(|e| internal("unknown role in memberships", e))?;
+            Ok(BusinessSummary { id: r.id, name: r.name, currency: r.currency, role })
+        })
+        .collect()
+}
+
+/// Makes `business_id` the user's active business. A business they don't belong to is `NotFound`
+/// (the foreign key to memberships refuses it, so there is no check-then-act race).
+pub async fn set_active(db: impl PgExecutor<'_>, user_id: Uuid, business_id: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "insert into user_active_business (user_id, business_id) values ($1, $2)
+         on conflict (user_id) do update set business_id = excluded.business_id",
+        user_id,
+        business_id
+    )
+    .execute(db)
+    .await
+    .on_constraint("user_active_business_membership_fkey", |_| AppError::NotFound)?;
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Session rows. Only token hashes are stored; expiry is checked in SQL so a clock in the database
+//! decides, not whichever app replica answered.
+
+use crate::auth::CurrentUser;
+use crate::business::{BusinessSummary, Role};
+use crate::error::AppResult;
+use crate::server::errors::internal;
+use crate::server::session::{Principal, TTL};
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+pub struct Resolved {
+    pub principal: Principal,
+    pub refreshed_at: DateTime<Utc>,
+}
+
+pub async fn create(
+    db: impl PgExecutor<'_>,
+    user_id: Uuid,
+    token_hash: &[u8],
+    user_agent: Option<&str>,
+) -> AppResult<Uuid> {
+    let user_agent = user_agent.map(|ua| ua.chars().take(300).collect::<String>());
+    let id = sqlx::query_scalar!(
+        "insert into sessions (id, user_id, token_hash, expires_at, user_agent)
+         values ($1, $2, $3, now() + make_interval(secs => $4), $5) returning id",
+        Uuid::now_v7(),
+        user_id,
+        token_hash,
+        TTL.num_seconds() as f64,
+        user_agent
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(id)
+}
+
+/// The live session for a token hash with its user and active business, in one round trip.
+pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolved>> {
+    let row = sqlx::query!(
+        r#"select s.id as session_id, s.refreshed_at, u.id as user_id, u.email::text as "email!", u.name,
+                  b.id as "business_id?", b.name as "business_name?", b.currency as "business_currency?",
+                  m.role as "role?"
+           from sessions s
+           join accounts u on u.id = s.user_id
+           left join lateral (
+               select m.business_id, m.role
+               from memberships m
+               left join user_active_business a on a.user_id = m.user_id and a.business_id = m.business_id
+               where m.user_id = u.id
+               order by (a.business_id is not null) desc, m.created_at, m.business_id
+               limit 1
+           ) m on true
+           left join businesses b on b.id = m.business_id
+           where s.token_hash = $1 and s.expires_at > now()"#,
+        token_hash
+    )
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let business = match (row.business_id, row.business_name, row.business_currency, row.role) {
+        (Some(id), Some(name), Some(currency), Some(role)) => {
+            let role = role.parse::<Role>().map_err(|e| internal("unknown role in memberships", e))?;
+            Some(BusinessSummary { id, name, currency, role })
+        }
+        _ => None,
+    };
+    Ok(Some(Resolved {
+        principal: Principal {
+            session_id: row.session_id,
+            user: CurrentUser { id: row.user_id, email: row.email, name: row.name },
+            business,
+        },
+        refreshed_at: row.refreshed_at,
+    }))
+}
+
+/// Slides the expiry to 7 days from now.
+pub async fn refresh(db: impl PgExecutor<'_>, session_id: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "update sessions set refreshed_at = now(), expires_at = now() + make_interval(secs => $2) where id = $1",
+        session_id,
+        TTL.num_seconds() as f64
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(db: impl PgExecutor<'_>, session_id: Uuid) -> AppResult<()> {
+    sqlx::query!("delete from sessions where id = $1", session_id).execute(db).await?;
+    Ok(())
+}
+
+/// Housekeeping: expired sessions are useless; remove them.
+pub async fn delete_expired(db: impl PgExecutor<'_>) -> AppResult<u64> {
+    Ok(sqlx::query!("delete from sessions where expires_at <= now()").execute(db).await?.rows_affected())
+}

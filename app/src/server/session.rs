@@ -1,0 +1,195 @@
+//! Sessions: a random token in an HMAC-signed cookie, its SHA-256 in Postgres. The signature (keyed
+//! by `BETTER_AUTH_SECRET`) rejects forged or foreign cookies without a query, and rotating the
+//! secret signs everyone out. Sessions last 7 days and slide forward at most once a day.
+
+use crate::auth::CurrentUser;
+use crate::business::BusinessSummary;
+use crate::server::{db, AppState, AuthSettings};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+pub const COOKIE_NAME: &str = "clerq_session";
+pub const TTL: Duration = Duration::days(7);
+pub const REFRESH_AFTER: Duration = Duration::days(1);
+
+/// The signed-in user of a request, inserted into request extensions by [`middleware`].
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub session_id: Uuid,
+    pub user: CurrentUser,
+    /// The active business: the one the user picked, else their oldest membership.
+    pub business: Option<BusinessSummary>,
+}
+
+/// A fresh unguessable token (256 bits), base64url.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database stores instead of the token.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn mac(secret: &[u8]) -> Hmac<Sha256> {
+    // HMAC accepts keys of any length; this cannot fail.
+    <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
+}
+
+/// `token.signature`, the cookie value.
+pub fn sign(secret: &[u8], token: &str) -> String {
+    let mut mac = mac(secret);
+    mac.update(token.as_bytes());
+    format!("{token}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// The token inside a cookie value, if its signature is valid for `secret` (constant-time check).
+pub fn verify<'a>(secret: &[u8], cookie_value: &'a str) -> Option<&'a str> {
+    let (token, signature) = cookie_value.rsplit_once('.')?;
+    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    let mut mac = mac(secret);
+    mac.update(token.as_bytes());
+    mac.verify_slice(&signature).ok()?;
+    Some(token)
+}
+
+/// The value of cookie `name` from all `Cookie` headers.
+pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// `Set-Cookie` for a session: HttpOnly, SameSite=Lax, Secure when served over https.
+pub fn set_cookie_header(auth: &AuthSettings, cookie_value: &str) -> HeaderValue {
+    cookie_header(auth, cookie_value, TTL.num_seconds())
+}
+
+/// `Set-Cookie` that deletes the session cookie.
+pub fn clear_cookie_header(auth: &AuthSettings) -> HeaderValue {
+    cookie_header(auth, "", 0)
+}
+
+fn cookie_header(auth: &AuthSettings, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if auth.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    // Token and signature are base64url: always a valid header value.
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("clerq_session=; Max-Age=0"))
+}
+
+/// Whether a session last refreshed at `refreshed_at` should slide forward now.
+pub fn needs_refresh(refreshed_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - refreshed_at >= REFRESH_AFTER
+}
+
+/// Resolves the session cookie of every request it wraps: a valid one puts a [`Principal`] into the
+/// request extensions (and slides the expiry forward once a day); a forged, expired or revoked one is
+/// cleared from the browser. Requests without a cookie cost nothing.
+pub async fn middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let Some(cookie) = read_cookie(request.headers(), COOKIE_NAME).map(str::to_owned) else {
+        return next.run(request).await;
+    };
+    let mut set_cookie = None;
+    match verify(state.auth.secret_bytes(), &cookie) {
+        None => set_cookie = Some(clear_cookie_header(&state.auth)),
+        Some(token) => match db::sessions::resolve(&state.pool, &token_hash(token)).await {
+            Ok(Some(resolved)) => {
+                if needs_refresh(resolved.refreshed_at, Utc::now()) {
+                    match db::sessions::refresh(&state.pool, resolved.principal.session_id).await {
+                        Ok(()) => set_cookie = Some(set_cookie_header(&state.auth, &cookie)),
+                        Err(error) => tracing::warn!(?error, "could not refresh session"),
+                    }
+                }
+                request.extensions_mut().insert(resolved.principal);
+            }
+            Ok(None) => set_cookie = Some(clear_cookie_header(&state.auth)),
+            Err(_) => {
+                // Already logged. Treating the user as signed out would bounce them to sign-in.
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Clerq cannot reach its database right now. Please try again in a moment.",
+                )
+                    .into_response();
+            }
+        },
+    }
+    let mut response = next.run(request).await;
+    if let Some(value) = set_cookie {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_token_verifies_with_its_secret_only() {
+        let token = new_token();
+        let value = sign(b"secret-one", &token);
+        assert_eq!(verify(b"secret-one", &value), Some(token.as_str()));
+        assert_eq!(verify(b"secret-two", &value), None, "another secret rejects the cookie");
+    }
+
+    #[test]
+    fn tampered_or_malformed_cookies_are_rejected() {
+        let value = sign(b"k", "token");
+        let (token, signature) = value.split_once('.').expect("dot");
+        assert_eq!(verify(b"k", &format!("tokeN.{signature}")), None);
+        assert_eq!(verify(b"k", &format!("{token}.{}", &signature[1..])), None);
+        for junk in ["", ".", "token", "token.", "token.!!!"] {
+            assert_eq!(verify(b"k", junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn tokens_are_random_and_url_safe() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_only_over_https() {
+        let plain = AuthSettings::new("k".to_owned().into(), false, false);
+        let https = AuthSettings::new("k".to_owned().into(), true, false);
+        let cookie = set_cookie_header(&plain, "v.s");
+        assert_eq!(cookie, "clerq_session=v.s; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800");
+        assert!(set_cookie_header(&https, "v.s").to_str().expect("ascii").ends_with("; Secure"));
+        assert!(clear_cookie_header(&plain).to_str().expect("ascii").contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::COOKIE, HeaderValue::from_static("theme=dark; clerq_session=abc.def"));
+        headers.append(header::COOKIE, HeaderValue::from_static("other=1"));
+        assert_eq!(read_cookie(&headers, COOKIE_NAME), Some("abc.def"));
+        assert_eq!(read_cookie(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn sessions_slide_forward_at_most_daily() {
+        let now = Utc::now();
+        assert!(!needs_refresh(now - Duration::hours(23), now));
+        assert!(needs_refresh(now - Duration::hours(24), now));
+    }
+}

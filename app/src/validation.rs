@@ -1,0 +1,189 @@
+//! Field errors and the pure validators shared by the browser and the server, so both sides give
+//! the same message for the same input.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Messages keyed by form field name (`FieldErrors::FORM` for errors about the whole form).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(BTreeMap<String, String>);
+
+impl FieldErrors {
+    pub const FORM: &'static str = "form";
+
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn one(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        errors
+    }
+
+    /// Keeps the first message per field: it is the most basic problem to fix.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.entry(field.to_owned()).or_insert_with(|| message.into());
+    }
+
+    /// Records the error of `result` under `field` and passes the value on.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// `Ok(())` when nothing was recorded, so validators can end with `errors.into_result()?`.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        match (self.get(Self::FORM), self.0.len()) {
+            (Some(message), _) => message.to_owned(),
+            (None, 1) => self.0.values().next().cloned().unwrap_or_default(),
+            _ => "Please correct the highlighted fields.".to_owned(),
+        }
+    }
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 8;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+pub const NAME_MAX_CHARS: usize = 100;
+pub const EMAIL_MAX_CHARS: usize = 254;
+
+/// Trims and checks an e-mail address. Deliberately permissive (the only real test of an address is
+/// mail reaching it) but rejects what can never be one.
+pub fn email(input: &str) -> Result<String, String> {
+    let email = input.trim();
+    if email.is_empty() {
+        return Err("Enter your e-mail address.".into());
+    }
+    let valid = email.chars().count() <= EMAIL_MAX_CHARS
+        && !email.chars().any(char::is_whitespace)
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if valid {
+        Ok(email.to_owned())
+    } else {
+        Err("Enter a valid e-mail address, like name@example.com.".into())
+    }
+}
+
+/// Passwords are not trimmed: every character the user typed counts.
+pub fn new_password(input: &str) -> Result<String, String> {
+    let chars = input.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        Err(format!("Use at least {PASSWORD_MIN_CHARS} characters."))
+    } else if chars > PASSWORD_MAX_CHARS {
+        Err(format!("Use at most {PASSWORD_MAX_CHARS} characters."))
+    } else {
+        Ok(input.to_owned())
+    }
+}
+
+/// A required single-line name (a person's or a business's), trimmed.
+pub fn required_name(input: &str, what: &str) -> Result<String, String> {
+    let name = input.trim();
+    if name.is_empty() {
+        Err(format!("Enter {what}."))
+    } else if name.chars().count() > NAME_MAX_CHARS {
+        Err(format!("Keep it to {NAME_MAX_CHARS} characters or fewer."))
+    } else if name.chars().any(char::is_control) {
+        Err("Use letters, numbers and punctuation only.".into())
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_accepts_ordinary_addresses_and_trims_them() {
+        for (input, expected) in
+            [("dana@example.com", "dana@example.com"), ("  Dana.Lee+work@studio.co.uk ", "Dana.Lee+work@studio.co.uk")]
+        {
+            assert_eq!(email(input).as_deref(), Ok(expected), "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn email_rejects_what_can_never_be_an_address() {
+        for input in [
+            "",
+            "   ",
+            "dana",
+            "dana@",
+            "@example.com",
+            "dana@example",
+            "da na@example.com",
+            "a@b@c.com",
+            "a@.com",
+            "a@com.",
+        ] {
+            assert!(email(input).is_err(), "{input:?} should be rejected");
+        }
+        assert_eq!(email("").unwrap_err(), "Enter your e-mail address.");
+    }
+
+    #[test]
+    fn password_length_is_counted_in_characters_between_8_and_128() {
+        assert!(new_password("1234567").is_err());
+        assert!(new_password("12345678").is_ok());
+        assert!(new_password(&"é".repeat(128)).is_ok(), "128 two-byte characters are 128 characters");
+        assert_eq!(new_password(&"x".repeat(129)).unwrap_err(), "Use at most 128 characters.");
+        assert_eq!(new_password("short").unwrap_err(), "Use at least 8 characters.");
+        assert_eq!(new_password(" spaces ").as_deref(), Ok(" spaces "), "passwords are never trimmed");
+    }
+
+    #[test]
+    fn names_are_trimmed_required_and_bounded() {
+        assert_eq!(required_name("  Studio Demo ", "a name").as_deref(), Ok("Studio Demo"));
+        assert_eq!(required_name("   ", "a business name").unwrap_err(), "Enter a business name.");
+        assert!(required_name(&"x".repeat(101), "a name").is_err());
+        assert!(required_name("tab\there", "a name").is_err());
+    }
+
+    #[test]
+    fn field_errors_keep_the_first_message_per_field() {
+        let mut errors = FieldErrors::new();
+        errors.add("email", "first");
+        errors.add("email", "second");
+        assert_eq!(errors.get("email"), Some("first"));
+        assert_eq!(errors.summary(), "first");
+        errors.add("name", "x");
+        assert_eq!(errors.summary(), "Please correct the highlighted fields.");
+        assert!(errors.into_result().is_err());
+        assert!(FieldErrors::new().into_result().is_ok());
+    }
+}

@@ -1,0 +1,19 @@
+//! The wasm entry point: hydrate the server-rendered page, then mark it as live.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::app::App);
+    // A zero-delay timeout runs after the microtasks that finish hydrating suspended sections, so
+    // `data-hydrated` means "clicks now reach Rust", which is what end-to-end tests wait for.
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(body) = leptos::prelude::document().body() {
+                let _ = body.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}

@@ -1,0 +1,295 @@
+//! Typed configuration from the environment. Required values fail fast with the exact messages the
+//! operator's guide quotes; nothing secret has a default.
+
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("DATABASE_URL is not set.")]
+    MissingDatabaseUrl,
+    #[error("BETTER_AUTH_SECRET is not set; cannot sign invoice PDF links.")]
+    MissingAuthSecret,
+    #[error("BETTER_AUTH_URL must be the exact external origin, like https://clerq.example.com (got {0:?}).")]
+    InvalidPublicUrl(String),
+    #[error("{name} must be {expected} (got {value:?}).")]
+    Invalid { name: &'static str, expected: &'static str, value: String },
+}
+
+/// Everything `server serve` needs.
+pub struct Config {
+    pub database_url: SecretString,
+    pub auth_secret: SecretString,
+    /// `BETTER_AUTH_URL` as a normalised origin (`scheme://host[:port]`), when set.
+    pub public_origin: Option<String>,
+    pub skip_migrations: bool,
+    pub trust_proxy_headers: bool,
+    pub db_max_connections: u32,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &"[redacted]")
+            .field("auth_secret", &"[redacted]")
+            .field("public_origin", &self.public_origin)
+            .field("skip_migrations", &self.skip_migrations)
+            .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("db_max_connections", &self.db_max_connections)
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup`, so tests never touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url = database_url(&lookup)?;
+        let auth_secret = non_empty(&lookup, "BETTER_AUTH_SECRET").ok_or(ConfigError::MissingAuthSecret)?;
+        let public_origin = non_empty(&lookup, "BETTER_AUTH_URL").map(|url| parse_origin(&url)).transpose()?;
+        let db_max_connections = match non_empty(&lookup, "CLERQ_DB_MAX_CONNECTIONS") {
+            None => 10,
+            Some(value) => {
+                value.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or(ConfigError::Invalid {
+                    name: "CLERQ_DB_MAX_CONNECTIONS",
+                    expected: "a number from 1 to 1000",
+                    value,
+                })?
+            }
+        };
+        Ok(Config {
+            database_url,
+            auth_secret: SecretString::from(auth_secret),
+            public_origin,
+            // Any value skips, as documented for single-container hosts that migrate separately.
+            skip_migrations: non_empty(&lookup, "CLERQ_SKIP_MIGRATIONS").is_some(),
+            trust_proxy_headers: flag(&lookup, "CLERQ_TRUST_PROXY_HEADERS")?,
+            db_max_connections,
+        })
+    }
+
+    /// Cookies are `Secure` when users reach the instance over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"))
+    }
+
+    /// Why the secret is weak, if it is.
+    pub fn secret_weakness(&self) -> Option<String> {
+        secret_weakness(self.auth_secret.expose_secret())
+    }
+}
+
+/// `DATABASE_URL` alone, for `server migrate`.
+pub fn database_url(lookup: &impl Fn(&str) -> Option<String>) -> Result<SecretString, ConfigError> {
+    non_empty(lookup, "DATABASE_URL").map(SecretString::from).ok_or(ConfigError::MissingDatabaseUrl)
+}
+
+fn non_empty(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+    match non_empty(lookup, name).map(|v| v.to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(value) => Err(ConfigError::Invalid { name, expected: "true or false", value }),
+    }
+}
+
+/// `https://Example.com:8443/` → `https://example.com:8443`. Paths, queries and credentials are
+/// refused: the value is compared with browsers' `Origin` header, which never has them.
+pub fn parse_origin(input: &str) -> Result<String, ConfigError> {
+    let invalid = || ConfigError::InvalidPublicUrl(input.to_owned());
+    let (scheme, rest) = input.split_once("://").ok_or_else(invalid)?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return Err(invalid());
+    }
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    let valid_host = !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        && !host.starts_with(':');
+    if !valid_host {
+        return Err(invalid());
+    }
+    let host = host.to_ascii_lowercase();
+    // Browsers omit default ports from Origin.
+    let host = match (scheme.as_str(), host.rsplit_once(':')) {
+        ("http", Some((h, "80"))) | ("https", Some((h, "443"))) => h.to_owned(),
+        _ => host,
+    };
+    Ok(format!("{scheme}://{host}"))
+}
+
+/// A warning-worthy reason when the secret is short or predictable; `None` when it looks random.
+pub fn secret_weakness(secret: &str) -> Option<String> {
+    const MIN_BYTES: usize = 32;
+    const PLACEHOLDERS: [&str; 12] = [
+        "changeme",
+        "change-me",
+        "change_me",
+        "replaceme",
+        "replace-me",
+        "password",
+        "secret",
+        "example",
+        "placeholder",
+        "default",
+        "letmein",
+        "qwerty",
+    ];
+    let bytes = secret.len();
+    if bytes < MIN_BYTES {
+        return Some(format!("{bytes} bytes; use at least {MIN_BYTES}"));
+    }
+    let lower = secret.to_ascii_lowercase();
+    if let Some(word) = PLACEHOLDERS.iter().find(|w| lower.contains(*w)) {
+        return Some(format!("it contains the dictionary word {word:?}"));
+    }
+    let distinct = secret.chars().collect::<std::collections::BTreeSet<_>>().len();
+    if distinct < 10 {
+        return Some(format!("only {distinct} distinct characters"));
+    }
+    let chars: Vec<char> = secret.chars().collect();
+    if let Some(unit) = (1..=chars.len() / 2).find(|&n| chars.chunks(n).all(|chunk| chunk == &chars[..chunk.len()])) {
+        return Some(format!("it repeats a {unit}-character pattern"));
+    }
+    // Long runs of consecutive characters ("abcdef…", "123456…") carry almost no entropy.
+    let sequential = chars.windows(2).filter(|w| (w[1] as i64 - w[0] as i64).abs() == 1).count();
+    if sequential * 2 >= chars.len() {
+        return Some("it is mostly a run of consecutive characters".to_owned());
+    }
+    None
+}
+
+/// The log line for a weak secret: names the variable, says "low entropy", and says how to fix it.
+pub fn weak_secret_warning(reason: &str) -> String {
+    format!(
+        "BETTER_AUTH_SECRET has low entropy ({reason}). Generate a strong one with `openssl rand -base64 32` \
+         and restart; changing it signs everyone out."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const STRONG: &str = "q3J8v+Zp0xL2mR7tYw9KcN4bH6dF1sGa5eUiOjPlXk0=";
+
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn a_missing_database_url_gives_the_documented_message() {
+        let error = Config::from_lookup(lookup(&[("BETTER_AUTH_SECRET", STRONG)])).unwrap_err();
+        assert_eq!(error.to_string(), "DATABASE_URL is not set.");
+        let blank = Config::from_lookup(lookup(&[("DATABASE_URL", "  "), ("BETTER_AUTH_SECRET", STRONG)])).unwrap_err();
+        assert_eq!(blank, ConfigError::MissingDatabaseUrl, "blank counts as unset");
+    }
+
+    #[test]
+    fn a_missing_secret_gives_the_documented_message() {
+        let error = Config::from_lookup(lookup(&[("DATABASE_URL", "postgres://x")])).unwrap_err();
+        assert_eq!(error.to_string(), "BETTER_AUTH_SECRET is not set; cannot sign invoice PDF links.");
+    }
+
+    #[test]
+    fn defaults_are_safe_and_optional_values_parse() {
+        let config = Config::from_lookup(lookup(&[("DATABASE_URL", "postgres://x"), ("BETTER_AUTH_SECRET", STRONG)]))
+            .expect("valid");
+        assert_eq!(config.public_origin, None);
+        assert!(!config.secure_cookies() && !config.skip_migrations && !config.trust_proxy_headers);
+        assert_eq!(config.db_max_connections, 10);
+
+        let config = Config::from_lookup(lookup(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("BETTER_AUTH_SECRET", STRONG),
+            ("BETTER_AUTH_URL", "https://Clerq.Example.com/"),
+            ("CLERQ_SKIP_MIGRATIONS", "1"),
+            ("CLERQ_TRUST_PROXY_HEADERS", "true"),
+            ("CLERQ_DB_MAX_CONNECTIONS", "4"),
+        ]))
+        .expect("valid");
+        assert_eq!(config.public_origin.as_deref(), Some("https://clerq.example.com"));
+        assert!(config.secure_cookies() && config.skip_migrations && config.trust_proxy_headers);
+        assert_eq!(config.db_max_connections, 4);
+    }
+
+    #[test]
+    fn invalid_optional_values_are_refused_with_their_name() {
+        let base = [("DATABASE_URL", "postgres://x"), ("BETTER_AUTH_SECRET", STRONG)];
+        for (name, value) in [
+            ("CLERQ_TRUST_PROXY_HEADERS", "maybe"),
+            ("CLERQ_DB_MAX_CONNECTIONS", "0"),
+            ("BETTER_AUTH_URL", "clerq.example.com"),
+        ] {
+            let mut vars = base.to_vec();
+            vars.push((name, value));
+            let message = Config::from_lookup(lookup(&vars)).unwrap_err().to_string();
+            assert!(message.contains(name), "{message}");
+        }
+    }
+
+    #[test]
+    fn origins_are_normalised_like_browsers_send_them() {
+        for (input, expected) in [
+            ("http://127.0.0.1:3000", "http://127.0.0.1:3000"),
+            ("https://clerq.example.com/", "https://clerq.example.com"),
+            ("HTTPS://CLERQ.example.com:443", "https://clerq.example.com"),
+            ("http://localhost:80", "http://localhost"),
+            ("http://[::1]:3000", "http://[::1]:3000"),
+        ] {
+            assert_eq!(parse_origin(input).as_deref(), Ok(expected), "{input}");
+        }
+        for input in
+            ["clerq.example.com", "ftp://x.y", "https://x.y/app", "https://user@x.y", "https://", "https://x.y?q=1"]
+        {
+            assert!(parse_origin(input).is_err(), "{input} must be refused");
+        }
+    }
+
+    #[test]
+    fn random_secrets_pass_the_entropy_check() {
+        assert_eq!(secret_weakness(STRONG), None);
+        assert_eq!(secret_weakness("0f8e1c2d9a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b"), None);
+    }
+
+    #[test]
+    fn short_repeated_sequential_or_dictionary_secrets_are_low_entropy() {
+        for weak in [
+            "short",
+            "0123456789abcdefghijklmnopqrstuvwxyz",
+            "abababababababababababababababababab",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "Xk29aQ7zXk29aQ7zXk29aQ7zXk29aQ7zXk29aQ7z",
+            "please-change-me-in-production-1234567",
+            "my-super-secret-value-for-clerq-2026-x",
+        ] {
+            assert!(secret_weakness(weak).is_some(), "{weak:?} should be flagged");
+        }
+    }
+
+    #[test]
+    fn the_warning_names_the_variable_and_the_fix() {
+        let warning = weak_secret_warning("5 bytes; use at least 32");
+        assert!(warning.contains("BETTER_AUTH_SECRET"));
+        assert!(warning.contains("low entropy"));
+        assert!(warning.contains("openssl rand -base64 32"));
+    }
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let config =
+            Config::from_lookup(lookup(&[("DATABASE_URL", "postgres://u:pw@h/db"), ("BETTER_AUTH_SECRET", STRONG)]))
+                .expect("valid");
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("pw@") && !debug.contains(STRONG), "{debug}");
+    }
+}

@@ -1,0 +1,130 @@
+//! `GET /api/trpc/<procedure>`: the health procedures in the wire shape of the earlier tRPC server,
+//! so existing uptime monitors keep working. `health.ping` touches nothing but the clock;
+//! `health.ready` also proves the database answers within 2 seconds.
+
+use app::server::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{SecondsFormat, Utc};
+use http::StatusCode;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+pub const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/trpc", get(no_procedure).post(no_procedure))
+        .route("/api/trpc/", get(no_procedure).post(no_procedure))
+        .route("/api/trpc/{procedures}", get(query).post(mutation))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TrpcParams {
+    batch: Option<String>,
+}
+
+/// One procedure's outcome: HTTP status and the JSON that goes in the envelope.
+type Outcome = (StatusCode, Value);
+
+async fn query(
+    State(state): State<AppState>,
+    Path(procedures): Path<String>,
+    Query(params): Query<TrpcParams>,
+) -> Response {
+    let batch = params.batch.as_deref().is_some_and(|b| b == "1" || b == "true");
+    if !batch {
+        let (status, body) = run(&state, &procedures).await;
+        return (status, Json(body)).into_response();
+    }
+    let mut results = Vec::new();
+    let mut statuses = Vec::new();
+    for procedure in procedures.split(',') {
+        let (status, body) = run(&state, procedure).await;
+        statuses.push(status);
+        results.push(body);
+    }
+    // tRPC answers a batch with the shared status when all agree, 207 otherwise.
+    let status = match statuses.first() {
+        Some(first) if statuses.iter().all(|s| s == first) => *first,
+        _ => StatusCode::MULTI_STATUS,
+    };
+    (status, Json(Value::Array(results))).into_response()
+}
+
+async fn mutation(Path(procedures): Path<String>) -> Response {
+    let procedure = procedures.split(',').next().unwrap_or_default();
+    let (status, body) = if is_known(procedure) {
+        error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_SUPPORTED",
+            -32005,
+            &format!("Unsupported POST-request to query procedure at path \"{procedure}\""),
+            procedure,
+        )
+    } else {
+        not_found(procedure)
+    };
+    (status, Json(body)).into_response()
+}
+
+async fn no_procedure() -> Response {
+    let (status, body) = not_found("");
+    (status, Json(body)).into_response()
+}
+
+fn is_known(procedure: &str) -> bool {
+    matches!(procedure, "health.ping" | "health.ready")
+}
+
+async fn run(state: &AppState, procedure: &str) -> Outcome {
+    match procedure {
+        "health.ping" => ok(),
+        "health.ready" => ready(state).await,
+        other => not_found(other),
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn ok() -> Outcome {
+    (StatusCode::OK, json!({ "result": { "data": { "json": { "ok": true, "time": now() } } } }))
+}
+
+async fn ready(state: &AppState) -> Outcome {
+    let check = sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool);
+    match tokio::time::timeout(READY_TIMEOUT, check).await {
+        Ok(Ok(1)) => ok(),
+        Ok(Ok(_)) | Ok(Err(_)) | Err(_) => {
+            tracing::warn!("health.ready: database did not answer within {READY_TIMEOUT:?}");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                -32603,
+                "Database unavailable",
+                "health.ready",
+            )
+        }
+    }
+}
+
+fn not_found(procedure: &str) -> Outcome {
+    error(StatusCode::NOT_FOUND, "NOT_FOUND", -32004, &format!("No procedure found on path \"{procedure}\""), procedure)
+}
+
+/// tRPC's error envelope (superjson-wrapped, as the earlier server sent it).
+pub fn error(status: StatusCode, code: &str, rpc_code: i32, message: &str, path: &str) -> Outcome {
+    (
+        status,
+        json!({ "error": { "json": {
+            "message": message,
+            "code": rpc_code,
+            "data": { "code": code, "httpStatus": status.as_u16(), "path": path }
+        } } }),
+    )
+}

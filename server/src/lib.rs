@@ -1,0 +1,9 @@
+//! The Clerq server: configuration, telemetry, the HTTP surface around the Leptos app, and start-up.
+
+pub mod config;
+pub mod csrf;
+pub mod error_status;
+pub mod health;
+pub mod healthcheck;
+pub mod startup;
+pub mod telemetry;

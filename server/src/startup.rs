@@ -1,0 +1,187 @@
+//! Building and running the server: the router factory (shared with the tests), the database pool,
+//! migrations at boot, and graceful shutdown.
+
+use crate::config::{weak_secret_warning, Config};
+use crate::csrf::{self, CsrfPolicy};
+use crate::{error_status, health};
+use app::app::{shell, App};
+use app::server::{session, AppState, AuthSettings, MIGRATOR};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::Router;
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use secrecy::ExposeSecret;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Why the server could not start; `main` prints it and exits non-zero.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("Could not connect to the database: {0}")]
+    Database(String),
+    #[error("Database migration failed: {0}")]
+    Migration(String),
+    #[error("Leptos configuration is invalid: {0}")]
+    Leptos(String),
+    #[error("Could not listen on {addr}: {error}")]
+    Bind { addr: SocketAddr, error: std::io::Error },
+    #[error("Server error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// The whole HTTP surface. `main` serves it; tests call it with `oneshot`.
+pub fn router(state: AppState, public_origin: Option<String>) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    // Pages and server functions: they need the session (one query per request) and the status
+    // mapping for server-function errors.
+    let app_routes = Router::new()
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .layer(from_fn(error_status::middleware))
+        .layer(from_fn_with_state(state.clone(), session::middleware));
+    let csrf = Arc::new(CsrfPolicy { public_origin });
+    Router::new()
+        .merge(health::routes())
+        .merge(app_routes)
+        // Static files (/pkg, favicon) skip the session lookup; unknown paths render the 404 page.
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(csrf, csrf::middleware))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
+            // The path only: query strings can carry tokens (invitations, signed links).
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
+        .with_state(state)
+}
+
+/// Leptos' settings from `LEPTOS_*` (cargo-leptos and the Dockerfile set them).
+pub fn leptos_options() -> Result<LeptosOptions, StartupError> {
+    leptos::config::get_configuration(None)
+        .map(|conf| conf.leptos_options)
+        .map_err(|e| StartupError::Leptos(e.to_string()))
+}
+
+/// Connects, retrying for about 30 seconds so a database that is still starting is waited for.
+pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, StartupError> {
+    let options = PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(3));
+    let mut delay = Duration::from_millis(250);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match options.clone().connect(database_url).await {
+            Ok(pool) => return Ok(pool),
+            Err(error) if tokio::time::Instant::now() + delay < deadline => {
+                tracing::warn!("database not reachable yet ({error}); retrying in {delay:?}");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(4));
+            }
+            Err(error) => return Err(StartupError::Database(error.to_string())),
+        }
+    }
+}
+
+/// Applies pending migrations; returns how many were applied by this call.
+pub async fn migrate(pool: &PgPool) -> Result<usize, StartupError> {
+    let before = applied_count(pool).await;
+    MIGRATOR.run(pool).await.map_err(describe_migration_error)?;
+    Ok(applied_count(pool).await.saturating_sub(before))
+}
+
+/// Names the failing migration's file, not just its version, so the operator knows where to look.
+fn describe_migration_error(error: sqlx::migrate::MigrateError) -> StartupError {
+    use sqlx::migrate::MigrateError;
+    let name = |version: i64| {
+        MIGRATOR
+            .iter()
+            .find(|m| m.version == version)
+            .map_or_else(|| version.to_string(), |m| format!("{version}_{}", m.description.replace(' ', "_")))
+    };
+    let message = match &error {
+        MigrateError::ExecuteMigration(cause, version) => {
+            format!("migration {} did not apply: {cause}", name(*version))
+        }
+        MigrateError::VersionMismatch(version) => format!(
+            "migration {} was changed after it was applied; restore the original file (migrations are forward-only)",
+            name(*version)
+        ),
+        other => other.to_string(),
+    };
+    StartupError::Migration(message)
+}
+
+async fn applied_count(pool: &PgPool) -> usize {
+    // The table does not exist before the first run.
+    sqlx::query_scalar::<_, i64>("select count(*) from _sqlx_migrations where success")
+        .fetch_one(pool)
+        .await
+        .map_or(0, |n| usize::try_from(n).unwrap_or(0))
+}
+
+/// `server` / `server serve`.
+pub async fn serve(config: Config) -> Result<(), StartupError> {
+    if let Some(reason) = config.secret_weakness() {
+        tracing::warn!("{}", weak_secret_warning(&reason));
+    }
+    let leptos_options = leptos_options()?;
+    let pool = connect(config.database_url.expose_secret(), config.db_max_connections).await?;
+    if config.skip_migrations {
+        tracing::info!("CLERQ_SKIP_MIGRATIONS is set; not running migrations");
+    } else {
+        let applied = migrate(&pool).await?;
+        tracing::info!(applied, "database schema is up to date");
+    }
+    spawn_session_cleanup(pool.clone());
+    let addr = leptos_options.site_addr;
+    let auth = AuthSettings::new(config.auth_secret.clone(), config.secure_cookies(), config.trust_proxy_headers);
+    let state = AppState::new(leptos_options, pool, auth);
+    let app = router(state, config.public_origin.clone());
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| StartupError::Bind { addr, error })?;
+    tracing::info!("Clerq is listening on http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartupError::Serve)
+}
+
+fn spawn_session_cleanup(pool: PgPool) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match app::server::db::sessions::delete_expired(&pool).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "removed expired sessions"),
+                Err(_) => {} // logged by the error conversion
+            }
+        }
+    });
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what `docker stop` sends), letting in-flight requests finish.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,177 @@
+//! Test helpers: a router over a test database, requests with cookies, and decoding of server
+//! function results.
+
+use app::error::AppError;
+use app::server::{AppState, AuthSettings};
+use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::Router;
+use http::{header, HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use secrecy::SecretString;
+use serde::de::DeserializeOwned;
+use sqlx::PgPool;
+use std::net::SocketAddr;
+use tower::ServiceExt;
+
+pub const SECRET: &str = "test-only-4f9c1e7a2b8d6e0f3a5c9b1d7e2f4a6c8";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder().output_name("clerq").site_root("target/site").site_pkg_dir("pkg").build()
+}
+
+pub struct TestApp {
+    pub pool: PgPool,
+    pub router: Router,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("body is not the expected JSON ({e}): {}", self.text()))
+    }
+
+    /// The `AppError` a server function answered with.
+    #[track_caller]
+    pub fn app_error(&self) -> AppError {
+        assert!(!self.status.is_success(), "expected an error, got {} {}", self.status, self.text());
+        self.json()
+    }
+
+    /// The cookie value the response sets for the session (empty when it clears it).
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("clerq_session="))
+            .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub fn new(pool: PgPool) -> Self {
+        Self::with(pool, SECRET, Settings::default())
+    }
+
+    pub fn with(pool: PgPool, secret: &str, settings: Settings) -> Self {
+        let auth = AuthSettings::new(SecretString::from(secret.to_owned()), false, settings.trust_proxy_headers);
+        let state = AppState::new(leptos_options(), pool.clone(), auth);
+        let router = server::startup::router(state, settings.public_origin)
+            .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000))));
+        Self { pool, router }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.expect("router never fails");
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.expect("body").to_bytes().to_vec();
+        Reply { status: parts.status, headers: parts.headers, body }
+    }
+
+    /// A server-function call as the browser's wasm makes it (form-encoded in, JSON out).
+    pub async fn call(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        self.send(server_fn_request(path, form, cookie, &[])).await
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, format!("clerq_session={cookie}"));
+        }
+        self.send(request.body(Body::empty()).expect("request")).await
+    }
+
+    /// Signs up a new account and returns its session cookie value.
+    pub async fn sign_up(&self, name: &str, email: &str) -> String {
+        let reply =
+            self.call("/api/auth/sign_up", &[("name", name), ("email", email), ("password", PASSWORD)], None).await;
+        assert_eq!(reply.status, StatusCode::OK, "sign-up failed: {}", reply.text());
+        reply.session_cookie().expect("sign-up sets a session cookie")
+    }
+
+    /// Signs up and creates a business; returns the cookie.
+    pub async fn owner_of(&self, business: &str, email: &str) -> String {
+        let cookie = self.sign_up("Dana Lee", email).await;
+        self.create_business(&cookie, business, "EUR").await;
+        cookie
+    }
+
+    pub async fn create_business(&self, cookie: &str, name: &str, currency: &str) {
+        let reply = self.call("/api/business/create", &[("name", name), ("currency", currency)], Some(cookie)).await;
+        assert_eq!(reply.status, StatusCode::OK, "create business failed: {}", reply.text());
+    }
+
+    pub async fn session(&self, cookie: Option<&str>) -> Option<app::auth::SessionInfo> {
+        let reply = self.call("/api/auth/session", &[], cookie).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        reply.json()
+    }
+}
+
+#[derive(Default)]
+pub struct Settings {
+    pub public_origin: Option<String>,
+    pub trust_proxy_headers: bool,
+}
+
+pub fn server_fn_request(
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: Option<&str>,
+    extra: &[(&str, &str)],
+) -> Request<Body> {
+    let body = form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+    let mut request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, format!("clerq_session={cookie}"));
+    }
+    let mut request = request.body(Body::from(body)).expect("request");
+    for (name, value) in extra {
+        let name = http::HeaderName::from_bytes(name.as_bytes()).expect("header name");
+        request.headers_mut().insert(name, http::HeaderValue::from_str(value).expect("header value"));
+    }
+    request
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_owned(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// A unique e-mail address per call, so tests sharing a database never collide.
+pub fn email(tag: &str) -> String {
+    format!("{tag}-{}@example.com", uuid::Uuid::now_v7().simple())
+}
+
+/// `postgres://…/<database>` for the database a test's pool points at, for child processes.
+pub async fn database_url_of(pool: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()").fetch_one(pool).await.expect("db name");
+    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for tests");
+    let (prefix, _) = base.rsplit_once('/').expect("DATABASE_URL has a database path");
+    format!("{prefix}/{name}")
+}

@@ -1,0 +1,12 @@
+//! Integration tests in one binary (one link instead of one per file). Each `#[sqlx::test]` gets its
+//! own fresh database, migrated by `app::server::MIGRATOR`.
+
+mod auth;
+mod backup;
+mod businesses;
+mod common;
+mod deployment;
+mod health;
+mod process;
+mod security;
+mod sessions;

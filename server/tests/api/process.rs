@@ -1,0 +1,153 @@
+//! The `server` binary as operators run it: exit codes and messages for missing configuration,
+//! `migrate`, boot-time migrations, the weak-secret warning, `healthcheck` and graceful shutdown.
+
+use crate::common::{database_url_of, SECRET};
+use sqlx::PgPool;
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const EXIT_CONFIG: i32 = 78;
+
+/// The binary with an empty environment (PATH aside), run from a scratch directory so no `.env`
+/// or working-directory file can leak in.
+fn server(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LEPTOS_OUTPUT_NAME", "clerq")
+        .current_dir(std::env::temp_dir());
+    command
+}
+
+fn run(command: &mut Command) -> (i32, String, String) {
+    let Output { status, stdout, stderr } = command.output().expect("server binary runs");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+#[test]
+fn serve_without_database_url_prints_the_documented_message() {
+    let (code, _, stderr) = run(server(&[]).env("BETTER_AUTH_SECRET", SECRET));
+    assert_eq!(stderr, "DATABASE_URL is not set.\n");
+    assert_eq!(code, EXIT_CONFIG);
+}
+
+#[test]
+fn serve_without_the_secret_prints_the_documented_message() {
+    let (code, _, stderr) = run(server(&["serve"]).env("DATABASE_URL", "postgres://clerq@127.0.0.1:9/clerq"));
+    assert_eq!(stderr, "BETTER_AUTH_SECRET is not set; cannot sign invoice PDF links.\n");
+    assert_eq!(code, EXIT_CONFIG);
+}
+
+#[test]
+fn migrate_without_database_url_prints_the_documented_message() {
+    let (code, _, stderr) = run(&mut server(&["migrate"]));
+    assert_eq!(stderr, "DATABASE_URL is not set.\n");
+    assert_eq!(code, EXIT_CONFIG);
+}
+
+#[test]
+fn an_unknown_command_shows_usage() {
+    let (code, _, stderr) = run(&mut server(&["frobnicate"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("Usage: server [serve | migrate | healthcheck]"), "{stderr}");
+}
+
+#[test]
+fn healthcheck_fails_when_nothing_listens() {
+    let port = free_port();
+    let (code, _, stderr) = run(server(&["healthcheck"]).env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")));
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("healthcheck failed: cannot connect"), "{stderr}");
+}
+
+#[sqlx::test(migrations = false)]
+async fn migrate_applies_everything_once_and_can_run_again(pool: PgPool) {
+    let url = database_url_of(&pool).await;
+    let total = app::server::MIGRATOR.iter().count();
+    let (code, stdout, stderr) = run(server(&["migrate"]).env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, format!("Migrations are up to date ({total} applied now, {total} in total).\n"));
+    let (code, stdout, stderr) = run(server(&["migrate"]).env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        format!("Migrations are up to date (0 applied now, {total} in total).\n"),
+        "re-running is a no-op"
+    );
+    let users_table: Option<String> =
+        sqlx::query_scalar("select to_regclass('accounts')::text").fetch_one(&pool).await.expect("query");
+    assert_eq!(users_table.as_deref(), Some("accounts"));
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_failing_migration_aborts_boot_with_a_clear_message(pool: PgPool) {
+    // A stray table with a clashing name makes the users migration fail.
+    sqlx::query("create table accounts (id int)").execute(&pool).await.expect("stray table");
+    let url = database_url_of(&pool).await;
+    let (code, _, stderr) = run(server(&[])
+        .env("DATABASE_URL", &url)
+        .env("BETTER_AUTH_SECRET", SECRET)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{}", free_port())));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("Database migration failed: "), "{stderr}");
+    assert!(
+        stderr.contains("migration 20261125000002_accounts_sessions_businesses did not apply"),
+        "names the file: {stderr}"
+    );
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_weak_secret_is_warned_about_and_the_server_still_becomes_healthy(pool: PgPool) {
+    let url = database_url_of(&pool).await;
+    let addr = format!("127.0.0.1:{}", free_port());
+    let started = Instant::now();
+    let mut child = server(&[])
+        .env("DATABASE_URL", &url)
+        .env("BETTER_AUTH_SECRET", "hunter2")
+        .env("LEPTOS_SITE_ADDR", &addr)
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn server");
+
+    let mut healthy = false;
+    while started.elapsed() < Duration::from_secs(60) {
+        let probe = server(&["healthcheck"]).env("LEPTOS_SITE_ADDR", &addr).stderr(Stdio::null()).status();
+        if probe.is_ok_and(|s| s.success()) {
+            healthy = true;
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("server exited early with {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let to_healthy = started.elapsed();
+
+    // SIGTERM, as `docker stop` sends it: the server drains and exits cleanly.
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let status = child.wait().expect("wait");
+    let mut stderr = String::new();
+    child.stderr.take().expect("piped").read_to_string(&mut stderr).expect("read stderr");
+
+    assert!(healthy, "never became healthy:\n{stderr}");
+    println!("start to healthy (debug build, migrations already applied): {to_healthy:?}");
+    assert!(status.success(), "graceful shutdown exits 0, got {status}:\n{stderr}");
+    let warning =
+        stderr.lines().find(|l| l.contains("low entropy")).unwrap_or_else(|| panic!("no warning in:\n{stderr}"));
+    assert!(warning.contains("BETTER_AUTH_SECRET") && warning.contains("openssl rand -base64 32"), "{warning}");
+    assert!(!stderr.contains("hunter2"), "the secret itself is never logged");
+}
