@@ -1,9 +1,10 @@
 //! The HTML shell and the route table.
 
 use crate::components::layout::AppShell;
+use crate::routes::settings::{general::GeneralSettingsPage, team::TeamPage, SettingsLayout};
 use crate::routes::{
-    dashboard::DashboardPage, new_business::NewBusinessPage, not_found::NotFound, onboarding::OnboardingPage,
-    sign_in::SignInPage, sign_up::SignUpPage,
+    dashboard::DashboardPage, invite::InvitePage, new_business::NewBusinessPage, not_found::NotFound,
+    onboarding::OnboardingPage, sign_in::SignInPage, sign_up::SignUpPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -45,9 +46,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone() />
                 <Route path=path!("/sign-up") view=SignUpPage ssr=ssr.clone() />
                 <Route path=path!("/onboarding") view=OnboardingPage ssr=ssr.clone() />
+                <Route path=path!("/invite/:token") view=InvitePage ssr=ssr.clone() />
                 <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
                     <Route path=path!("") view=DashboardPage ssr=ssr.clone() />
                     <Route path=path!("/businesses/new") view=NewBusinessPage ssr=ssr.clone() />
+                    <ParentRoute path=path!("/settings") view=SettingsLayout ssr=ssr.clone()>
+                        <Route path=path!("") view=GeneralSettingsPage ssr=ssr.clone() />
+                        <Route path=path!("/team") view=TeamPage ssr=ssr.clone() />
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -3,6 +3,7 @@
 
 use crate::business::BusinessSummary;
 use crate::error::AppResult;
+use crate::permissions::{Permission, PermissionSet};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -20,6 +21,14 @@ pub struct SessionInfo {
     pub user: CurrentUser,
     pub active_business: Option<BusinessSummary>,
     pub businesses: Vec<BusinessSummary>,
+    /// What the user may do in the active business; the UI hides the rest (the server enforces it).
+    pub permissions: PermissionSet,
+}
+
+impl SessionInfo {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(permission)
+    }
 }
 
 /// Where sign-in/sign-up may send the user afterwards: only an invitation page, never another site
@@ -34,8 +43,13 @@ pub fn safe_redirect(target: &str) -> Option<&str> {
 }
 
 #[server(prefix = "/api", endpoint = "auth/sign_up")]
-pub async fn sign_up(name: String, email: String, password: String) -> AppResult<()> {
-    crate::server::auth::sign_up(name, email, password).await
+pub async fn sign_up(
+    name: String,
+    email: String,
+    password: String,
+    #[server(default)] redirect: String,
+) -> AppResult<()> {
+    crate::server::auth::sign_up(name, email, password, redirect).await
 }
 
 #[server(prefix = "/api", endpoint = "auth/sign_in")]
@@ -54,7 +68,12 @@ pub async fn get_session() -> AppResult<Option<SessionInfo>> {
     let state = crate::server::state()?;
     let Some(principal) = crate::server::principal()? else { return Ok(None) };
     let businesses = crate::server::db::businesses::list_for_user(&state.pool, principal.user.id).await?;
-    Ok(Some(SessionInfo { user: principal.user, active_business: principal.business, businesses }))
+    Ok(Some(SessionInfo {
+        user: principal.user,
+        active_business: principal.business,
+        businesses,
+        permissions: principal.permissions,
+    }))
 }
 
 #[cfg(test)]

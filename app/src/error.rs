@@ -14,8 +14,13 @@ pub enum AppError {
     NotFound,
     #[error("Please sign in to continue.")]
     Unauthorized,
+    /// The caller lacks the permission the function requires.
     #[error("You don't have permission to do that.")]
     Forbidden,
+    /// The caller has the permission, but a rule forbids this particular change (changing your own
+    /// role, removing the last owner, granting what you don't hold). The message says which.
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("{}", .0.summary())]
     Validation(FieldErrors),
     #[error("{0}")]
@@ -38,7 +43,7 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::NotAllowed(_) => 403,
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
@@ -94,6 +99,7 @@ mod tests {
             (AppError::NotFound, 404),
             (AppError::Unauthorized, 401),
             (AppError::Forbidden, 403),
+            (AppError::NotAllowed("no".into()), 403),
             (AppError::field("email", "bad"), 422),
             (AppError::Conflict("dup".into()), 409),
             (AppError::TooManyRequests("slow".into()), 429),

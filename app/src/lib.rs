@@ -9,7 +9,10 @@ pub mod business;
 pub mod components;
 pub mod currency;
 pub mod error;
+pub mod permissions;
 pub mod routes;
+pub mod settings;
+pub mod team;
 pub mod validation;
 
 #[cfg(feature = "ssr")]

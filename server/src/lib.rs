@@ -1,4 +1,5 @@
 //! The Clerq server: configuration, telemetry, the HTTP surface around the Leptos app, and start-up.
+#![recursion_limit = "256"]
 
 pub mod config;
 pub mod csrf;

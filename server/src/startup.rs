@@ -138,7 +138,7 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     }
     spawn_session_cleanup(pool.clone());
     let addr = leptos_options.site_addr;
-    let auth = AuthSettings::new(config.auth_secret.clone(), config.secure_cookies(), config.trust_proxy_headers);
+    let auth = AuthSettings::new(config.auth_secret.clone(), config.public_origin.clone(), config.trust_proxy_headers);
     let state = AppState::new(leptos_options, pool, auth);
     let app = router(state, config.public_origin.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| StartupError::Bind { addr, error })?;

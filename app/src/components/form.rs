@@ -22,7 +22,8 @@ pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Sign
 #[component]
 pub fn TextField(
     /// Unique on the page; ties the label and the error to the input.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// The form field name the server function reads.
     name: &'static str,
     label: &'static str,
@@ -49,7 +50,7 @@ pub fn TextField(
     };
     view! {
         <div class="field">
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
             <input
                 id=id
@@ -94,4 +95,63 @@ pub fn SubmitButton(
             {move || if pending.get() { busy_label } else { label }}
         </button>
     }
+}
+
+/// A labelled `<select>` with its error, like [`TextField`].
+#[component]
+pub fn SelectField(
+    id: String,
+    name: &'static str,
+    label: String,
+    /// `(value, label)` pairs.
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: Option<String>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let ids: Vec<&str> = [hint.map(|_| hint_id.as_str()), error.get().map(|_| error_id.as_str())]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let options = options
+        .into_iter()
+        .map(|(value, text)| {
+            let is_selected = selected.as_deref() == Some(value.as_str());
+            view! { <option value=value selected=is_selected>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|text| view! { <p class="hint" id=hint_id.clone()>{text}</p> })}
+            <select
+                id=id
+                name=name
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described_by
+            >
+                {options}
+            </select>
+            <FieldError id=error_id message=error />
+        </div>
+    }
+}
+
+/// A short-lived confirmation ("Saved.") after an action succeeds, announced politely.
+#[component]
+pub fn SavedNotice<S>(action: ServerAction<S>, #[prop(default = "Saved.")] text: &'static str) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let saved = move || matches!(action.value().get(), Some(Ok(_))) && !action.pending().get();
+    view! { <p class="saved" role="status">{move || saved().then_some(text)}</p> }
 }

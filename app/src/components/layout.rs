@@ -1,10 +1,15 @@
 //! The signed-in app shell: sidebar navigation, the top bar with the business switcher and the user
 //! menu, and the page outlet. It also guards every page under it: visitors go to sign-in, users
 //! without a business go to onboarding.
+//!
+//! The frame and the outlet render once; only the parts that show session data (navigation,
+//! switcher, user menu) re-render when the session is refetched, so a page keeps its state when,
+//! say, the business is renamed.
 
 use crate::auth::{get_session, SessionInfo, SignOut};
 use crate::business::{CreateBusiness, SwitchBusiness};
 use crate::error::{AppError, AppResult};
+use crate::permissions::Permission;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
@@ -13,11 +18,13 @@ use leptos_router::components::{Outlet, Redirect, A};
 #[derive(Clone, Copy)]
 pub struct ShellSession(pub Resource<AppResult<Option<SessionInfo>>>);
 
-/// Actions that change what the shell shows; it refetches the session after each of them.
+/// Things that change what the shell shows; the session is refetched after each.
 #[derive(Clone, Copy)]
 pub struct ShellActions {
     pub switch_business: ServerAction<SwitchBusiness>,
     pub create_business: ServerAction<CreateBusiness>,
+    /// Bumped by pages whose changes the shell displays (business name, permissions).
+    pub refresh: RwSignal<u64>,
 }
 
 pub fn use_shell_session() -> Option<ShellSession> {
@@ -26,66 +33,50 @@ pub fn use_shell_session() -> Option<ShellSession> {
 
 #[component]
 pub fn AppShell() -> impl IntoView {
-    let actions = ShellActions { switch_business: ServerAction::new(), create_business: ServerAction::new() };
+    let actions = ShellActions {
+        switch_business: ServerAction::new(),
+        create_business: ServerAction::new(),
+        refresh: RwSignal::new(0),
+    };
     let session = Resource::new(
-        move || (actions.switch_business.version().get(), actions.create_business.version().get()),
+        move || {
+            (actions.switch_business.version().get(), actions.create_business.version().get(), actions.refresh.get())
+        },
         |_| get_session(),
     );
     provide_context(ShellSession(session));
     provide_context(actions);
+    let sign_out = ServerAction::<SignOut>::new();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.await {
-                    Ok(Some(info)) if info.active_business.is_some() => EitherOf3::A(view! { <Frame info actions /> }),
+                    Ok(Some(info)) if info.active_business.is_some() => EitherOf3::A(()),
                     Ok(Some(_)) => EitherOf3::B(view! { <Redirect path="/onboarding" /> }),
                     Ok(None) | Err(AppError::Unauthorized) => EitherOf3::B(view! { <Redirect path="/sign-in" /> }),
-                    Err(error) => EitherOf3::C(view! { <ShellError error /> }),
+                    Err(error) => EitherOf3::C(view! { <p class="form-error banner" role="alert">{error.to_string()}</p> }),
                 }
             })}
-        </Transition>
-    }
-}
-
-#[component]
-fn Frame(info: SessionInfo, actions: ShellActions) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
-    let active_id = info.active_business.as_ref().map(|b| b.id);
-    let business_options = info
-        .businesses
-        .iter()
-        .map(|b| view! { <option value=b.id.to_string() selected=Some(b.id) == active_id>{b.name.clone()}</option> })
-        .collect_view();
-    view! {
+        </Suspense>
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
             <aside class="sidebar">
                 <A href="/" attr:class="brand">"Clerq"</A>
                 <nav aria-label="Main">
-                    <ul>
-                        <li><A href="/" exact=true>"Dashboard"</A></li>
-                    </ul>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            session.await.ok().flatten().map(|info| view! { <MainNav info /> })
+                        })}
+                    </Transition>
                 </nav>
             </aside>
             <header class="topbar">
-                <div class="switcher">
-                    <ActionForm action=actions.switch_business>
-                        <label for="business-switch">"Business"</label>
-                        <select id="business-switch" name="business_id">{business_options}</select>
-                        <button type="submit">"Switch"</button>
-                    </ActionForm>
-                    <A href="/businesses/new">"Create business"</A>
-                </div>
-                <details class="user-menu">
-                    <summary>{info.user.name.clone()}</summary>
-                    <div class="menu">
-                        <p class="menu-email">{info.user.email.clone()}</p>
-                        <ActionForm action=sign_out>
-                            <button type="submit">"Sign out"</button>
-                        </ActionForm>
-                    </div>
-                </details>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        session.await.ok().flatten().map(|info| view! { <TopBar info actions sign_out /> })
+                    })}
+                </Transition>
             </header>
             <main id="main" class="content" tabindex="-1">
                 <Outlet />
@@ -94,13 +85,50 @@ fn Frame(info: SessionInfo, actions: ShellActions) -> impl IntoView {
     }
 }
 
+/// Only what the member may use is listed; the server refuses the rest anyway.
 #[component]
-fn ShellError(error: AppError) -> impl IntoView {
+fn MainNav(info: SessionInfo) -> impl IntoView {
+    let dashboard = info.can(Permission::DashboardView);
+    let settings_href = if info.can(Permission::SettingsView) {
+        Some("/settings")
+    } else if info.can(Permission::TeamView) {
+        Some("/settings/team")
+    } else {
+        None
+    };
     view! {
-        <main class="centered">
-            <h1>"Clerq is having trouble"</h1>
-            <p role="alert">{error.to_string()}</p>
-            <p><a href="/">"Try again"</a></p>
-        </main>
+        <ul>
+            {dashboard.then(|| view! { <li><A href="/" exact=true>"Dashboard"</A></li> })}
+            {settings_href.map(|href| view! { <li><A href=href>"Settings"</A></li> })}
+        </ul>
+    }
+}
+
+#[component]
+fn TopBar(info: SessionInfo, actions: ShellActions, sign_out: ServerAction<SignOut>) -> impl IntoView {
+    let active_id = info.active_business.as_ref().map(|b| b.id);
+    let business_options = info
+        .businesses
+        .iter()
+        .map(|b| view! { <option value=b.id.to_string() selected=Some(b.id) == active_id>{b.name.clone()}</option> })
+        .collect_view();
+    view! {
+        <div class="switcher">
+            <ActionForm action=actions.switch_business>
+                <label for="business-switch">"Business"</label>
+                <select id="business-switch" name="business_id">{business_options}</select>
+                <button type="submit">"Switch"</button>
+            </ActionForm>
+            <A href="/businesses/new">"Create business"</A>
+        </div>
+        <details class="user-menu">
+            <summary>{info.user.name.clone()}</summary>
+            <div class="menu">
+                <p class="menu-email">{info.user.email.clone()}</p>
+                <ActionForm action=sign_out>
+                    <button type="submit">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </details>
     }
 }

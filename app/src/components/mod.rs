@@ -3,3 +3,4 @@
 pub mod business_form;
 pub mod form;
 pub mod layout;
+pub mod team;

@@ -1,9 +1,11 @@
 //! One module per page, named after its URL.
 
 pub mod dashboard;
+pub mod invite;
 pub mod new_business;
 pub mod not_found;
 pub mod onboarding;
+pub mod settings;
 pub mod sign_in;
 pub mod sign_up;
 

@@ -22,12 +22,13 @@ pub fn SignUpPage() -> impl IntoView {
     };
     view! {
         <Title text="Create your account" />
-        <VisitorsOnly signed_in_target="/".to_owned()>
+        <VisitorsOnly signed_in_target=Signal::derive(move || if redirect.get().is_empty() { "/".to_owned() } else { redirect.get() })>
             <main class="auth-page">
                 <div class="auth-card">
                     <p class="brand">"Clerq"</p>
                     <h1>"Create your account"</h1>
                     <ActionForm action>
+                        <input type="hidden" name="redirect" value=redirect />
                         <TextField
                             id="sign-up-name"
                             name="name"

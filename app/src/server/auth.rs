@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 pub const INVALID_CREDENTIALS: &str = "Invalid email or password";
 
-pub async fn sign_up(name: String, email: String, password: String) -> AppResult<()> {
+pub async fn sign_up(name: String, email: String, password: String, redirect: String) -> AppResult<()> {
     let state = state()?;
     let mut errors = FieldErrors::new();
     let name = errors.check("name", validation::required_name(&name, "your name"));
@@ -25,7 +25,8 @@ pub async fn sign_up(name: String, email: String, password: String) -> AppResult
     let hash = password::hash(password).await?;
     let user = db::accounts::insert(&state.pool, &email, &name, &hash).await?;
     start_session(&state, user.id).await?;
-    leptos_axum::redirect("/onboarding");
+    // Someone following an invitation goes back to it; everyone else sets up a business.
+    leptos_axum::redirect(safe_redirect(&redirect).unwrap_or("/onboarding"));
     Ok(())
 }
 

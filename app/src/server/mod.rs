@@ -6,9 +6,14 @@ pub mod db;
 pub mod errors;
 pub mod password;
 pub mod rate_limit;
+pub mod registry;
 pub mod session;
+pub mod team;
 
+use crate::auth::CurrentUser;
+use crate::business::BusinessSummary;
 use crate::error::{AppError, AppResult};
+use crate::permissions::{Permission, PermissionSet};
 use axum::extract::FromRef;
 use http::request::Parts;
 use leptos::prelude::{use_context, LeptosOptions};
@@ -28,11 +33,15 @@ pub struct AuthSettings {
     pub secure_cookies: bool,
     /// Take the client IP from the last `X-Forwarded-For` hop (set behind a reverse proxy).
     pub trust_proxy_headers: bool,
+    /// `BETTER_AUTH_URL`'s origin: the base of absolute links (invitations). Without it, the
+    /// request's `Host` is used.
+    pub public_origin: Option<String>,
 }
 
 impl AuthSettings {
-    pub fn new(secret: SecretString, secure_cookies: bool, trust_proxy_headers: bool) -> Self {
-        Self { secret, secure_cookies, trust_proxy_headers }
+    pub fn new(secret: SecretString, public_origin: Option<String>, trust_proxy_headers: bool) -> Self {
+        let secure_cookies = public_origin.as_deref().is_some_and(|o| o.starts_with("https://"));
+        Self { secret, secure_cookies, trust_proxy_headers, public_origin }
     }
 
     pub(crate) fn secret_bytes(&self) -> &[u8] {
@@ -46,6 +55,7 @@ impl std::fmt::Debug for AuthSettings {
             .field("secret", &"[redacted]")
             .field("secure_cookies", &self.secure_cookies)
             .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("public_origin", &self.public_origin)
             .finish()
     }
 }
@@ -97,6 +107,50 @@ pub fn ctx() -> AppResult<Ctx> {
     let state = state()?;
     let principal = principal()?.ok_or(AppError::Unauthorized)?;
     Ok(Ctx { pool: state.pool, principal })
+}
+
+/// The caller acting in their active business. Only [`authorize`] builds one.
+pub struct BusinessCtx {
+    pub pool: PgPool,
+    pub auth: Arc<AuthSettings>,
+    pub user: CurrentUser,
+    pub business: BusinessSummary,
+    pub permissions: PermissionSet,
+}
+
+impl BusinessCtx {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(permission)
+    }
+}
+
+/// The one authorization point: every business server function begins with
+/// `let ctx = authorize(Permission::…)?;`. Visitors get `Unauthorized`; members without the
+/// permission (or without a business) get `Forbidden`. Queries then scope to `ctx.business.id`.
+pub fn authorize(permission: Permission) -> AppResult<BusinessCtx> {
+    let state = state()?;
+    let principal = principal()?.ok_or(AppError::Unauthorized)?;
+    let Some(business) = principal.business else { return Err(AppError::Forbidden) };
+    if !principal.permissions.contains(permission) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(BusinessCtx {
+        pool: state.pool,
+        auth: state.auth,
+        user: principal.user,
+        business,
+        permissions: principal.permissions,
+    })
+}
+
+/// An absolute URL for `path` on this instance: `BETTER_AUTH_URL` when set, else the request's host.
+pub fn absolute_url(auth: &AuthSettings, path: &str) -> AppResult<String> {
+    if let Some(origin) = &auth.public_origin {
+        return Ok(format!("{origin}{path}"));
+    }
+    let parts = request_parts()?;
+    let host = parts.headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost:3000");
+    Ok(format!("http://{host}{path}"))
 }
 
 /// Adds a header to the server function's (or page's) response.

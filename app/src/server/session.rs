@@ -4,6 +4,7 @@
 
 use crate::auth::CurrentUser;
 use crate::business::BusinessSummary;
+use crate::permissions::PermissionSet;
 use crate::server::{db, AppState, AuthSettings};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -28,6 +29,8 @@ pub struct Principal {
     pub user: CurrentUser,
     /// The active business: the one the user picked, else their oldest membership.
     pub business: Option<BusinessSummary>,
+    /// Effective permissions in the active business (empty without one).
+    pub permissions: PermissionSet,
 }
 
 /// A fresh unguessable token (256 bits), base64url.
@@ -169,8 +172,8 @@ mod tests {
 
     #[test]
     fn cookies_are_http_only_lax_and_secure_only_over_https() {
-        let plain = AuthSettings::new("k".to_owned().into(), false, false);
-        let https = AuthSettings::new("k".to_owned().into(), true, false);
+        let plain = AuthSettings::new("k".to_owned().into(), Some("http://localhost:3000".into()), false);
+        let https = AuthSettings::new("k".to_owned().into(), Some("https://clerq.example.com".into()), false);
         let cookie = set_cookie_header(&plain, "v.s");
         assert_eq!(cookie, "clerq_session=v.s; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800");
         assert!(set_cookie_header(&https, "v.s").to_str().expect("ascii").ends_with("; Secure"));

@@ -71,6 +71,20 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     let alice = app.owner_of("Alice Studio", &email("alice")).await;
     app.create_business(&alice, "Alice Side Project", "JPY").await;
     let bob = app.owner_of("Bob & Co", &email("bob")).await;
+    // Team data: a custom role, a member on it with an override, a pending invitation.
+    let role: app::team::CustomRole = app
+        .call("/api/team/create_role", &[("name", "Designer"), ("permissions[0]", "projects.view")], Some(&alice))
+        .await
+        .json();
+    let designer = app.teammate(&alice, "Dee", &format!("custom:{}", role.id)).await;
+    let designer_id = app.user_id(&designer).await.to_string();
+    app.call(
+        "/api/team/set_permission",
+        &[("user_id", &designer_id), ("permission", "clients.view"), ("effect", "grant")],
+        Some(&alice),
+    )
+    .await;
+    app.invite(&alice, &email("later"), "viewer").await;
     let first = app.session(Some(&alice)).await.expect("alice").businesses[0].id.to_string();
     app.call("/api/business/switch", &[("business_id", &first)], Some(&alice)).await;
     app.call("/api/auth/sign_out", &[], Some(&bob)).await;

@@ -71,7 +71,11 @@ impl TestApp {
     }
 
     pub fn with(pool: PgPool, secret: &str, settings: Settings) -> Self {
-        let auth = AuthSettings::new(SecretString::from(secret.to_owned()), false, settings.trust_proxy_headers);
+        let auth = AuthSettings::new(
+            SecretString::from(secret.to_owned()),
+            settings.public_origin.clone(),
+            settings.trust_proxy_headers,
+        );
         let state = AppState::new(leptos_options(), pool.clone(), auth);
         let router = server::startup::router(state, settings.public_origin)
             .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000))));
@@ -174,4 +178,33 @@ pub async fn database_url_of(pool: &PgPool) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL is set for tests");
     let (prefix, _) = base.rsplit_once('/').expect("DATABASE_URL has a database path");
     format!("{prefix}/{name}")
+}
+
+impl TestApp {
+    /// The active business id of a signed-in account.
+    pub async fn business_id(&self, cookie: &str) -> uuid::Uuid {
+        self.session(Some(cookie)).await.and_then(|s| s.active_business).map(|b| b.id).expect("an active business")
+    }
+
+    pub async fn user_id(&self, cookie: &str) -> uuid::Uuid {
+        self.session(Some(cookie)).await.map(|s| s.user.id).expect("signed in")
+    }
+
+    /// Invites `email` as `role` (a role value such as `contractor` or `custom:<id>`); returns the token.
+    pub async fn invite(&self, inviter: &str, email: &str, role: &str) -> String {
+        let reply = self.call("/api/team/invite", &[("email", email), ("role", role)], Some(inviter)).await;
+        assert_eq!(reply.status, StatusCode::OK, "invite failed: {}", reply.text());
+        let invitation: app::team::PendingInvitation = reply.json();
+        invitation.link.rsplit_once("/invite/").map(|(_, token)| token.to_owned()).expect("link has a token")
+    }
+
+    /// A new account that joins the inviter's business as `role` through an invitation; returns its cookie.
+    pub async fn teammate(&self, inviter: &str, name: &str, role: &str) -> String {
+        let address = email(name);
+        let token = self.invite(inviter, &address, role).await;
+        let cookie = self.sign_up(name, &address).await;
+        let reply = self.call("/api/team/accept", &[("token", &token)], Some(&cookie)).await;
+        assert_eq!(reply.status, StatusCode::OK, "accept failed: {}", reply.text());
+        cookie
+    }
 }

@@ -1,7 +1,9 @@
 //! Integration tests in one binary (one link instead of one per file). Each `#[sqlx::test]` gets its
 //! own fresh database, migrated by `app::server::MIGRATOR`.
+#![recursion_limit = "256"]
 
 mod auth;
+mod authz;
 mod backup;
 mod businesses;
 mod common;
@@ -10,3 +12,4 @@ mod health;
 mod process;
 mod security;
 mod sessions;
+mod team;

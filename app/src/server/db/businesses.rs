@@ -64,3 +64,33 @@ pub async fn set_active(db: impl PgExecutor<'_>, user_id: Uuid, business_id: Uui
     .on_constraint("user_active_business_membership_fkey", |_| AppError::NotFound)?;
     Ok(())
 }
+
+pub async fn settings(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<crate::settings::BusinessSettings> {
+    let row =
+        sqlx::query!("select name, address, currency from businesses where id = $1", business_id).fetch_one(db).await?;
+    Ok(crate::settings::BusinessSettings {
+        name: row.name,
+        address: row.address,
+        currency: row.currency,
+        can_edit: false,
+    })
+}
+
+pub async fn update_settings(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    name: &str,
+    address: &str,
+    currency: &str,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update businesses set name = $2, address = $3, currency = $4 where id = $1",
+        business_id,
+        name,
+        address,
+        currency
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -4,3 +4,4 @@
 pub mod accounts;
 pub mod businesses;
 pub mod sessions;
+pub mod team;

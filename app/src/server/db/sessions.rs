@@ -4,6 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::business::{BusinessSummary, Role};
 use crate::error::AppResult;
+use crate::permissions::{effective, Permission, PermissionSet};
 use crate::server::errors::internal;
 use crate::server::session::{Principal, TTL};
 use chrono::{DateTime, Utc};
@@ -36,16 +37,21 @@ pub async fn create(
     Ok(id)
 }
 
-/// The live session for a token hash with its user and active business, in one round trip.
+/// The live session for a token hash with its user, active business and effective permissions, in
+/// one round trip.
 pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolved>> {
     let row = sqlx::query!(
         r#"select s.id as session_id, s.refreshed_at, u.id as user_id, u.email::text as "email!", u.name,
                   b.id as "business_id?", b.name as "business_name?", b.currency as "business_currency?",
-                  m.role as "role?"
+                  m.role as "role?", cr.permissions as "custom_permissions?",
+                  array(select o.permission from permission_overrides o
+                        where o.business_id = m.business_id and o.user_id = u.id and o.effect = 'grant') as "grants!",
+                  array(select o.permission from permission_overrides o
+                        where o.business_id = m.business_id and o.user_id = u.id and o.effect = 'deny') as "denies!"
            from sessions s
            join accounts u on u.id = s.user_id
            left join lateral (
-               select m.business_id, m.role
+               select m.business_id, m.role, m.custom_role_id
                from memberships m
                left join user_active_business a on a.user_id = m.user_id and a.business_id = m.business_id
                where m.user_id = u.id
@@ -53,27 +59,40 @@ pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolve
                limit 1
            ) m on true
            left join businesses b on b.id = m.business_id
+           left join custom_roles cr on cr.business_id = m.business_id and cr.id = m.custom_role_id
            where s.token_hash = $1 and s.expires_at > now()"#,
         token_hash
     )
     .fetch_optional(db)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let business = match (row.business_id, row.business_name, row.business_currency, row.role) {
+    let (business, permissions) = match (row.business_id, row.business_name, row.business_currency, row.role) {
         (Some(id), Some(name), Some(currency), Some(role)) => {
             let role = role.parse::<Role>().map_err(|e| internal("unknown role in memberships", e))?;
-            Some(BusinessSummary { id, name, currency, role })
+            let permissions = effective(
+                role,
+                permission_set(&row.custom_permissions.unwrap_or_default()),
+                permission_set(&row.grants),
+                permission_set(&row.denies),
+            );
+            (Some(BusinessSummary { id, name, currency, role }), permissions)
         }
-        _ => None,
+        _ => (None, PermissionSet::EMPTY),
     };
     Ok(Some(Resolved {
         principal: Principal {
             session_id: row.session_id,
             user: CurrentUser { id: row.user_id, email: row.email, name: row.name },
             business,
+            permissions,
         },
         refreshed_at: row.refreshed_at,
     }))
+}
+
+/// Stored permission keys as a set; keys no longer in the catalog are ignored.
+pub fn permission_set(keys: &[String]) -> PermissionSet {
+    keys.iter().filter_map(|k| Permission::from_key(k)).collect()
 }
 
 /// Slides the expiry to 7 days from now.

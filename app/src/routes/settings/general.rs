@@ -1,0 +1,93 @@
+//! `/settings`: the business's name, address and base currency.
+
+use crate::components::form::{
+    action_error, field_error, FormError, SavedNotice, SelectField, SubmitButton, TextField,
+};
+use crate::components::layout::ShellActions;
+use crate::currency::CURRENCIES;
+use crate::error::AppError;
+use crate::settings::{get_business_settings, UpdateBusinessSettings, ADDRESS_MAX_CHARS};
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn GeneralSettingsPage() -> impl IntoView {
+    let save = ServerAction::<UpdateBusinessSettings>::new();
+    let settings = Resource::new(move || save.version().get(), |_| get_business_settings());
+    // The top bar shows the business name: refresh it after a save.
+    if let Some(shell) = use_context::<ShellActions>() {
+        Effect::new(move |_| {
+            if matches!(save.value().get(), Some(Ok(()))) {
+                shell.refresh.update(|n| *n += 1);
+            }
+        });
+    }
+    let error = action_error(save);
+    view! {
+        <Title text="General settings" />
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(current) => {
+                        let currencies = CURRENCIES
+                            .iter()
+                            .map(|c| (c.code.to_owned(), format!("{} · {}", c.code, c.name)))
+                            .collect::<Vec<_>>();
+                        let disabled = !current.can_edit;
+                        EitherOf3::A(view! {
+                            <div class="card narrow">
+                                <h2>"Business details"</h2>
+                                {disabled.then(|| view! { <p class="hint">"You can see these settings but not change them."</p> })}
+                                <ActionForm action=save>
+                                    <fieldset disabled=disabled>
+                                        <TextField
+                                            id="settings-name"
+                                            name="name"
+                                            label="Business name"
+                                            required=true
+                                            maxlength=100
+                                            value=current.name.clone()
+                                            error=field_error(error, "name")
+                                        />
+                                        <div class="field">
+                                            <label for="settings-address">"Address"</label>
+                                            <p class="hint" id="settings-address-hint">"Printed on invoices, one line per line."</p>
+                                            <textarea
+                                                id="settings-address"
+                                                name="address"
+                                                rows="4"
+                                                maxlength=ADDRESS_MAX_CHARS
+                                                aria-describedby="settings-address-hint"
+                                            >
+                                                {current.address.clone()}
+                                            </textarea>
+                                            <crate::components::form::FieldError
+                                                id="settings-address-error".to_owned()
+                                                message=field_error(error, "address")
+                                            />
+                                        </div>
+                                        <SelectField
+                                            id="settings-currency".to_owned()
+                                            name="currency"
+                                            label="Base currency".to_owned()
+                                            options=currencies
+                                            selected=current.currency.clone()
+                                            error=field_error(error, "currency")
+                                        />
+                                        <FormError error />
+                                        <SubmitButton label="Save changes" busy_label="Saving…" pending=save.pending() />
+                                        <SavedNotice action=save />
+                                    </fieldset>
+                                </ActionForm>
+                            </div>
+                        })
+                    }
+                    Err(AppError::Forbidden) => EitherOf3::B(view! { <Redirect path="/settings/team" /> }),
+                    Err(error) => EitherOf3::C(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                }
+            })}
+        </Transition>
+    }
+}

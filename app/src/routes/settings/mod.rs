@@ -1,0 +1,36 @@
+//! `/settings/*`: the business settings area, one tab per page.
+
+pub mod general;
+pub mod team;
+
+use crate::components::layout::use_shell_session;
+use crate::permissions::Permission;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+
+#[component]
+pub fn SettingsLayout() -> impl IntoView {
+    let session = use_shell_session();
+    view! {
+        <section class="page">
+            <h1>"Settings"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let info = match session {
+                        Some(session) => session.0.await.ok().flatten(),
+                        None => None,
+                    };
+                    let can = |p| info.as_ref().is_some_and(|i| i.can(p));
+                    let (general, team) = (can(Permission::SettingsView), can(Permission::TeamView));
+                    view! {
+                        <nav class="tabs" aria-label="Settings">
+                            {general.then(|| view! { <A href="/settings" exact=true>"General"</A> })}
+                            {team.then(|| view! { <A href="/settings/team">"Team"</A> })}
+                        </nav>
+                    }
+                })}
+            </Suspense>
+            <Outlet />
+        </section>
+    }
+}

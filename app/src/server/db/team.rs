@@ -1,0 +1,423 @@
+//! Team SQL: memberships with their roles and overrides, custom roles, invitations. Everything is
+//! scoped by `business_id`; lookups of another business's rows simply find nothing.
+
+use crate::business::Role;
+use crate::error::{AppError, AppResult};
+use crate::permissions::{effective, Permission, PermissionSet};
+use crate::server::db::sessions::permission_set;
+use crate::server::errors::{internal, ResultExt};
+use crate::team::{CustomRole, CustomRoleRef, Effect, Override, TeamMember};
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+fn parse_role(role: &str) -> AppResult<Role> {
+    role.parse::<Role>().map_err(|e| internal("unknown role in the database", e))
+}
+
+/// Serialises team changes within one business (last-owner checks must not race).
+pub async fn lock_business(tx: &mut PgConnection, business_id: Uuid) -> AppResult<()> {
+    sqlx::query!("select id from businesses where id = $1 for update", business_id).fetch_one(tx).await?;
+    Ok(())
+}
+
+pub async fn members(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<TeamMember>> {
+    let rows = sqlx::query!(
+        r#"select m.user_id, a.name, a.email::text as "email!", m.role, m.custom_role_id,
+                  cr.name as "custom_role_name?", cr.permissions as "custom_permissions?",
+                  coalesce(array_agg(o.permission order by o.permission) filter (where o.permission is not null), '{}') as "override_permissions!",
+                  coalesce(array_agg(o.effect order by o.permission) filter (where o.permission is not null), '{}') as "override_effects!"
+           from memberships m
+           join accounts a on a.id = m.user_id
+           left join custom_roles cr on cr.business_id = m.business_id and cr.id = m.custom_role_id
+           left join permission_overrides o on o.business_id = m.business_id and o.user_id = m.user_id
+           where m.business_id = $1
+           group by m.user_id, a.name, a.email, m.role, m.custom_role_id, cr.name, cr.permissions, m.created_at
+           order by m.created_at, m.user_id"#,
+        business_id
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let role = parse_role(&r.role)?;
+            let overrides: Vec<Override> = r
+                .override_permissions
+                .iter()
+                .zip(&r.override_effects)
+                .filter_map(|(permission, effect)| {
+                    let permission = Permission::from_key(permission)?;
+                    let effect = if effect == "grant" { Effect::Grant } else { Effect::Deny };
+                    Some(Override { permission, effect })
+                })
+                .collect();
+            let set = |wanted: Effect| -> PermissionSet {
+                overrides.iter().filter(|o| o.effect == wanted).map(|o| o.permission).collect()
+            };
+            let custom = permission_set(&r.custom_permissions.unwrap_or_default());
+            let effective = effective(role, custom, set(Effect::Grant), set(Effect::Deny));
+            let custom_role = match (r.custom_role_id, r.custom_role_name) {
+                (Some(id), Some(name)) => Some(CustomRoleRef { id, name }),
+                _ => None,
+            };
+            Ok(TeamMember { user_id: r.user_id, name: r.name, email: r.email, role, custom_role, overrides, effective })
+        })
+        .collect()
+}
+
+/// A member's role in the business, if they are a member.
+pub async fn member_role(db: impl PgExecutor<'_>, business_id: Uuid, user_id: Uuid) -> AppResult<Option<Role>> {
+    let role = sqlx::query_scalar!(
+        "select role from memberships where business_id = $1 and user_id = $2",
+        business_id,
+        user_id
+    )
+    .fetch_optional(db)
+    .await?;
+    role.map(|r| parse_role(&r)).transpose()
+}
+
+pub async fn owner_count(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "count!" from memberships where business_id = $1 and role = 'owner'"#,
+        business_id
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn set_role(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+    custom_role_id: Option<Uuid>,
+) -> AppResult<()> {
+    let updated = sqlx::query!(
+        "update memberships set role = $3, custom_role_id = $4 where business_id = $1 and user_id = $2",
+        business_id,
+        user_id,
+        role.as_str(),
+        custom_role_id
+    )
+    .execute(db)
+    .await
+    .on_constraint("memberships_custom_role_fkey", |_| AppError::NotFound)?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Sets (`Some`) or clears (`None`) one override.
+pub async fn set_override(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    user_id: Uuid,
+    permission: Permission,
+    effect: Option<Effect>,
+) -> AppResult<()> {
+    match effect {
+        Some(effect) => {
+            sqlx::query!(
+                "insert into permission_overrides (business_id, user_id, permission, effect) values ($1, $2, $3, $4)
+                 on conflict (business_id, user_id, permission) do update set effect = excluded.effect",
+                business_id,
+                user_id,
+                permission.key(),
+                effect.as_str()
+            )
+            .execute(db)
+            .await
+            .on_constraint("permission_overrides_membership_fkey", |_| AppError::NotFound)?;
+        }
+        None => {
+            sqlx::query!(
+                "delete from permission_overrides where business_id = $1 and user_id = $2 and permission = $3",
+                business_id,
+                user_id,
+                permission.key()
+            )
+            .execute(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn remove_member(db: impl PgExecutor<'_>, business_id: Uuid, user_id: Uuid) -> AppResult<()> {
+    let deleted = sqlx::query!("delete from memberships where business_id = $1 and user_id = $2", business_id, user_id)
+        .execute(db)
+        .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn custom_roles(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<CustomRole>> {
+    let rows = sqlx::query!(
+        r#"select r.id, r.name, r.permissions,
+                  (select count(*) from memberships m where m.business_id = r.business_id and m.custom_role_id = r.id)
+                + (select count(*) from invitations i
+                   where i.business_id = r.business_id and i.custom_role_id = r.id and i.status = 'pending') as "in_use!"
+           from custom_roles r where r.business_id = $1 order by lower(r.name), r.id"#,
+        business_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CustomRole { id: r.id, name: r.name, permissions: permission_set(&r.permissions), in_use: r.in_use })
+        .collect())
+}
+
+pub async fn custom_role(db: impl PgExecutor<'_>, business_id: Uuid, role_id: Uuid) -> AppResult<Option<CustomRole>> {
+    Ok(custom_roles(db, business_id).await?.into_iter().find(|r| r.id == role_id))
+}
+
+fn duplicate_role_name() -> AppError {
+    AppError::field("name", "A role with this name already exists.")
+}
+
+fn keys(permissions: PermissionSet) -> Vec<String> {
+    permissions.iter().map(|p| p.key().to_owned()).collect()
+}
+
+pub async fn create_custom_role(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    name: &str,
+    permissions: PermissionSet,
+) -> AppResult<CustomRole> {
+    let id = sqlx::query_scalar!(
+        "insert into custom_roles (id, business_id, name, permissions) values ($1, $2, $3, $4) returning id",
+        Uuid::now_v7(),
+        business_id,
+        name,
+        &keys(permissions)
+    )
+    .fetch_one(db)
+    .await
+    .on_constraint("custom_roles_business_name_key", |_| duplicate_role_name())?;
+    Ok(CustomRole { id, name: name.to_owned(), permissions, in_use: 0 })
+}
+
+pub async fn update_custom_role(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    role_id: Uuid,
+    name: &str,
+    permissions: PermissionSet,
+) -> AppResult<()> {
+    let updated = sqlx::query!(
+        "update custom_roles set name = $3, permissions = $4 where business_id = $1 and id = $2",
+        business_id,
+        role_id,
+        name,
+        &keys(permissions)
+    )
+    .execute(db)
+    .await
+    .on_constraint("custom_roles_business_name_key", |_| duplicate_role_name())?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+pub const ROLE_IN_USE: &str =
+    "This role is still in use. Give its members another role and revoke its pending invitations first.";
+
+/// Deletes a custom role nobody holds. The foreign key from memberships is the final word even if
+/// someone is given the role concurrently.
+pub async fn delete_custom_role(tx: &mut PgConnection, business_id: Uuid, role_id: Uuid) -> AppResult<()> {
+    let pending = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from invitations
+           where business_id = $1 and custom_role_id = $2 and status = 'pending'"#,
+        business_id,
+        role_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if pending > 0 {
+        return Err(AppError::NotAllowed(ROLE_IN_USE.to_owned()));
+    }
+    let deleted = sqlx::query!("delete from custom_roles where business_id = $1 and id = $2", business_id, role_id)
+        .execute(&mut *tx)
+        .await
+        .on_constraint("memberships_custom_role_fkey", |_| AppError::NotAllowed(ROLE_IN_USE.to_owned()))?;
+    if deleted.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+pub struct InvitationRow {
+    pub id: Uuid,
+    pub business_id: Uuid,
+    pub business_name: String,
+    pub email: String,
+    pub role: Role,
+    pub custom_role_id: Option<Uuid>,
+    pub custom_role_name: Option<String>,
+    pub status: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An invitation by id, whatever its business (the token already proved the caller holds it).
+pub async fn invitation(db: impl PgExecutor<'_>, id: Uuid) -> AppResult<Option<InvitationRow>> {
+    let row = sqlx::query!(
+        r#"select i.id, i.business_id, b.name as business_name, i.email::text as "email!", i.role, i.custom_role_id,
+                  cr.name as "custom_role_name?", i.status, i.expires_at
+           from invitations i
+           join businesses b on b.id = i.business_id
+           left join custom_roles cr on cr.business_id = i.business_id and cr.id = i.custom_role_id
+           where i.id = $1"#,
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    row.map(|r| {
+        Ok(InvitationRow {
+            id: r.id,
+            business_id: r.business_id,
+            business_name: r.business_name,
+            email: r.email,
+            role: parse_role(&r.role)?,
+            custom_role_id: r.custom_role_id,
+            custom_role_name: r.custom_role_name,
+            status: r.status,
+            expires_at: r.expires_at,
+        })
+    })
+    .transpose()
+}
+
+pub async fn pending_invitations(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<InvitationRow>> {
+    let rows = sqlx::query!(
+        r#"select i.id, i.business_id, b.name as business_name, i.email::text as "email!", i.role, i.custom_role_id,
+                  cr.name as "custom_role_name?", i.status, i.expires_at
+           from invitations i
+           join businesses b on b.id = i.business_id
+           left join custom_roles cr on cr.business_id = i.business_id and cr.id = i.custom_role_id
+           where i.business_id = $1 and i.status = 'pending' and i.expires_at > now()
+           order by i.created_at, i.id"#,
+        business_id
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(InvitationRow {
+                id: r.id,
+                business_id: r.business_id,
+                business_name: r.business_name,
+                email: r.email,
+                role: parse_role(&r.role)?,
+                custom_role_id: r.custom_role_id,
+                custom_role_name: r.custom_role_name,
+                status: r.status,
+                expires_at: r.expires_at,
+            })
+        })
+        .collect()
+}
+
+/// Creates a pending invitation valid for 7 days. Refuses an e-mail that already belongs to a member
+/// or has a live pending invitation (expired ones are marked expired first).
+pub async fn create_invitation(
+    tx: &mut PgConnection,
+    business_id: Uuid,
+    invited_by: Uuid,
+    email: &str,
+    role: Role,
+    custom_role_id: Option<Uuid>,
+) -> AppResult<(Uuid, DateTime<Utc>)> {
+    let already_member = sqlx::query_scalar!(
+        r#"select exists(select 1 from memberships m join accounts a on a.id = m.user_id
+                         where m.business_id = $1 and a.email = $2::citext) as "exists!""#,
+        business_id,
+        email
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if already_member {
+        return Err(AppError::field("email", "That person is already on your team."));
+    }
+    sqlx::query!(
+        "update invitations set status = 'expired'
+         where business_id = $1 and email = $2::citext and status = 'pending' and expires_at <= now()",
+        business_id,
+        email
+    )
+    .execute(&mut *tx)
+    .await?;
+    let row = sqlx::query!(
+        "insert into invitations (id, business_id, email, role, custom_role_id, invited_by, expires_at)
+         values ($1, $2, $3, $4, $5, $6, now() + interval '7 days') returning id, expires_at",
+        Uuid::now_v7(),
+        business_id,
+        email,
+        role.as_str(),
+        custom_role_id,
+        invited_by
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .on_constraint("invitations_pending_email_key", |_| {
+        AppError::field(
+            "email",
+            "There's already a pending invitation for this e-mail address. Revoke it to send a new one.",
+        )
+    })?;
+    Ok((row.id, row.expires_at))
+}
+
+pub async fn revoke_invitation(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<()> {
+    let updated = sqlx::query!(
+        "update invitations set status = 'revoked', revoked_at = now()
+         where business_id = $1 and id = $2 and status = 'pending'",
+        business_id,
+        id
+    )
+    .execute(db)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Marks a pending, unexpired invitation accepted; false if it no longer is.
+pub async fn mark_accepted(tx: &mut PgConnection, id: Uuid, user_id: Uuid) -> AppResult<bool> {
+    let updated = sqlx::query!(
+        "update invitations set status = 'accepted', accepted_at = now(), accepted_by = $2
+         where id = $1 and status = 'pending' and expires_at > now()",
+        id,
+        user_id
+    )
+    .execute(tx)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+pub async fn add_member(
+    tx: &mut PgConnection,
+    business_id: Uuid,
+    user_id: Uuid,
+    role: Role,
+    custom_role_id: Option<Uuid>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "insert into memberships (business_id, user_id, role, custom_role_id) values ($1, $2, $3, $4)",
+        business_id,
+        user_id,
+        role.as_str(),
+        custom_role_id
+    )
+    .execute(tx)
+    .await
+    .on_constraint("memberships_pkey", |_| AppError::NotAllowed("You're already a member of this business.".into()))?;
+    Ok(())
+}

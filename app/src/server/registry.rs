@@ -1,0 +1,64 @@
+//! Every server function with the access it requires. The authorization-matrix test walks this list
+//! (and fails when a registered server function is missing from it), so the permission each
+//! function checks on its first line is also proven here.
+
+use crate::permissions::Permission;
+use server_fn::ServerFn;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account, whatever its businesses.
+    SignedIn,
+    /// A member of the active business holding the permission.
+    Permission(Permission),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    pub path: &'static str,
+    pub access: Access,
+}
+
+macro_rules! registry {
+    ($( $function:ty => $access:expr, )*) => {
+        pub const SERVER_FUNCTIONS: &[Entry] = &[ $( Entry { path: <$function as ServerFn>::PATH, access: $access }, )* ];
+    };
+}
+
+use crate::auth::{GetSession, SignIn, SignOut, SignUp};
+use crate::business::{CreateBusiness, SwitchBusiness};
+use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
+use crate::team::{
+    AcceptInvitation, CreateRole, DeleteRole, GetInvitation, GetTeam, InviteMember, RemoveMember, RevokeInvitation,
+    SetMemberPermission, SetMemberRole, UpdateRole,
+};
+use Access::*;
+
+registry! {
+    SignUp => Public,
+    SignIn => Public,
+    GetSession => Public,
+    GetInvitation => Public,
+    // Signing out without a session is a harmless no-op that clears the cookie.
+    SignOut => Public,
+    CreateBusiness => SignedIn,
+    SwitchBusiness => SignedIn,
+    AcceptInvitation => SignedIn,
+    GetBusinessSettings => Permission(Permission::SettingsView),
+    UpdateBusinessSettings => Permission(Permission::SettingsEdit),
+    GetTeam => Permission(Permission::TeamView),
+    InviteMember => Permission(Permission::TeamInvite),
+    RevokeInvitation => Permission(Permission::TeamInvite),
+    RemoveMember => Permission(Permission::TeamRemoveMember),
+    SetMemberRole => Permission(Permission::TeamManageRoles),
+    SetMemberPermission => Permission(Permission::TeamManageRoles),
+    CreateRole => Permission(Permission::TeamManageRoles),
+    UpdateRole => Permission(Permission::TeamManageRoles),
+    DeleteRole => Permission(Permission::TeamManageRoles),
+}
+
+pub fn access_of(path: &str) -> Option<Access> {
+    SERVER_FUNCTIONS.iter().find(|e| e.path == path).map(|e| e.access)
+}

@@ -1,0 +1,207 @@
+//! The authorization matrix: every server function in the registry, called by someone lacking its
+//! permission (Forbidden), by someone holding only that permission (passes the check), by a member
+//! of another business with the first business's ids (NotFound), and by visitors (Unauthorized).
+
+use crate::common::{email, Reply, TestApp};
+use app::error::AppError;
+use app::permissions::Permission;
+use app::server::registry::{Access, SERVER_FUNCTIONS};
+use http::StatusCode;
+use sqlx::PgPool;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// Rows of business A that functions can be pointed at.
+struct Fixture {
+    member: Uuid,
+    invitation: Uuid,
+    role: Uuid,
+    token: String,
+}
+
+/// Arguments for each function, aimed at business A's rows. `None`: the path has no sample yet,
+/// which fails the test (a new server function needs one).
+fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
+    let member = f.member.to_string();
+    Some(match path {
+        "/api/auth/sign_up" => {
+            vec![("name", "X".into()), ("email", email("matrix")), ("password", "long enough pw".into())]
+        }
+        "/api/auth/sign_in" => vec![("email", email("nobody")), ("password", "whatever it is".into())],
+        "/api/auth/session" | "/api/auth/sign_out" | "/api/team/get" | "/api/settings/get" => vec![],
+        "/api/team/invitation" | "/api/team/accept" => vec![("token", f.token.clone())],
+        "/api/business/create" => vec![("name", "Matrix Co".into()), ("currency", "EUR".into())],
+        "/api/business/switch" => vec![("business_id", Uuid::now_v7().to_string())],
+        "/api/settings/update" => vec![("name", "Renamed".into()), ("address", "".into()), ("currency", "EUR".into())],
+        "/api/team/invite" => vec![("email", email("invitee")), ("role", "viewer".into())],
+        "/api/team/revoke_invitation" => vec![("invitation_id", f.invitation.to_string())],
+        "/api/team/remove_member" => vec![("user_id", member)],
+        "/api/team/set_role" => vec![("user_id", member), ("role", "viewer".into())],
+        "/api/team/set_permission" => {
+            vec![("user_id", member), ("permission", "clients.view".into()), ("effect", "deny".into())]
+        }
+        "/api/team/create_role" => vec![("name", format!("Role {}", Uuid::now_v7().simple()))],
+        "/api/team/update_role" => {
+            vec![("role_id", f.role.to_string()), ("name", format!("Renamed {}", Uuid::now_v7().simple()))]
+        }
+        "/api/team/delete_role" => vec![("role_id", f.role.to_string())],
+        _ => return None,
+    })
+}
+
+/// Functions that take business A's row ids, and so must answer a foreign business with NotFound.
+const TAKES_IDS: &[&str] = &[
+    "/api/team/revoke_invitation",
+    "/api/team/remove_member",
+    "/api/team/set_role",
+    "/api/team/set_permission",
+    "/api/team/update_role",
+    "/api/team/delete_role",
+];
+
+async fn call(app: &TestApp, path: &str, args: &[(&'static str, String)], cookie: Option<&str>) -> Reply {
+    let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call(path, &form, cookie).await
+}
+
+fn error_of(reply: &Reply) -> Option<AppError> {
+    (!reply.status.is_success()).then(|| reply.json())
+}
+
+/// A member of `business` whose effective permissions are everything but `permission`
+/// (admin with a deny override), or only `permission` (a custom role holding just it).
+async fn member_with(app: &TestApp, business: Uuid, permission: Permission, only: bool) -> String {
+    let cookie = app.sign_up("Matrix", &email("m")).await;
+    let user = app.user_id(&cookie).await;
+    if only {
+        let role: Uuid = sqlx::query_scalar(
+            "insert into custom_roles (business_id, name, permissions) values ($1, $2, $3) returning id",
+        )
+        .bind(business)
+        .bind(format!("only {} {}", permission.key(), Uuid::now_v7().simple()))
+        .bind(vec![permission.key()])
+        .fetch_one(&app.pool)
+        .await
+        .expect("role");
+        sqlx::query(
+            "insert into memberships (business_id, user_id, role, custom_role_id) values ($1, $2, 'custom', $3)",
+        )
+        .bind(business)
+        .bind(user)
+        .bind(role)
+        .execute(&app.pool)
+        .await
+        .expect("membership");
+    } else {
+        sqlx::query("insert into memberships (business_id, user_id, role) values ($1, $2, 'admin')")
+            .bind(business)
+            .bind(user)
+            .execute(&app.pool)
+            .await
+            .expect("membership");
+        sqlx::query(
+            "insert into permission_overrides (business_id, user_id, permission, effect) values ($1, $2, $3, 'deny')",
+        )
+        .bind(business)
+        .bind(user)
+        .bind(permission.key())
+        .execute(&app.pool)
+        .await
+        .expect("deny");
+    }
+    cookie
+}
+
+#[test]
+fn every_registered_server_function_is_in_the_registry_exactly_once() {
+    let registered: BTreeSet<&str> = server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+    let listed: BTreeSet<&str> = SERVER_FUNCTIONS.iter().map(|e| e.path).collect();
+    assert_eq!(listed.len(), SERVER_FUNCTIONS.len(), "duplicate registry entries");
+    let missing: Vec<_> = registered.difference(&listed).collect();
+    assert!(missing.is_empty(), "server functions without a registry entry (app/src/server/registry.rs): {missing:?}");
+    let stale: Vec<_> = listed.difference(&registered).collect();
+    assert!(stale.is_empty(), "registry entries for functions that do not exist: {stale:?}");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner_a = app.owner_of("Business A", &email("owner-a")).await;
+    let business_a = app.business_id(&owner_a).await;
+    let member_cookie = app.teammate(&owner_a, "Target", "contractor").await;
+    let token = app.invite(&owner_a, &email("pending"), "viewer").await;
+    let role: app::team::CustomRole =
+        app.call("/api/team/create_role", &[("name", "Fixture role")], Some(&owner_a)).await.json();
+    let fixture = Fixture {
+        member: app.user_id(&member_cookie).await,
+        invitation: sqlx::query_scalar("select id from invitations where status = 'pending'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("pending invitation"),
+        role: role.id,
+        token,
+    };
+    let owner_b = app.owner_of("Business B", &email("owner-b")).await;
+
+    let mut checks = 0;
+    let mut holders = Vec::new();
+    for entry in SERVER_FUNCTIONS {
+        let args = sample(entry.path, &fixture).unwrap_or_else(|| panic!("add sample arguments for {}", entry.path));
+        match entry.access {
+            Access::Public => {
+                let reply = call(&app, entry.path, &args, None).await;
+                assert_ne!(error_of(&reply), Some(AppError::Unauthorized), "{} is public", entry.path);
+                checks += 1;
+            }
+            Access::SignedIn => {
+                let reply = call(&app, entry.path, &args, None).await;
+                assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}: {}", entry.path, reply.text());
+                assert_eq!(error_of(&reply), Some(AppError::Unauthorized), "{}", entry.path);
+                checks += 1;
+            }
+            Access::Permission(permission) => {
+                let visitor = call(&app, entry.path, &args, None).await;
+                assert_eq!(error_of(&visitor), Some(AppError::Unauthorized), "{} for visitors", entry.path);
+
+                let lacking = member_with(&app, business_a, permission, false).await;
+                let reply = call(&app, entry.path, &args, Some(&lacking)).await;
+                assert_eq!(
+                    reply.status,
+                    StatusCode::FORBIDDEN,
+                    "{} without {permission}: {}",
+                    entry.path,
+                    reply.text()
+                );
+                assert_eq!(error_of(&reply), Some(AppError::Forbidden), "{} without {permission}", entry.path);
+
+                if TAKES_IDS.contains(&entry.path) {
+                    let reply = call(&app, entry.path, &args, Some(&owner_b)).await;
+                    assert_eq!(
+                        reply.status,
+                        StatusCode::NOT_FOUND,
+                        "{} from another business: {}",
+                        entry.path,
+                        reply.text()
+                    );
+                    assert_eq!(error_of(&reply), Some(AppError::NotFound));
+                    checks += 1;
+                }
+                holders.push((entry.path, permission, args));
+                checks += 2;
+            }
+        }
+    }
+    // Last, because holders may change the fixture rows (remove the member, delete the role).
+    for (path, permission, args) in holders {
+        let holder = member_with(&app, business_a, permission, true).await;
+        let reply = call(&app, path, &args, Some(&holder)).await;
+        let error = error_of(&reply);
+        assert!(
+            !matches!(error, Some(AppError::Forbidden | AppError::Unauthorized)),
+            "{path} with only {permission} must pass the permission check, got {error:?}"
+        );
+        checks += 1;
+    }
+    println!("authorization matrix: {} server functions, {checks} checks", SERVER_FUNCTIONS.len());
+    assert!(checks >= SERVER_FUNCTIONS.len() * 2);
+}
