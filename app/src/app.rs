@@ -1,7 +1,19 @@
 //! The HTML shell and the route table.
 
 use crate::components::layout::AppShell;
-use crate::routes::settings::{general::GeneralSettingsPage, team::TeamPage, SettingsLayout};
+use crate::routes::clients::{
+    detail::ClientDetailPage,
+    form::{EditClientPage, NewClientPage},
+    list::ClientsPage,
+};
+use crate::routes::projects::{
+    detail::ProjectDetailPage,
+    form::{EditProjectPage, NewProjectPage},
+    list::ProjectsPage,
+};
+use crate::routes::settings::{
+    data::DataSettingsPage, general::GeneralSettingsPage, import::ImportPage, team::TeamPage, SettingsLayout,
+};
 use crate::routes::{
     dashboard::DashboardPage, invite::InvitePage, new_business::NewBusinessPage, not_found::NotFound,
     onboarding::OnboardingPage, sign_in::SignInPage, sign_up::SignUpPage,
@@ -50,9 +62,19 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
                     <Route path=path!("") view=DashboardPage ssr=ssr.clone() />
                     <Route path=path!("/businesses/new") view=NewBusinessPage ssr=ssr.clone() />
+                    <Route path=path!("/clients") view=ClientsPage ssr=ssr.clone() />
+                    <Route path=path!("/clients/new") view=NewClientPage ssr=ssr.clone() />
+                    <Route path=path!("/clients/:id") view=ClientDetailPage ssr=ssr.clone() />
+                    <Route path=path!("/clients/:id/edit") view=EditClientPage ssr=ssr.clone() />
+                    <Route path=path!("/projects") view=ProjectsPage ssr=ssr.clone() />
+                    <Route path=path!("/projects/new") view=NewProjectPage ssr=ssr.clone() />
+                    <Route path=path!("/projects/:id") view=ProjectDetailPage ssr=ssr.clone() />
+                    <Route path=path!("/projects/:id/edit") view=EditProjectPage ssr=ssr.clone() />
                     <ParentRoute path=path!("/settings") view=SettingsLayout ssr=ssr.clone()>
                         <Route path=path!("") view=GeneralSettingsPage ssr=ssr.clone() />
                         <Route path=path!("/team") view=TeamPage ssr=ssr.clone() />
+                        <Route path=path!("/data") view=DataSettingsPage ssr=ssr.clone() />
+                        <Route path=path!("/import") view=ImportPage ssr=ssr.clone() />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

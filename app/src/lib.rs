@@ -6,12 +6,17 @@
 pub mod app;
 pub mod auth;
 pub mod business;
+pub mod clients;
 pub mod components;
 pub mod currency;
 pub mod error;
+pub mod import;
+pub mod money;
 pub mod permissions;
+pub mod projects;
 pub mod routes;
 pub mod settings;
+pub mod tasks;
 pub mod team;
 pub mod validation;
 

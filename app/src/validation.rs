@@ -112,11 +112,16 @@ pub fn new_password(input: &str) -> Result<String, String> {
 
 /// A required single-line name (a person's or a business's), trimmed.
 pub fn required_name(input: &str, what: &str) -> Result<String, String> {
+    required_name_max(input, what, NAME_MAX_CHARS)
+}
+
+/// [`required_name`] with another length limit.
+pub fn required_name_max(input: &str, what: &str, max: usize) -> Result<String, String> {
     let name = input.trim();
     if name.is_empty() {
         Err(format!("Enter {what}."))
-    } else if name.chars().count() > NAME_MAX_CHARS {
-        Err(format!("Keep it to {NAME_MAX_CHARS} characters or fewer."))
+    } else if name.chars().count() > max {
+        Err(format!("Keep it to {max} characters or fewer."))
     } else if name.chars().any(char::is_control) {
         Err("Use letters, numbers and punctuation only.".into())
     } else {

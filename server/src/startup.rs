@@ -52,6 +52,8 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         // Static files (/pkg, favicon) skip the session lookup; unknown paths render the 404 page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(csrf, csrf::middleware))
+        // CSV imports without JavaScript post the whole file.
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {

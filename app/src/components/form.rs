@@ -25,8 +25,9 @@ pub fn TextField(
     #[prop(into)]
     id: String,
     /// The form field name the server function reads.
-    name: &'static str,
-    label: &'static str,
+    #[prop(into)]
+    name: String,
+    #[prop(into)] label: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
@@ -100,9 +101,9 @@ pub fn SubmitButton(
 /// A labelled `<select>` with its error, like [`TextField`].
 #[component]
 pub fn SelectField(
-    id: String,
-    name: &'static str,
-    label: String,
+    #[prop(into)] id: String,
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
     /// `(value, label)` pairs.
     options: Vec<(String, String)>,
     #[prop(optional, into)] selected: Option<String>,

@@ -89,16 +89,22 @@ pub fn AppShell() -> impl IntoView {
 #[component]
 fn MainNav(info: SessionInfo) -> impl IntoView {
     let dashboard = info.can(Permission::DashboardView);
+    let clients = info.can(Permission::ClientsView);
+    let projects = info.can(Permission::ProjectsView);
     let settings_href = if info.can(Permission::SettingsView) {
         Some("/settings")
     } else if info.can(Permission::TeamView) {
         Some("/settings/team")
+    } else if info.can(Permission::ClientsCreate) {
+        Some("/settings/data")
     } else {
         None
     };
     view! {
         <ul>
             {dashboard.then(|| view! { <li><A href="/" exact=true>"Dashboard"</A></li> })}
+            {clients.then(|| view! { <li><A href="/clients">"Clients"</A></li> })}
+            {projects.then(|| view! { <li><A href="/projects">"Projects"</A></li> })}
             {settings_href.map(|href| view! { <li><A href=href>"Settings"</A></li> })}
         </ul>
     }

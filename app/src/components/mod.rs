@@ -2,5 +2,7 @@
 
 pub mod business_form;
 pub mod form;
+pub mod gate;
 pub mod layout;
+pub mod money;
 pub mod team;

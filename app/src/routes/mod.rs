@@ -1,10 +1,12 @@
 //! One module per page, named after its URL.
 
+pub mod clients;
 pub mod dashboard;
 pub mod invite;
 pub mod new_business;
 pub mod not_found;
 pub mod onboarding;
+pub mod projects;
 pub mod settings;
 pub mod sign_in;
 pub mod sign_up;

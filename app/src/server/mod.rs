@@ -2,9 +2,12 @@
 //! passwords, rate limits and the SQL layer. Compiled only with the `ssr` feature.
 
 pub mod auth;
+pub mod clients;
 pub mod db;
 pub mod errors;
+pub mod import;
 pub mod password;
+pub mod projects;
 pub mod rate_limit;
 pub mod registry;
 pub mod session;

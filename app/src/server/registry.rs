@@ -29,7 +29,14 @@ macro_rules! registry {
 
 use crate::auth::{GetSession, SignIn, SignOut, SignUp};
 use crate::business::{CreateBusiness, SwitchBusiness};
+use crate::clients::{
+    AddClientNote, ArchiveClient, ClientTimeline, CreateClient, GetClient, ListClients, ListMemberRates,
+    RemoveMemberRate, RestoreClient, SetMemberRate, UpdateClient,
+};
+use crate::import::{AnalyzeImport, ImportClientRows, ImportClients};
+use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
 use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
+use crate::tasks::{CreateTask, DeleteTask, ListTasks, SetTaskStatus, UpdateTask};
 use crate::team::{
     AcceptInvitation, CreateRole, DeleteRole, GetInvitation, GetTeam, InviteMember, RemoveMember, RevokeInvitation,
     SetMemberPermission, SetMemberRole, UpdateRole,
@@ -57,6 +64,29 @@ registry! {
     CreateRole => Permission(Permission::TeamManageRoles),
     UpdateRole => Permission(Permission::TeamManageRoles),
     DeleteRole => Permission(Permission::TeamManageRoles),
+    ListClients => Permission(Permission::ClientsView),
+    GetClient => Permission(Permission::ClientsView),
+    ClientTimeline => Permission(Permission::ClientsView),
+    ListMemberRates => Permission(Permission::ClientsView),
+    CreateClient => Permission(Permission::ClientsCreate),
+    UpdateClient => Permission(Permission::ClientsEdit),
+    AddClientNote => Permission(Permission::ClientsEdit),
+    ArchiveClient => Permission(Permission::ClientsArchive),
+    RestoreClient => Permission(Permission::ClientsArchive),
+    SetMemberRate => Permission(Permission::ClientsManageRates),
+    RemoveMemberRate => Permission(Permission::ClientsManageRates),
+    AnalyzeImport => Permission(Permission::ClientsCreate),
+    ImportClients => Permission(Permission::ClientsCreate),
+    ImportClientRows => Permission(Permission::ClientsCreate),
+    ListProjects => Permission(Permission::ProjectsView),
+    GetProject => Permission(Permission::ProjectsView),
+    CreateProject => Permission(Permission::ProjectsCreate),
+    UpdateProject => Permission(Permission::ProjectsEdit),
+    ListTasks => Permission(Permission::TasksView),
+    CreateTask => Permission(Permission::TasksCreate),
+    UpdateTask => Permission(Permission::TasksEdit),
+    SetTaskStatus => Permission(Permission::TasksEdit),
+    DeleteTask => Permission(Permission::TasksDelete),
 }
 
 pub fn access_of(path: &str) -> Option<Access> {

@@ -17,6 +17,9 @@ struct Fixture {
     invitation: Uuid,
     role: Uuid,
     token: String,
+    client: Uuid,
+    project: Uuid,
+    task: Uuid,
 }
 
 /// Arguments for each function, aimed at business A's rows. `None`: the path has no sample yet,
@@ -45,12 +48,62 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
             vec![("role_id", f.role.to_string()), ("name", format!("Renamed {}", Uuid::now_v7().simple()))]
         }
         "/api/team/delete_role" => vec![("role_id", f.role.to_string())],
+        "/api/clients/list" | "/api/projects/list" => vec![],
+        "/api/clients/get" | "/api/clients/archive" | "/api/clients/restore" => vec![("id", f.client.to_string())],
+        "/api/clients/create" => vec![("form[name]", format!("Client {}", Uuid::now_v7().simple()))],
+        "/api/clients/update" => {
+            vec![("id", f.client.to_string()), ("form[name]", format!("Renamed {}", Uuid::now_v7().simple()))]
+        }
+        "/api/clients/timeline" | "/api/clients/member_rates" => vec![("client_id", f.client.to_string())],
+        "/api/clients/add_note" => vec![("client_id", f.client.to_string()), ("text", "A note".into())],
+        "/api/clients/set_member_rate" => vec![
+            ("rate[client_id]", f.client.to_string()),
+            ("rate[user_id]", member),
+            ("rate[bill_amount]", "80".into()),
+            ("rate[bill_currency]", "EUR".into()),
+            ("rate[bill_unit]", "day".into()),
+        ],
+        "/api/clients/remove_member_rate" => vec![("client_id", f.client.to_string()), ("user_id", member)],
+        "/api/import/analyze" | "/api/import/clients" => {
+            vec![("text", format!("name\nImported {}\n", Uuid::now_v7().simple()))]
+        }
+        "/api/import/rows" => return None, // JSON-encoded: covered by `json_server_functions_enforce_their_access`
+        "/api/projects/get" => vec![("id", f.project.to_string())],
+        "/api/projects/create" => {
+            vec![("form[client_id]", f.client.to_string()), ("form[name]", "Matrix project".into())]
+        }
+        "/api/projects/update" => vec![
+            ("id", f.project.to_string()),
+            ("form[client_id]", f.client.to_string()),
+            ("form[name]", "Renamed project".into()),
+        ],
+        "/api/tasks/list" => vec![("project_id", f.project.to_string())],
+        "/api/tasks/create" => vec![("project_id", f.project.to_string()), ("title", "Matrix task".into())],
+        "/api/tasks/update" => vec![("id", f.task.to_string()), ("title", "Renamed".into()), ("status", "done".into())],
+        "/api/tasks/set_status" => vec![("id", f.task.to_string()), ("status", "in_review".into())],
+        "/api/tasks/delete" => vec![("id", f.task.to_string())],
         _ => return None,
     })
 }
 
 /// Functions that take business A's row ids, and so must answer a foreign business with NotFound.
 const TAKES_IDS: &[&str] = &[
+    "/api/clients/get",
+    "/api/clients/update",
+    "/api/clients/archive",
+    "/api/clients/restore",
+    "/api/clients/timeline",
+    "/api/clients/add_note",
+    "/api/clients/member_rates",
+    "/api/clients/set_member_rate",
+    "/api/clients/remove_member_rate",
+    "/api/projects/get",
+    "/api/projects/update",
+    "/api/tasks/list",
+    "/api/tasks/create",
+    "/api/tasks/update",
+    "/api/tasks/set_status",
+    "/api/tasks/delete",
     "/api/team/revoke_invitation",
     "/api/team/remove_member",
     "/api/team/set_role",
@@ -58,6 +111,9 @@ const TAKES_IDS: &[&str] = &[
     "/api/team/update_role",
     "/api/team/delete_role",
 ];
+
+/// Server functions taking JSON bodies, checked by their own test below.
+const JSON_ENCODED: &[&str] = &["/api/import/rows"];
 
 async fn call(app: &TestApp, path: &str, args: &[(&'static str, String)], cookie: Option<&str>) -> Reply {
     let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -132,6 +188,20 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
     let token = app.invite(&owner_a, &email("pending"), "viewer").await;
     let role: app::team::CustomRole =
         app.call("/api/team/create_role", &[("name", "Fixture role")], Some(&owner_a)).await.json();
+    let client: Uuid =
+        app.call("/api/clients/create", &[("form[name]", "Fixture client")], Some(&owner_a)).await.json();
+    let project: Uuid = app
+        .call(
+            "/api/projects/create",
+            &[("form[client_id]", &client.to_string()), ("form[name]", "Fixture project")],
+            Some(&owner_a),
+        )
+        .await
+        .json();
+    let task: app::tasks::Task = app
+        .call("/api/tasks/create", &[("project_id", &project.to_string()), ("title", "Fixture task")], Some(&owner_a))
+        .await
+        .json();
     let fixture = Fixture {
         member: app.user_id(&member_cookie).await,
         invitation: sqlx::query_scalar("select id from invitations where status = 'pending'")
@@ -140,12 +210,15 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
             .expect("pending invitation"),
         role: role.id,
         token,
+        client,
+        project,
+        task: task.id,
     };
     let owner_b = app.owner_of("Business B", &email("owner-b")).await;
 
     let mut checks = 0;
     let mut holders = Vec::new();
-    for entry in SERVER_FUNCTIONS {
+    for entry in SERVER_FUNCTIONS.iter().filter(|e| !JSON_ENCODED.contains(&e.path)) {
         let args = sample(entry.path, &fixture).unwrap_or_else(|| panic!("add sample arguments for {}", entry.path));
         match entry.access {
             Access::Public => {
@@ -204,4 +277,31 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
     }
     println!("authorization matrix: {} server functions, {checks} checks", SERVER_FUNCTIONS.len());
     assert!(checks >= SERVER_FUNCTIONS.len() * 2);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn json_server_functions_enforce_their_access(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Business A", &email("owner")).await;
+    let business = app.business_id(&owner).await;
+    let body = r#"{"rows":[{"line":2,"name":"Json Client","company":"","contact_name":"","contact_email":"","vat_number":"","notes":"","default_rate":"","currency":"","address":""}]}"#;
+    let post = |cookie: Option<String>| {
+        let mut request = http::Request::post("/api/import/rows")
+            .header("content-type", "application/json")
+            .header("accept", "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", format!("clerq_session={cookie}"));
+        }
+        request.body(axum::body::Body::from(body)).expect("request")
+    };
+    for path in JSON_ENCODED {
+        let access = app::server::registry::access_of(path).expect("registered");
+        let Access::Permission(permission) = access else { panic!("{path} is expected to need a permission") };
+        assert_eq!(error_of(&app.send(post(None)).await), Some(AppError::Unauthorized));
+        let lacking = member_with(&app, business, permission, false).await;
+        assert_eq!(error_of(&app.send(post(Some(lacking))).await), Some(AppError::Forbidden));
+        let holder = member_with(&app, business, permission, true).await;
+        let reply = app.send(post(Some(holder))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    }
 }

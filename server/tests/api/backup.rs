@@ -85,6 +85,39 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     )
     .await;
     app.invite(&alice, &email("later"), "viewer").await;
+    // Clients, projects, tasks, a member rate and a note.
+    let client: uuid::Uuid = app
+        .call(
+            "/api/clients/create",
+            &[
+                ("form[name]", "Acme"),
+                ("form[contacts][0][name]", "Dana"),
+                ("form[rate_amount]", "80"),
+                ("form[rate_currency]", "EUR"),
+                ("form[rate_unit]", "day"),
+            ],
+            Some(&alice),
+        )
+        .await
+        .json();
+    let client = client.to_string();
+    app.call("/api/clients/add_note", &[("client_id", &client), ("text", "Hello")], Some(&alice)).await;
+    app.call(
+        "/api/clients/set_member_rate",
+        &[
+            ("rate[client_id]", &client),
+            ("rate[user_id]", &designer_id),
+            ("rate[bill_amount]", "50"),
+            ("rate[bill_currency]", "EUR"),
+        ],
+        Some(&alice),
+    )
+    .await;
+    let project: uuid::Uuid = app
+        .call("/api/projects/create", &[("form[client_id]", &client), ("form[name]", "Site")], Some(&alice))
+        .await
+        .json();
+    app.call("/api/tasks/create", &[("project_id", &project.to_string()), ("title", "Design")], Some(&alice)).await;
     let first = app.session(Some(&alice)).await.expect("alice").businesses[0].id.to_string();
     app.call("/api/business/switch", &[("business_id", &first)], Some(&alice)).await;
     app.call("/api/auth/sign_out", &[], Some(&bob)).await;

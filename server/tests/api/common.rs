@@ -200,7 +200,7 @@ impl TestApp {
 
     /// A new account that joins the inviter's business as `role` through an invitation; returns its cookie.
     pub async fn teammate(&self, inviter: &str, name: &str, role: &str) -> String {
-        let address = email(name);
+        let address = email(&name.to_lowercase().replace(' ', "."));
         let token = self.invite(inviter, &address, role).await;
         let cookie = self.sign_up(name, &address).await;
         let reply = self.call("/api/team/accept", &[("token", &token)], Some(&cookie)).await;

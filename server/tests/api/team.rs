@@ -124,7 +124,8 @@ async fn invitation_links_are_unguessable_and_tied_to_the_secret(pool: PgPool) {
     let app = TestApp::new(pool.clone());
     let owner = app.owner_of("Studio", &email("owner")).await;
     let token = app.invite(&owner, &email("x"), "member").await;
-    for bogus in ["", "abc", &token[..64], &format!("{}A", &token[..64])] {
+    let last = if token.ends_with('A') { "B" } else { "A" };
+    for bogus in ["", "abc", &token[..64], &format!("{}{last}", &token[..64])] {
         let reply = app.call("/api/team/invitation", &[("token", bogus)], None).await;
         assert_eq!(reply.app_error(), AppError::NotFound, "{bogus}");
     }

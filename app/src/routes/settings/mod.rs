@@ -1,6 +1,8 @@
 //! `/settings/*`: the business settings area, one tab per page.
 
+pub mod data;
 pub mod general;
+pub mod import;
 pub mod team;
 
 use crate::components::layout::use_shell_session;
@@ -22,10 +24,12 @@ pub fn SettingsLayout() -> impl IntoView {
                     };
                     let can = |p| info.as_ref().is_some_and(|i| i.can(p));
                     let (general, team) = (can(Permission::SettingsView), can(Permission::TeamView));
+                    let data = can(Permission::ClientsCreate) || can(Permission::DataExport);
                     view! {
                         <nav class="tabs" aria-label="Settings">
                             {general.then(|| view! { <A href="/settings" exact=true>"General"</A> })}
                             {team.then(|| view! { <A href="/settings/team">"Team"</A> })}
+                            {data.then(|| view! { <A href="/settings/data">"Data"</A> })}
                         </nav>
                     }
                 })}

@@ -3,5 +3,46 @@
 
 pub mod accounts;
 pub mod businesses;
+pub mod clients;
+pub mod projects;
 pub mod sessions;
+pub mod tasks;
 pub mod team;
+
+use crate::money::{CurrencyCode, Money, Rate, RateUnit};
+
+/// A nullable (minor, currency) column pair as money.
+pub fn money(minor: Option<i64>, currency: Option<String>) -> Option<Money> {
+    match (minor, currency.as_deref().map(CurrencyCode::parse)) {
+        (Some(minor), Some(Ok(code))) => Some(Money::new(minor, code)),
+        _ => None,
+    }
+}
+
+/// A nullable (minor, currency, unit) column triple as a rate.
+pub fn rate(minor: Option<i64>, currency: Option<String>, unit: Option<String>) -> Option<Rate> {
+    let unit = unit.as_deref().map(RateUnit::parse)?.ok()?;
+    money(minor, currency).map(|amount| Rate { amount, unit })
+}
+
+/// Columns for an optional rate.
+pub fn rate_columns(rate: Option<Rate>) -> (Option<i64>, Option<String>, Option<String>) {
+    match rate {
+        Some(r) => (Some(r.amount.minor), Some(r.amount.currency.to_string()), Some(r.unit.as_str().to_owned())),
+        None => (None, None, None),
+    }
+}
+
+/// Columns for optional money.
+pub fn money_columns(money: Option<Money>) -> (Option<i64>, Option<String>) {
+    match money {
+        Some(m) => (Some(m.minor), Some(m.currency.to_string())),
+        None => (None, None),
+    }
+}
+
+/// `%term%` for ILIKE, with the term's own wildcards escaped.
+pub fn like_pattern(term: &str) -> String {
+    let escaped = term.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}

@@ -1,0 +1,142 @@
+//! `/clients/:id`: details, contacts, projects, member rates and the activity timeline.
+
+use super::rates::MemberRatesCard;
+use super::timeline::TimelineCard;
+use crate::clients::{get_client, ArchiveClient, ClientPage, RestoreClient};
+use crate::components::form::{action_error, FormError};
+use crate::projects::list_projects;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ClientDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let archive = ServerAction::<ArchiveClient>::new();
+    let restore = ServerAction::<RestoreClient>::new();
+    // The timeline is refetched whenever something that writes to it succeeds.
+    let changes = RwSignal::new(0u64);
+    let client =
+        Resource::new(move || (id(), archive.version().get(), restore.version().get()), |(id, ..)| get_client(id));
+    Effect::new(move |_| {
+        let (a, r) = (archive.version().get(), restore.version().get());
+        if a + r > 0 {
+            changes.update(|n| *n += 1);
+        }
+    });
+    view! {
+        <Title text="Client" />
+        <section class="page">
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match client.await {
+                        Ok(page) => view! { <ClientView page archive restore changes /> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ClientView(
+    page: ClientPage,
+    archive: ServerAction<ArchiveClient>,
+    restore: ServerAction<RestoreClient>,
+    changes: RwSignal<u64>,
+) -> impl IntoView {
+    let client = page.client.clone();
+    let id = client.id.to_string();
+    let archived = client.archived_at.is_some();
+    let archive_error = action_error(archive);
+    let restore_error = action_error(restore);
+    let client_id = client.id;
+    let projects = Resource::new(move || client_id.to_string(), |id| list_projects(id, String::new()));
+    let detail = |label: &'static str, value: String| {
+        (!value.is_empty()).then(|| view! { <div><dt>{label}</dt><dd class="pre">{value}</dd></div> })
+    };
+    let contacts = client
+        .contacts
+        .iter()
+        .map(|c| {
+            let email = c.email.clone();
+            view! {
+                <li>
+                    <strong>{c.name.clone()}</strong>
+                    {(!c.role.is_empty()).then(|| format!(" · {}", c.role))}
+                    {(!email.is_empty()).then(|| view! { " · " <a href=format!("mailto:{email}")>{email.clone()}</a> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <Title text=client.name.clone() />
+        <div class="page-head">
+            <div>
+                <p class="eyebrow"><A href="/clients">"Clients"</A></p>
+                <h1>{client.name.clone()}{archived.then(|| view! { " " <span class="badge muted">"Archived"</span> })}</h1>
+                {(!client.company.is_empty()).then(|| view! { <p class="lead">{client.company.clone()}</p> })}
+            </div>
+            <div class="actions">
+                {page.can_edit.then(|| { let href = format!("/clients/{id}/edit"); view! { <A href=href attr:class="button">"Edit"</A> } })}
+                {(page.can_archive && !archived).then(|| { let id = id.clone(); view! {
+                    <ActionForm action=archive>
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit">"Archive"</button>
+                    </ActionForm>
+                }})}
+                {(page.can_archive && archived).then(|| { let id = id.clone(); view! {
+                    <ActionForm action=restore>
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit">"Restore"</button>
+                    </ActionForm>
+                }})}
+            </div>
+        </div>
+        <FormError error=archive_error />
+        <FormError error=restore_error />
+        {archived.then(|| view! {
+            <p class="notice" role="status">"This client is archived: hidden from lists, with its history kept. Restore it to work with it again."</p>
+        })}
+        <div class="grid">
+            <section class="card" aria-labelledby="details-heading">
+                <h2 id="details-heading">"Details"</h2>
+                <dl class="details">
+                    {detail("Address", client.address.clone())}
+                    {detail("Company no.", client.company_number.clone())}
+                    {detail("VAT no.", client.vat_number.clone())}
+                    {detail("Default rate", client.default_rate.map(|r| r.format()).unwrap_or_default())}
+                    {detail("Budget", client.budget.map(|b| b.format()).unwrap_or_default())}
+                    {detail("Notes", client.notes.clone())}
+                </dl>
+                <h3>"Contacts"</h3>
+                {client.contacts.is_empty().then(|| view! { <p class="hint">"No contacts yet."</p> })}
+                <ul class="contact-list">{contacts}</ul>
+            </section>
+            <section class="card" aria-labelledby="projects-heading">
+                <h2 id="projects-heading">"Projects"</h2>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let list = projects.await.unwrap_or_default();
+                        if list.is_empty() {
+                            return view! { <p class="hint">"No projects yet."</p> }.into_any();
+                        }
+                        list.into_iter()
+                            .map(|p| view! {
+                                <li><A href=format!("/projects/{}", p.id)>{p.name}</A>" · "{p.status.label()}</li>
+                            })
+                            .collect_view()
+                            .into_any()
+                    })}
+                </Transition>
+                {(!archived).then(|| view! { <A href=format!("/projects/new?client={client_id}")>"New project"</A> })}
+            </section>
+        </div>
+        <MemberRatesCard client_id=client.id />
+        <TimelineCard client_id=client.id can_note=page.can_edit changes />
+    }
+    .into_any()
+}

@@ -1,0 +1,87 @@
+//! `/clients`: search, show archived, and the list.
+
+use crate::clients::list_clients;
+use crate::components::gate::IfCan;
+use crate::permissions::Permission;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ClientsPage() -> impl IntoView {
+    let query = use_query_map();
+    let search = move || query.read().get("q").unwrap_or_default();
+    let archived = move || query.read().get("archived").is_some_and(|v| v == "1");
+    let clients = Resource::new(move || (search(), archived()), |(q, archived)| list_clients(q, archived));
+    view! {
+        <Title text="Clients" />
+        <section class="page">
+            <div class="page-head">
+                <h1>"Clients"</h1>
+                <div class="actions">
+                    <IfCan permission=Permission::ClientsCreate>
+                        <A href="/clients/new" attr:class="button primary">"New client"</A>
+                        <A href="/settings/import" attr:class="button">"Import from CSV"</A>
+                    </IfCan>
+                </div>
+            </div>
+            <Form method="GET" action="" attr:class="filters" attr:role="search">
+                <div class="field">
+                    <label for="client-search">"Search clients"</label>
+                    <input id="client-search" type="search" name="q" value=search />
+                </div>
+                <div class="check">
+                    <input id="show-archived" type="checkbox" name="archived" value="1" checked=archived />
+                    <label for="show-archived">"Show archived"</label>
+                </div>
+                <button type="submit">"Search"</button>
+            </Form>
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match clients.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <div class="empty-state">
+                                <h2>"No clients here"</h2>
+                                <p>"Add your first client, or import the list you already have from a CSV file."</p>
+                            </div>
+                        }
+                        .into_any(),
+                        Ok(list) => {
+                            let rows = list
+                                .into_iter()
+                                .map(|c| {
+                                    view! {
+                                        <tr>
+                                            <td><A href=format!("/clients/{}", c.id)>{c.name}</A></td>
+                                            <td>{c.company}</td>
+                                            <td>{c.primary_contact.unwrap_or_default()}</td>
+                                            <td>{c.default_rate.map(|r| r.format()).unwrap_or_default()}</td>
+                                            <td>{c.archived.then(|| view! { <span class="badge muted">"Archived"</span> })}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view();
+                            view! {
+                                <table class="data">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"Company"</th>
+                                            <th scope="col">"Contact"</th>
+                                            <th scope="col">"Default rate"</th>
+                                            <th scope="col"><span class="visually-hidden">"Status"</span></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,7 @@
+//! `/clients/*`
+
+pub mod detail;
+pub mod form;
+pub mod list;
+pub mod rates;
+pub mod timeline;

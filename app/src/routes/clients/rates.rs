@@ -1,0 +1,96 @@
+//! Per-member rates for a client: who bills what, what they cost (for those who may see profit),
+//! and their budget.
+
+use crate::clients::{list_member_rates, RemoveMemberRate, SetMemberRate};
+use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton};
+use crate::components::layout::use_shell_session;
+use crate::components::money::MoneyFields;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[component]
+pub fn MemberRatesCard(client_id: Uuid) -> impl IntoView {
+    let set = ServerAction::<SetMemberRate>::new();
+    let remove = ServerAction::<RemoveMemberRate>::new();
+    let rates = Resource::new(
+        move || (client_id.to_string(), set.version().get(), remove.version().get()),
+        |(id, ..)| list_member_rates(id),
+    );
+    let error = action_error(set);
+    let remove_error = action_error(remove);
+    let session = use_shell_session();
+    view! {
+        <section class="card" aria-labelledby="rates-heading">
+            <h2 id="rates-heading">"Team rates"</h2>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let Ok(data) = rates.await else { return ().into_any() };
+                    let currency = match session {
+                        Some(s) => s.0.await.ok().flatten().and_then(|i| i.active_business).map(|b| b.currency),
+                        None => None,
+                    }
+                    .unwrap_or_else(|| "EUR".to_owned());
+                    let list = data
+                        .rates
+                        .iter()
+                        .map(|r| {
+                            let mut parts = Vec::new();
+                            if let Some(bill) = r.bill_rate {
+                                parts.push(format!("Bills at {}", bill.format()));
+                            }
+                            if let Some(cost) = r.cost {
+                                parts.push(format!("costs {}", cost.format()));
+                            }
+                            if let Some(budget) = r.budget {
+                                parts.push(format!("budget {}", budget.format()));
+                            }
+                            let user = r.user_id.to_string();
+                            let name = r.name.clone();
+                            view! {
+                                <li>
+                                    <strong>{r.name.clone()}</strong>" · "{parts.join(" · ")}
+                                    {data.can_manage.then(|| view! {
+                                        <ActionForm action=remove attr:class="inline">
+                                            <input type="hidden" name="client_id" value=client_id.to_string() />
+                                            <input type="hidden" name="user_id" value=user.clone() />
+                                            <button type="submit" class="link">{format!("Remove rate for {name}")}</button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    let members: Vec<(String, String)> = data.team.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
+                    let fe = move |key: &'static str| field_error(error, key);
+                    view! {
+                        {data.rates.is_empty().then(|| view! { <p class="hint">"No member has a rate for this client yet."</p> })}
+                        <ul class="rates">{list}</ul>
+                        <FormError error=remove_error />
+                        {data.can_manage.then(|| view! {
+                            <details class="rate-form">
+                                <summary>"Set a member's rate"</summary>
+                                <ActionForm action=set>
+                                    <input type="hidden" name="rate[client_id]" value=client_id.to_string() />
+                                    <SelectField id="rate-member" name="rate[user_id]" label="Team member" options=members error=fe("user_id") />
+                                    <MoneyFields id="member-bill" legend="Bill rate" name_prefix="rate[bill_" name_suffix="]" with_unit=true
+                                        default_currency=currency.clone() errors=[fe("bill_amount"), fe("bill_currency"), fe("bill_unit")] />
+                                    {data.can_see_costs.then(|| view! {
+                                        <MoneyFields id="member-cost" legend="Internal cost" name_prefix="rate[cost_" name_suffix="]" with_unit=true
+                                            default_currency=currency.clone() hint="Only people who may see profit see or change this."
+                                            errors=[fe("cost_amount"), fe("cost_currency"), fe("cost_unit")] />
+                                    })}
+                                    <MoneyFields id="member-budget" legend="Member budget" name_prefix="rate[budget_" name_suffix="]"
+                                        default_currency=currency.clone() errors=[fe("budget_amount"), fe("budget_currency"), Signal::derive(|| None)] />
+                                    <FormError error />
+                                    <SubmitButton label="Save rate" busy_label="Saving…" pending=set.pending() />
+                                </ActionForm>
+                            </details>
+                        })}
+                    }
+                    .into_any()
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}

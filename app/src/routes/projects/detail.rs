@@ -1,0 +1,170 @@
+//! `/projects/:id`: the project, its task board (or list) and the task dialog (`?task=<id>`).
+
+use super::board::{TaskBoard, TaskList};
+use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
+use crate::projects::{get_project, ProjectPage};
+use crate::tasks::{list_tasks, CreateTask, DeleteTask, SetTaskStatus, Task, TaskStatus, UpdateTask};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[derive(Clone, Copy)]
+struct TaskActions {
+    create: ServerAction<CreateTask>,
+    set_status: ServerAction<SetTaskStatus>,
+    update: ServerAction<UpdateTask>,
+    delete: ServerAction<DeleteTask>,
+}
+
+#[component]
+pub fn ProjectDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let project = Resource::new(id, get_project);
+    let actions = TaskActions {
+        create: ServerAction::new(),
+        set_status: ServerAction::new(),
+        update: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let tasks = Resource::new(
+        move || {
+            (
+                id(),
+                actions.create.version().get(),
+                actions.set_status.version().get(),
+                actions.update.version().get(),
+                actions.delete.version().get(),
+            )
+        },
+        |(id, ..)| list_tasks(id),
+    );
+    view! {
+        <Title text="Project" />
+        <section class="page">
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match project.await {
+                        Ok(page) => view! { <ProjectView page tasks actions /> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ProjectView(
+    page: ProjectPage,
+    tasks: Resource<crate::error::AppResult<Vec<Task>>>,
+    actions: TaskActions,
+) -> impl IntoView {
+    let p = page.project.clone();
+    let query = use_query_map();
+    let list_view = move || query.read().get("view").is_some_and(|v| v == "list");
+    let open_task = move || query.read().get("task");
+    let (can_edit, can_delete) = (page.can_edit_tasks, page.can_delete_tasks);
+    let create_error = action_error(actions.create);
+    let move_error = action_error(actions.set_status);
+    let facts = [
+        Some(p.status.label().to_owned()),
+        p.due_date.map(|d| format!("due {d}")),
+        p.default_rate.map(|r| format!("rate {}", r.format())),
+        p.budget.map(|b| format!("budget {}", b.format())),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    view! {
+        <Title text=p.name.clone() />
+        <div class="page-head">
+            <div>
+                <p class="eyebrow"><A href=format!("/clients/{}", p.client_id)>{p.client_name.clone()}</A></p>
+                <h1>{p.name.clone()}</h1>
+                <p class="lead">{facts}</p>
+            </div>
+            {page.can_edit.then(|| view! { <A href=format!("/projects/{}/edit", p.id) attr:class="button">"Edit"</A> })}
+        </div>
+        <section aria-labelledby="tasks-heading">
+            <div class="section-head">
+                <h2 id="tasks-heading">"Tasks"</h2>
+                <nav class="toggle" aria-label="Task view">
+                    <a href="?view=board" aria-current=move || (!list_view()).then_some("page")>"Board"</a>
+                    <a href="?view=list" aria-current=move || list_view().then_some("page")>"List"</a>
+                </nav>
+            </div>
+            {page.can_create_tasks.then(|| view! {
+                <ActionForm action=actions.create attr:class="inline-form add-task">
+                    <input type="hidden" name="project_id" value=p.id.to_string() />
+                    <TextField id="new-task-title" name="title" label="+ Add a task" required=true maxlength=300 error=field_error(create_error, "title") />
+                    <button type="submit">"Add task"</button>
+                    <FormError error=create_error />
+                </ActionForm>
+            })}
+            <FormError error=move_error />
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = tasks.await.unwrap_or_default();
+                    let dialog = open_task()
+                        .and_then(|id| list.iter().find(|t| t.id.to_string() == id).cloned())
+                        .map(|task| view! { <TaskDialog task can_edit can_delete actions list_view=list_view() /> });
+                    let body = if list.is_empty() {
+                        view! { <p class="hint">"No tasks yet. Add the first one above."</p> }.into_any()
+                    } else if list_view() {
+                        view! { <TaskList tasks=list can_edit set_status=actions.set_status /> }.into_any()
+                    } else {
+                        view! { <TaskBoard tasks=list can_edit set_status=actions.set_status /> }.into_any()
+                    };
+                    view! { {body} {dialog} }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn TaskDialog(task: Task, can_edit: bool, can_delete: bool, actions: TaskActions, list_view: bool) -> impl IntoView {
+    let update_error = action_error(actions.update);
+    let delete_error = action_error(actions.delete);
+    let close = if list_view { "?view=list" } else { "?view=board" };
+    let id = task.id.to_string();
+    let delete_id = id.clone();
+    let statuses: Vec<(String, String)> =
+        TaskStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect();
+    view! {
+        <div class="dialog-backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="task-dialog-title">
+                <div class="section-head">
+                    <h2 id="task-dialog-title">"Task"</h2>
+                    <a href=close>"Close"</a>
+                </div>
+                <ActionForm action=actions.update>
+                    <fieldset disabled=!can_edit>
+                        <input type="hidden" name="id" value=id.clone() />
+                        <TextField id="task-title" name="title" label="Title" required=true maxlength=300 value=task.title.clone()
+                            error=field_error(update_error, "title") />
+                        <SelectField id="task-status" name="status" label="Status" options=statuses selected=task.status.as_str().to_owned()
+                            error=field_error(update_error, "status") />
+                        <TextField id="task-estimate" name="estimate_minutes" label="Estimate (minutes)" kind="number"
+                            value=task.estimate_minutes.map(|m| m.to_string()).unwrap_or_default()
+                            hint="Whole minutes, up to 60 000." error=field_error(update_error, "estimate_minutes") />
+                        <FormError error=update_error />
+                        {can_edit.then(|| view! { <SubmitButton label="Save task" busy_label="Saving…" pending=actions.update.pending() /> })}
+                    </fieldset>
+                </ActionForm>
+                {can_delete.then(|| view! {
+                    <ActionForm action=actions.delete>
+                        <input type="hidden" name="id" value=delete_id.clone() />
+                        <button type="submit" class="danger">"Delete task"</button>
+                        <FormError error=delete_error />
+                    </ActionForm>
+                })}
+            </div>
+        </div>
+    }
+    .into_any()
+}

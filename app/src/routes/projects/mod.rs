@@ -1,0 +1,6 @@
+//! `/projects/*`
+
+pub mod board;
+pub mod detail;
+pub mod form;
+pub mod list;

@@ -1,0 +1,134 @@
+//! Project SQL.
+
+use crate::error::{AppError, AppResult};
+use crate::projects::{Project, ProjectInput, ProjectStatus};
+use crate::server::db::{like_pattern, money, money_columns, rate, rate_columns};
+use crate::server::errors::{internal, ResultExt};
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+fn status(value: &str) -> AppResult<ProjectStatus> {
+    ProjectStatus::parse(value).ok_or_else(|| internal("unknown project status", value.to_owned()))
+}
+
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    client_id: Option<Uuid>,
+    search: &str,
+) -> AppResult<Vec<Project>> {
+    let pattern = like_pattern(search);
+    let rows = sqlx::query!(
+        r#"select p.id, p.client_id, c.name as client_name, p.name, p.status, p.due_date,
+                  p.default_rate_minor, p.default_rate_currency, p.default_rate_unit, p.budget_minor, p.budget_currency,
+                  (select count(*) from tasks t where t.business_id = p.business_id and t.project_id = p.id and t.status <> 'done') as "open_tasks!"
+           from projects p join clients c on c.business_id = p.business_id and c.id = p.client_id
+           where p.business_id = $1 and ($2::uuid is null or p.client_id = $2)
+             and ($3 = '%%' or p.name ilike $3 or c.name ilike $3)
+           order by (p.status = 'completed'), lower(p.name), p.id
+           limit 1000"#,
+        business_id,
+        client_id,
+        pattern
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Project {
+                id: r.id,
+                client_id: r.client_id,
+                client_name: r.client_name,
+                name: r.name,
+                status: status(&r.status)?,
+                due_date: r.due_date,
+                default_rate: rate(r.default_rate_minor, r.default_rate_currency, r.default_rate_unit),
+                budget: money(r.budget_minor, r.budget_currency),
+                open_tasks: r.open_tasks,
+            })
+        })
+        .collect()
+}
+
+pub async fn get(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<Project> {
+    let r = sqlx::query!(
+        r#"select p.id, p.client_id, c.name as client_name, p.name, p.status, p.due_date,
+                  p.default_rate_minor, p.default_rate_currency, p.default_rate_unit, p.budget_minor, p.budget_currency,
+                  (select count(*) from tasks t where t.business_id = p.business_id and t.project_id = p.id and t.status <> 'done') as "open_tasks!"
+           from projects p join clients c on c.business_id = p.business_id and c.id = p.client_id
+           where p.business_id = $1 and p.id = $2"#,
+        business_id,
+        id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(Project {
+        id: r.id,
+        client_id: r.client_id,
+        client_name: r.client_name,
+        name: r.name,
+        status: status(&r.status)?,
+        due_date: r.due_date,
+        default_rate: rate(r.default_rate_minor, r.default_rate_currency, r.default_rate_unit),
+        budget: money(r.budget_minor, r.budget_currency),
+        open_tasks: r.open_tasks,
+    })
+}
+
+fn unknown_client() -> AppError {
+    AppError::field("client_id", "Choose one of your clients.")
+}
+
+pub async fn insert(db: impl PgExecutor<'_>, business_id: Uuid, actor: Uuid, input: &ProjectInput) -> AppResult<Uuid> {
+    let (rate_minor, rate_currency, rate_unit) = rate_columns(input.default_rate);
+    let (budget_minor, budget_currency) = money_columns(input.budget);
+    sqlx::query_scalar!(
+        "insert into projects (id, business_id, client_id, name, status, due_date, default_rate_minor, default_rate_currency,
+                               default_rate_unit, budget_minor, budget_currency, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
+        Uuid::now_v7(),
+        business_id,
+        input.client_id,
+        input.name,
+        input.status.as_str(),
+        input.due_date,
+        rate_minor,
+        rate_currency as Option<String>,
+        rate_unit,
+        budget_minor,
+        budget_currency as Option<String>,
+        actor
+    )
+    .fetch_one(db)
+    .await
+    .on_constraint("projects_client_fkey", |_| unknown_client())
+}
+
+pub async fn update(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid, input: &ProjectInput) -> AppResult<()> {
+    let (rate_minor, rate_currency, rate_unit) = rate_columns(input.default_rate);
+    let (budget_minor, budget_currency) = money_columns(input.budget);
+    let updated = sqlx::query!(
+        "update projects set client_id = $3, name = $4, status = $5, due_date = $6, default_rate_minor = $7,
+                default_rate_currency = $8, default_rate_unit = $9, budget_minor = $10, budget_currency = $11
+         where business_id = $1 and id = $2",
+        business_id,
+        id,
+        input.client_id,
+        input.name,
+        input.status.as_str(),
+        input.due_date,
+        rate_minor,
+        rate_currency as Option<String>,
+        rate_unit,
+        budget_minor,
+        budget_currency as Option<String>
+    )
+    .execute(db)
+    .await
+    .on_constraint("projects_client_fkey", |_| unknown_client())?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}

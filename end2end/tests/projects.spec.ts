@@ -1,0 +1,70 @@
+import { test, expect, newAccount, hydrated } from "./fixtures/test";
+import { BusinessForm, SignUpPage } from "./fixtures/pages";
+import { Browser, Page } from "@playwright/test";
+
+async function projectWithTasks(page: Page) {
+  const account = newAccount("Pat Planner");
+  const signUp = new SignUpPage(page);
+  await signUp.goto();
+  await signUp.signUp(account);
+  await new BusinessForm(page).create("Board Studio", "EUR");
+  await page.goto("/clients/new");
+  await hydrated(page);
+  await page.getByLabel("Name", { exact: true }).fill("Acme");
+  await page.getByRole("button", { name: "Create client" }).click();
+  await page.getByRole("link", { name: "New project" }).click();
+  await expect(page.getByLabel("Client")).toHaveValue(/.+/);
+  await page.getByLabel("Project name").fill("Website");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Website" })).toBeVisible();
+  for (const title of ["Design", "Build", "Launch"]) {
+    await page.getByLabel("+ Add a task").fill(title);
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(column(page, "To do").getByRole("link", { name: title })).toBeVisible();
+  }
+  return { account, url: page.url() };
+}
+
+function column(page: Page, name: string) {
+  return page.getByRole("region", { name: new RegExp(`^${name} \\(\\d+\\)$`) });
+}
+
+test.describe("projects and tasks", () => {
+  test("three tasks, one dragged across the board, one moved without JavaScript", async ({ page, browser }) => {
+    const { account, url } = await projectWithTasks(page);
+
+    // After hydration: drag "Design" to In progress.
+    await column(page, "To do").getByRole("link", { name: "Design" }).dragTo(column(page, "In progress"));
+    await expect(column(page, "In progress").getByRole("link", { name: "Design" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "To do (2)" })).toBeVisible();
+
+    // The list view shows the same.
+    await page.getByRole("link", { name: "List", exact: true }).click();
+    await expect(page.getByRole("row", { name: /Design/ })).toContainText("In progress");
+
+    // The task dialog edits the estimate.
+    await page.getByRole("link", { name: "Build" }).click();
+    const dialog = page.getByRole("dialog", { name: "Task" });
+    await dialog.getByLabel("Estimate (minutes)").fill("90");
+    await dialog.getByRole("button", { name: "Save task" }).click();
+    await expect(page.getByRole("row", { name: /Build/ })).toContainText("1 h 30 min");
+
+    // Without JavaScript the card's status form moves it.
+    await movesWithoutJavaScript(browser, account, url);
+  });
+});
+
+async function movesWithoutJavaScript(browser: Browser, account: { email: string; password: string }, url: string) {
+  const context = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: { "x-forwarded-for": "198.19.9.9" } });
+  const page = await context.newPage();
+  await page.goto("/sign-in".replace(/^/, new URL(url).origin));
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.goto(url.split("?")[0] + "?view=board");
+  const launch = column(page, "To do").getByRole("listitem").filter({ hasText: "Launch" });
+  await launch.getByLabel("Move “Launch” to").selectOption({ label: "Done" });
+  await launch.getByRole("button", { name: "Move" }).click();
+  await expect(column(page, "Done").getByRole("link", { name: "Launch" })).toBeVisible();
+  await context.close();
+}
