@@ -16,7 +16,7 @@ use crate::routes::settings::{
 };
 use crate::routes::{
     dashboard::DashboardPage, invite::InvitePage, new_business::NewBusinessPage, not_found::NotFound,
-    onboarding::OnboardingPage, sign_in::SignInPage, sign_up::SignUpPage,
+    onboarding::OnboardingPage, sign_in::SignInPage, sign_up::SignUpPage, time::TimesheetPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients/:id") view=ClientDetailPage ssr=ssr.clone() />
                     <Route path=path!("/clients/:id/edit") view=EditClientPage ssr=ssr.clone() />
                     <Route path=path!("/projects") view=ProjectsPage ssr=ssr.clone() />
+                    <Route path=path!("/time") view=TimesheetPage ssr=ssr.clone() />
                     <Route path=path!("/projects/new") view=NewProjectPage ssr=ssr.clone() />
                     <Route path=path!("/projects/:id") view=ProjectDetailPage ssr=ssr.clone() />
                     <Route path=path!("/projects/:id/edit") view=EditProjectPage ssr=ssr.clone() />

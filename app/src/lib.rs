@@ -18,6 +18,7 @@ pub mod routes;
 pub mod settings;
 pub mod tasks;
 pub mod team;
+pub mod time;
 pub mod validation;
 
 #[cfg(feature = "ssr")]

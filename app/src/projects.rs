@@ -61,6 +61,7 @@ pub struct ProjectPage {
     pub can_create_tasks: bool,
     pub can_edit_tasks: bool,
     pub can_delete_tasks: bool,
+    pub can_log_time: bool,
 }
 
 /// The project form, posted as `form[name]`, `form[client_id]`, …

@@ -11,6 +11,14 @@ pub struct BusinessSettings {
     pub name: String,
     pub address: String,
     pub currency: String,
+    /// Turns day rates into hourly ones (default 8).
+    pub hours_per_day: i32,
+    /// A timer running longer than this asks "when did you stop?" (default 10).
+    pub forgotten_timer_hours: i32,
+    /// IANA zone the business's days and weeks follow.
+    pub timezone: String,
+    /// Every zone the server knows, for the select.
+    pub timezones: Vec<String>,
     /// Whether the caller may change them (the form is read-only otherwise).
     pub can_edit: bool,
 }
@@ -33,21 +41,67 @@ pub async fn get_business_settings() -> AppResult<BusinessSettings> {
     Ok(BusinessSettings { can_edit: ctx.can(crate::permissions::Permission::SettingsEdit), ..row })
 }
 
+/// A whole number in `range`, or `None` for an empty field (keep the current value).
+pub fn optional_number(input: &str, range: std::ops::RangeInclusive<i32>, what: &str) -> Result<Option<i32>, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<i32>() {
+        Ok(n) if range.contains(&n) => Ok(Some(n)),
+        _ => Err(format!("Enter {what} from {} to {}.", range.start(), range.end())),
+    }
+}
+
+/// Empty time-tracking fields keep their current values (older forms and API callers omit them).
 #[server(prefix = "/api", endpoint = "settings/update")]
-pub async fn update_business_settings(name: String, address: String, currency: String) -> AppResult<()> {
+pub async fn update_business_settings(
+    name: String,
+    address: String,
+    currency: String,
+    #[server(default)] hours_per_day: String,
+    #[server(default)] forgotten_timer_hours: String,
+    #[server(default)] timezone: String,
+) -> AppResult<()> {
     use crate::validation::{required_name, FieldErrors};
     let ctx = crate::server::authorize(crate::permissions::Permission::SettingsEdit)?;
     let mut errors = FieldErrors::new();
     let name = errors.check("name", required_name(&name, "a business name"));
     let address = errors.check("address", self::address(&address));
     let currency = errors.check("currency", crate::currency::parse(&currency));
-    let (Some(name), Some(address), Some(currency)) = (name, address, currency) else { return Err(errors.into()) };
-    crate::server::db::businesses::update_settings(&ctx.pool, ctx.business.id, &name, &address, currency.code).await
+    let hours = errors.check("hours_per_day", optional_number(&hours_per_day, 1..=24, "hours"));
+    let forgotten = errors.check("forgotten_timer_hours", optional_number(&forgotten_timer_hours, 1..=168, "hours"));
+    let timezone = match timezone.trim() {
+        "" => Some(None),
+        zone => errors.check("timezone", crate::server::time::valid_zone(zone).map(Some)),
+    };
+    let (Some(name), Some(address), Some(currency), Some(hours), Some(forgotten), Some(timezone)) =
+        (name, address, currency, hours, forgotten, timezone)
+    else {
+        return Err(errors.into());
+    };
+    let update = crate::server::db::businesses::SettingsUpdate {
+        name: &name,
+        address: &address,
+        currency: currency.code,
+        hours_per_day: hours,
+        forgotten_timer_hours: forgotten,
+        timezone: timezone.as_deref(),
+    };
+    crate::server::db::businesses::update_settings(&ctx.pool, ctx.business.id, &update).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_optional_but_bounded() {
+        assert_eq!(optional_number("", 1..=24, "hours"), Ok(None));
+        assert_eq!(optional_number(" 7 ", 1..=24, "hours"), Ok(Some(7)));
+        assert_eq!(optional_number("25", 1..=24, "hours").unwrap_err(), "Enter hours from 1 to 24.");
+        assert!(optional_number("7.5", 1..=24, "hours").is_err());
+    }
 
     #[test]
     fn addresses_keep_their_lines_but_lose_stray_space() {

@@ -8,6 +8,7 @@
 
 use crate::auth::{get_session, SessionInfo, SignOut};
 use crate::business::{CreateBusiness, SwitchBusiness};
+use crate::components::timer::{ForgottenTimerBanner, TimerActions, TimerChip};
 use crate::error::{AppError, AppResult};
 use crate::permissions::Permission;
 use leptos::either::EitherOf3;
@@ -46,6 +47,8 @@ pub fn AppShell() -> impl IntoView {
     );
     provide_context(ShellSession(session));
     provide_context(actions);
+    let timer = TimerActions::new();
+    provide_context(timer);
     let sign_out = ServerAction::<SignOut>::new();
 
     view! {
@@ -71,14 +74,33 @@ pub fn AppShell() -> impl IntoView {
                     </Transition>
                 </nav>
             </aside>
+            // Every suspense boundary of the shell is created while the shell renders, never inside
+            // another boundary's async block: the server numbers boundaries and resources in the
+            // order it creates them, and a boundary created late (after some query returned) would
+            // shift the numbers the browser expects, so hydration would fail now and then.
             <header class="topbar">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        session.await.ok().flatten().map(|info| view! { <TopBar info actions sign_out /> })
-                    })}
-                </Transition>
+                <div class="switcher-slot">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            session.await.ok().flatten().map(|info| view! { <BusinessSwitcher info actions /> })
+                        })}
+                    </Transition>
+                </div>
+                <div class="timer-slot">
+                    <TimerChip actions=timer />
+                </div>
+                <div class="user-slot">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            session.await.ok().flatten().map(|info| view! { <UserMenu info sign_out /> })
+                        })}
+                    </Transition>
+                </div>
             </header>
             <main id="main" class="content" tabindex="-1">
+                <div class="banner-slot">
+                    <ForgottenTimerBanner actions=timer />
+                </div>
                 <Outlet />
             </main>
         </div>
@@ -91,6 +113,7 @@ fn MainNav(info: SessionInfo) -> impl IntoView {
     let dashboard = info.can(Permission::DashboardView);
     let clients = info.can(Permission::ClientsView);
     let projects = info.can(Permission::ProjectsView);
+    let timesheet = info.can(Permission::TimeViewOwn);
     let settings_href = if info.can(Permission::SettingsView) {
         Some("/settings")
     } else if info.can(Permission::TeamView) {
@@ -105,13 +128,14 @@ fn MainNav(info: SessionInfo) -> impl IntoView {
             {dashboard.then(|| view! { <li><A href="/" exact=true>"Dashboard"</A></li> })}
             {clients.then(|| view! { <li><A href="/clients">"Clients"</A></li> })}
             {projects.then(|| view! { <li><A href="/projects">"Projects"</A></li> })}
+            {timesheet.then(|| view! { <li><A href="/time">"Timesheet"</A></li> })}
             {settings_href.map(|href| view! { <li><A href=href>"Settings"</A></li> })}
         </ul>
     }
 }
 
 #[component]
-fn TopBar(info: SessionInfo, actions: ShellActions, sign_out: ServerAction<SignOut>) -> impl IntoView {
+fn BusinessSwitcher(info: SessionInfo, actions: ShellActions) -> impl IntoView {
     let active_id = info.active_business.as_ref().map(|b| b.id);
     let business_options = info
         .businesses
@@ -127,6 +151,12 @@ fn TopBar(info: SessionInfo, actions: ShellActions, sign_out: ServerAction<SignO
             </ActionForm>
             <A href="/businesses/new">"Create business"</A>
         </div>
+    }
+}
+
+#[component]
+fn UserMenu(info: SessionInfo, sign_out: ServerAction<SignOut>) -> impl IntoView {
+    view! {
         <details class="user-menu">
             <summary>{info.user.name.clone()}</summary>
             <div class="menu">

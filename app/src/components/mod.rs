@@ -6,3 +6,4 @@ pub mod gate;
 pub mod layout;
 pub mod money;
 pub mod team;
+pub mod timer;

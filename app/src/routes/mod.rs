@@ -10,6 +10,7 @@ pub mod projects;
 pub mod settings;
 pub mod sign_in;
 pub mod sign_up;
+pub mod time;
 
 use crate::auth::get_session;
 use leptos::either::Either;

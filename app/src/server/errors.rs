@@ -26,6 +26,10 @@ pub trait ResultExt<T> {
         name: &str,
         map: impl FnOnce(Box<dyn sqlx::error::DatabaseError>) -> AppError,
     ) -> Result<T, AppError>;
+
+    /// Maps violations of any of several named constraints: `map` gets the constraint's name and
+    /// returns the domain error for it (`None` leaves the error to `From`).
+    fn on_constraints(self, map: impl FnOnce(&str) -> Option<AppError>) -> Result<T, AppError>;
 }
 
 impl<T> ResultExt<T> for Result<T, sqlx::Error> {
@@ -37,6 +41,16 @@ impl<T> ResultExt<T> for Result<T, sqlx::Error> {
         self.map_err(|error| match error {
             sqlx::Error::Database(db) if db.constraint() == Some(name) => map(db),
             other => AppError::from(other),
+        })
+    }
+
+    fn on_constraints(self, map: impl FnOnce(&str) -> Option<AppError>) -> Result<T, AppError> {
+        self.map_err(|error| {
+            let mapped = match &error {
+                sqlx::Error::Database(db) => db.constraint().and_then(map),
+                _ => None,
+            };
+            mapped.unwrap_or_else(|| AppError::from(error))
         })
     }
 }

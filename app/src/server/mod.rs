@@ -12,6 +12,7 @@ pub mod rate_limit;
 pub mod registry;
 pub mod session;
 pub mod team;
+pub mod time;
 
 use crate::auth::CurrentUser;
 use crate::business::BusinessSummary;

@@ -26,6 +26,7 @@ pub async fn page(ctx: &BusinessCtx, id: &str) -> AppResult<ProjectPage> {
         can_create_tasks: ctx.can(Permission::TasksCreate),
         can_edit_tasks: ctx.can(Permission::TasksEdit),
         can_delete_tasks: ctx.can(Permission::TasksDelete),
+        can_log_time: ctx.can(Permission::TimeLog),
     })
 }
 
@@ -71,6 +72,17 @@ pub async fn set_task_status(ctx: &BusinessCtx, id: &str, status: &str) -> AppRe
     tasks::set_status(&ctx.pool, ctx.business.id, parse_id(id)?, status).await
 }
 
+/// Deleting a task deletes its unbilled time with it; billed time (on an invoice) makes it stay.
 pub async fn delete_task(ctx: &BusinessCtx, id: &str) -> AppResult<()> {
-    tasks::delete(&ctx.pool, ctx.business.id, parse_id(id)?).await
+    let id = parse_id(id)?;
+    let mut tx = ctx.pool.begin().await?;
+    tasks::get(&mut *tx, ctx.business.id, id).await?;
+    if crate::server::db::time::task_has_billed_time(&mut *tx, ctx.business.id, id).await? {
+        return Err(AppError::NotAllowed(
+            "This task has time billed on an invoice, so it can't be deleted. Mark it done instead.".into(),
+        ));
+    }
+    tasks::delete(&mut *tx, ctx.business.id, id).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -41,6 +41,10 @@ use crate::team::{
     AcceptInvitation, CreateRole, DeleteRole, GetInvitation, GetTeam, InviteMember, RemoveMember, RevokeInvitation,
     SetMemberPermission, SetMemberRole, UpdateRole,
 };
+use crate::time::{
+    DeleteTimeEntry, GetRunningTimer, GetTimesheet, ListOpenTasks, ListTaskTime, LogTime, StartTimer, StopTimer,
+    StopTimerAt, UpdateTimeNote,
+};
 use Access::*;
 
 registry! {
@@ -87,6 +91,16 @@ registry! {
     UpdateTask => Permission(Permission::TasksEdit),
     SetTaskStatus => Permission(Permission::TasksEdit),
     DeleteTask => Permission(Permission::TasksDelete),
+    ListOpenTasks => Permission(Permission::TasksView),
+    GetRunningTimer => Permission(Permission::TimeLog),
+    StartTimer => Permission(Permission::TimeLog),
+    StopTimer => Permission(Permission::TimeLog),
+    StopTimerAt => Permission(Permission::TimeLog),
+    LogTime => Permission(Permission::TimeLog),
+    GetTimesheet => Permission(Permission::TimeViewOwn),
+    ListTaskTime => Permission(Permission::TimeViewOwn),
+    UpdateTimeNote => Permission(Permission::TimeEdit),
+    DeleteTimeEntry => Permission(Permission::TimeDelete),
 }
 
 pub fn access_of(path: &str) -> Option<Access> {

@@ -20,6 +20,7 @@ struct Fixture {
     client: Uuid,
     project: Uuid,
     task: Uuid,
+    entry: Uuid,
 }
 
 /// Arguments for each function, aimed at business A's rows. `None`: the path has no sample yet,
@@ -82,12 +83,28 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         "/api/tasks/update" => vec![("id", f.task.to_string()), ("title", "Renamed".into()), ("status", "done".into())],
         "/api/tasks/set_status" => vec![("id", f.task.to_string()), ("status", "in_review".into())],
         "/api/tasks/delete" => vec![("id", f.task.to_string())],
+        "/api/tasks/open" | "/api/time/running" | "/api/time/stop" => vec![],
+        "/api/time/start" | "/api/time/for_task" => vec![("task_id", f.task.to_string())],
+        "/api/time/stop_at" => vec![("ended_at", "2026-01-01T10:00".into())],
+        "/api/time/log" => vec![
+            ("entry[task_id]", f.task.to_string()),
+            ("entry[date]", "2026-11-23".into()),
+            ("entry[duration]", "1h".into()),
+        ],
+        "/api/time/timesheet" => vec![("member", member)],
+        "/api/time/update_note" => vec![("id", f.entry.to_string()), ("note", "Matrix".into())],
+        "/api/time/delete" => vec![("id", f.entry.to_string())],
         _ => return None,
     })
 }
 
 /// Functions that take business A's row ids, and so must answer a foreign business with NotFound.
 const TAKES_IDS: &[&str] = &[
+    "/api/time/start",
+    "/api/time/for_task",
+    "/api/time/timesheet",
+    "/api/time/update_note",
+    "/api/time/delete",
     "/api/clients/get",
     "/api/clients/update",
     "/api/clients/archive",
@@ -213,6 +230,15 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
         client,
         project,
         task: task.id,
+        entry: {
+            let form = [
+                ("entry[task_id]", task.id.to_string()),
+                ("entry[date]", "2026-11-23".into()),
+                ("entry[duration]", "2h".into()),
+            ];
+            let entry: app::time::TimeEntryView = call(&app, "/api/time/log", &form, Some(&owner_a)).await.json();
+            entry.id
+        },
     };
     let owner_b = app.owner_of("Business B", &email("owner-b")).await;
 
@@ -259,7 +285,10 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
                     assert_eq!(error_of(&reply), Some(AppError::NotFound));
                     checks += 1;
                 }
-                holders.push((entry.path, permission, args));
+                // Viewing another member's timesheet needs time.viewAll on top of time.viewOwn (the
+                // contractor test proves that); holding only the base permission means your own.
+                let holder_args = if entry.path == "/api/time/timesheet" { Vec::new() } else { args };
+                holders.push((entry.path, permission, holder_args));
                 checks += 2;
             }
         }

@@ -117,7 +117,19 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
         .call("/api/projects/create", &[("form[client_id]", &client), ("form[name]", "Site")], Some(&alice))
         .await
         .json();
-    app.call("/api/tasks/create", &[("project_id", &project.to_string()), ("title", "Design")], Some(&alice)).await;
+    let task: app::tasks::Task = app
+        .call("/api/tasks/create", &[("project_id", &project.to_string()), ("title", "Design")], Some(&alice))
+        .await
+        .json();
+    let logged = app
+        .call(
+            "/api/time/log",
+            &[("entry[task_id]", &task.id.to_string()), ("entry[date]", "2026-11-23"), ("entry[duration]", "1:30")],
+            Some(&alice),
+        )
+        .await;
+    assert!(logged.status.is_success(), "{}", logged.text());
+    app.call("/api/time/start", &[("task_id", &task.id.to_string())], Some(&alice)).await;
     let first = app.session(Some(&alice)).await.expect("alice").businesses[0].id.to_string();
     app.call("/api/business/switch", &[("business_id", &first)], Some(&alice)).await;
     app.call("/api/auth/sign_out", &[], Some(&bob)).await;

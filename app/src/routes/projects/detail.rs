@@ -2,8 +2,10 @@
 
 use super::board::{TaskBoard, TaskList};
 use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
+use crate::components::timer::use_timer;
 use crate::projects::{get_project, ProjectPage};
 use crate::tasks::{list_tasks, CreateTask, DeleteTask, SetTaskStatus, Task, TaskStatus, UpdateTask};
+use crate::time::{format_hm, list_task_time};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -65,7 +67,7 @@ fn ProjectView(
     let query = use_query_map();
     let list_view = move || query.read().get("view").is_some_and(|v| v == "list");
     let open_task = move || query.read().get("task");
-    let (can_edit, can_delete) = (page.can_edit_tasks, page.can_delete_tasks);
+    let (can_edit, can_delete, can_log) = (page.can_edit_tasks, page.can_delete_tasks, page.can_log_time);
     let create_error = action_error(actions.create);
     let move_error = action_error(actions.set_status);
     let facts = [
@@ -110,7 +112,7 @@ fn ProjectView(
                     let list = tasks.await.unwrap_or_default();
                     let dialog = open_task()
                         .and_then(|id| list.iter().find(|t| t.id.to_string() == id).cloned())
-                        .map(|task| view! { <TaskDialog task can_edit can_delete actions list_view=list_view() /> });
+                        .map(|task| view! { <TaskDialog task can_edit can_delete can_log actions list_view=list_view() /> });
                     let body = if list.is_empty() {
                         view! { <p class="hint">"No tasks yet. Add the first one above."</p> }.into_any()
                     } else if list_view() {
@@ -127,12 +129,20 @@ fn ProjectView(
 }
 
 #[component]
-fn TaskDialog(task: Task, can_edit: bool, can_delete: bool, actions: TaskActions, list_view: bool) -> impl IntoView {
+fn TaskDialog(
+    task: Task,
+    can_edit: bool,
+    can_delete: bool,
+    can_log: bool,
+    actions: TaskActions,
+    list_view: bool,
+) -> impl IntoView {
     let update_error = action_error(actions.update);
     let delete_error = action_error(actions.delete);
     let close = if list_view { "?view=list" } else { "?view=board" };
     let id = task.id.to_string();
     let delete_id = id.clone();
+    let (timer_task, tracked_task) = (id.clone(), id.clone());
     let statuses: Vec<(String, String)> =
         TaskStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect();
     view! {
@@ -156,6 +166,13 @@ fn TaskDialog(task: Task, can_edit: bool, can_delete: bool, actions: TaskActions
                         {can_edit.then(|| view! { <SubmitButton label="Save task" busy_label="Saving…" pending=actions.update.pending() /> })}
                     </fieldset>
                 </ActionForm>
+                {use_timer().filter(|_| can_log).map(|timer| { let task_id = timer_task.clone(); view! {
+                    <ActionForm action=timer.start>
+                        <input type="hidden" name="task_id" value=task_id />
+                        <button type="submit" class="primary">"Start timer"</button>
+                    </ActionForm>
+                }})}
+                <TrackedTime task_id=tracked_task />
                 {can_delete.then(|| view! {
                     <ActionForm action=actions.delete>
                         <input type="hidden" name="id" value=delete_id.clone() />
@@ -167,4 +184,24 @@ fn TaskDialog(task: Task, can_edit: bool, can_delete: bool, actions: TaskActions
         </div>
     }
     .into_any()
+}
+
+/// How much time the task has: the viewer's own, or everyone's with `time.viewAll`.
+#[component]
+fn TrackedTime(task_id: String) -> impl IntoView {
+    let timer = use_timer();
+    let entries = Resource::new(
+        move || (task_id.clone(), timer.map(|t| (t.stop.version().get(), t.log.version().get()))),
+        |(id, _)| list_task_time(id),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                entries.await.ok().map(|list| {
+                    let total: i64 = list.iter().map(|e| e.duration_seconds).sum();
+                    view! { <p class="hint">{format!("Tracked: {} in {} entries", format_hm(total), list.len())}</p> }
+                })
+            })}
+        </Suspense>
+    }
 }

@@ -76,6 +76,36 @@ pub fn GeneralSettingsPage() -> impl IntoView {
                                             selected=current.currency.clone()
                                             error=field_error(error, "currency")
                                         />
+                                        <h3>"Time tracking"</h3>
+                                        <div class="two-columns">
+                                            <TextField
+                                                id="settings-hours"
+                                                name="hours_per_day"
+                                                label="Hours per day"
+                                                kind="number"
+                                                hint="Turns day rates into hourly ones."
+                                                value=current.hours_per_day.to_string()
+                                                error=field_error(error, "hours_per_day")
+                                            />
+                                            <TextField
+                                                id="settings-forgotten"
+                                                name="forgotten_timer_hours"
+                                                label="Forgotten timer after (hours)"
+                                                kind="number"
+                                                hint="A timer running longer asks when you stopped."
+                                                value=current.forgotten_timer_hours.to_string()
+                                                error=field_error(error, "forgotten_timer_hours")
+                                            />
+                                        </div>
+                                        <SelectField
+                                            id="settings-timezone".to_owned()
+                                            name="timezone"
+                                            label="Time zone".to_owned()
+                                            hint="Days and weeks on the timesheet follow it."
+                                            options=current.timezones.iter().map(|z| (z.clone(), z.clone())).collect()
+                                            selected=current.timezone.clone()
+                                            error=field_error(error, "timezone")
+                                        />
                                         <FormError error />
                                         <SubmitButton label="Save changes" busy_label="Saving…" pending=save.pending() />
                                         <SavedNotice action=save />

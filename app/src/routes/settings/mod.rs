@@ -16,24 +16,24 @@ pub fn SettingsLayout() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Settings"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let info = match session {
-                        Some(session) => session.0.await.ok().flatten(),
-                        None => None,
-                    };
-                    let can = |p| info.as_ref().is_some_and(|i| i.can(p));
-                    let (general, team) = (can(Permission::SettingsView), can(Permission::TeamView));
-                    let data = can(Permission::ClientsCreate) || can(Permission::DataExport);
-                    view! {
-                        <nav class="tabs" aria-label="Settings">
+            <nav class="tabs" aria-label="Settings">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let info = match session {
+                            Some(session) => session.0.await.ok().flatten(),
+                            None => None,
+                        };
+                        let can = |p| info.as_ref().is_some_and(|i| i.can(p));
+                        let (general, team) = (can(Permission::SettingsView), can(Permission::TeamView));
+                        let data = can(Permission::ClientsCreate) || can(Permission::DataExport);
+                        view! {
                             {general.then(|| view! { <A href="/settings" exact=true>"General"</A> })}
                             {team.then(|| view! { <A href="/settings/team">"Team"</A> })}
                             {data.then(|| view! { <A href="/settings/data">"Data"</A> })}
-                        </nav>
-                    }
-                })}
-            </Suspense>
+                        }
+                    })}
+                </Suspense>
+            </nav>
             <Outlet />
         </section>
     }

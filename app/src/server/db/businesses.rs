@@ -66,29 +66,48 @@ pub async fn set_active(db: impl PgExecutor<'_>, user_id: Uuid, business_id: Uui
 }
 
 pub async fn settings(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<crate::settings::BusinessSettings> {
-    let row =
-        sqlx::query!("select name, address, currency from businesses where id = $1", business_id).fetch_one(db).await?;
+    let row = sqlx::query!(
+        "select name, address, currency, hours_per_day, forgotten_timer_hours, timezone from businesses where id = $1",
+        business_id
+    )
+    .fetch_one(db)
+    .await?;
     Ok(crate::settings::BusinessSettings {
         name: row.name,
         address: row.address,
         currency: row.currency,
+        hours_per_day: row.hours_per_day,
+        forgotten_timer_hours: row.forgotten_timer_hours,
+        timezone: row.timezone,
+        timezones: crate::server::time::zone_names(),
         can_edit: false,
     })
 }
 
-pub async fn update_settings(
-    db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    name: &str,
-    address: &str,
-    currency: &str,
-) -> AppResult<()> {
+/// New settings; `None` leaves a value as it is.
+pub struct SettingsUpdate<'a> {
+    pub name: &'a str,
+    pub address: &'a str,
+    pub currency: &'a str,
+    pub hours_per_day: Option<i32>,
+    pub forgotten_timer_hours: Option<i32>,
+    pub timezone: Option<&'a str>,
+}
+
+pub async fn update_settings(db: impl PgExecutor<'_>, business_id: Uuid, update: &SettingsUpdate<'_>) -> AppResult<()> {
     sqlx::query!(
-        "update businesses set name = $2, address = $3, currency = $4 where id = $1",
+        "update businesses set name = $2, address = $3, currency = $4,
+                hours_per_day = coalesce($5, hours_per_day),
+                forgotten_timer_hours = coalesce($6, forgotten_timer_hours),
+                timezone = coalesce($7, timezone)
+         where id = $1",
         business_id,
-        name,
-        address,
-        currency
+        update.name,
+        update.address,
+        update.currency,
+        update.hours_per_day,
+        update.forgotten_timer_hours,
+        update.timezone
     )
     .execute(db)
     .await?;

@@ -8,6 +8,7 @@ pub mod projects;
 pub mod sessions;
 pub mod tasks;
 pub mod team;
+pub mod time;
 
 use crate::money::{CurrencyCode, Money, Rate, RateUnit};
 

@@ -1,0 +1,113 @@
+//! The running timer in the top bar: `HH:MM:SS` rendered by the server, then ticking in the
+//! browser (a one-second interval, no polling), with a Stop button; and the banner that catches a
+//! forgotten timer.
+
+use crate::components::form::{action_error, field_error, FieldError, FormError};
+use crate::error::{AppError, AppResult};
+use crate::time::{format_hms, get_running_timer, LogTime, RunningTimer, StartTimer, StopTimer, StopTimerAt};
+use chrono::Utc;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// Timer actions shared by every page, so the chip follows a start anywhere.
+#[derive(Clone, Copy)]
+pub struct TimerActions {
+    pub start: ServerAction<StartTimer>,
+    pub stop: ServerAction<StopTimer>,
+    pub stop_at: ServerAction<StopTimerAt>,
+    pub log: ServerAction<LogTime>,
+    pub running: Resource<AppResult<Option<RunningTimer>>>,
+}
+
+impl TimerActions {
+    pub fn new() -> Self {
+        let start = ServerAction::<StartTimer>::new();
+        let stop = ServerAction::<StopTimer>::new();
+        let stop_at = ServerAction::<StopTimerAt>::new();
+        let log = ServerAction::<LogTime>::new();
+        let running = Resource::new(
+            move || (start.version().get(), stop.version().get(), stop_at.version().get()),
+            // Members who may not log time have no timer.
+            |_| async move {
+                match get_running_timer().await {
+                    Err(AppError::Forbidden) => Ok(None),
+                    other => other,
+                }
+            },
+        );
+        TimerActions { start, stop, stop_at, log, running }
+    }
+}
+
+impl Default for TimerActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_timer() -> Option<TimerActions> {
+    use_context::<TimerActions>()
+}
+
+#[component]
+pub fn TimerChip(actions: TimerActions) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                actions.running.await.ok().flatten().map(|timer| view! { <Ticking timer stop=actions.stop /> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Ticking(timer: RunningTimer, stop: ServerAction<StopTimer>) -> impl IntoView {
+    let now = RwSignal::new(Utc::now());
+    // Runs only in the browser: the page ticks by itself instead of asking the server.
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(move || now.set(Utc::now()), Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let started = timer.started_at;
+    view! {
+        <div class="timer-chip">
+            <span class="dot" aria-hidden="true"></span>
+            <span role="timer" aria-label=format!("Timer on {}", timer.task_title)>
+                {move || format_hms((now.get() - started).num_seconds())}
+            </span>
+            <a class="timer-task" href=format!("/projects/{}?task={}", timer.project_id, timer.task_id)>{timer.task_title.clone()}</a>
+            <ActionForm action=stop>
+                <button type="submit">"Stop timer"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// Shown when the running timer has gone on longer than the business's threshold.
+#[component]
+pub fn ForgottenTimerBanner(actions: TimerActions) -> impl IntoView {
+    let error = action_error(actions.stop_at);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let timer = actions.running.await.ok().flatten().filter(|t| t.is_forgotten(Utc::now()))?;
+                Some(view! {
+                    <div class="banner-forgotten" role="region" aria-label="Forgotten timer">
+                        <p>{format!("Timer on {} running since {}: when did you stop?", timer.task_title, timer.started_local)}</p>
+                        <ActionForm action=actions.stop_at attr:class="inline-form">
+                            <div class="field">
+                                <label for="forgotten-stop">"Stopped at"</label>
+                                <input id="forgotten-stop" type="datetime-local" name="ended_at" required
+                                    min=timer.started_input.clone() max=timer.now_input.clone() value=timer.now_input.clone() />
+                                <FieldError id="forgotten-stop-error".to_owned() message=field_error(error, "ended_at") />
+                            </div>
+                            <button type="submit">"Stop the timer then"</button>
+                            <FormError error />
+                        </ActionForm>
+                    </div>
+                })
+            })}
+        </Transition>
+    }
+}

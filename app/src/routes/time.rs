@@ -1,0 +1,300 @@
+//! `/time?week=YYYY-MM-DD`: the weekly timesheet (rows per task, columns per day, totals), adding
+//! time by hand, and the week's entries with their notes.
+
+use crate::components::form::{action_error, field_error, FieldError, FormError, SelectField, SubmitButton, TextField};
+use crate::components::money::currency_options;
+use crate::components::timer::{use_timer, TimerActions};
+use crate::time::{format_hm, get_timesheet, DeleteTimeEntry, TimeEntryView, Timesheet, UpdateTimeNote};
+use chrono::{Duration, NaiveDate};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn TimesheetPage() -> impl IntoView {
+    let query = use_query_map();
+    let week = move || query.read().get("week").unwrap_or_default();
+    let member = move || query.read().get("member").unwrap_or_default();
+    let timer = use_timer();
+    let update_note = ServerAction::<UpdateTimeNote>::new();
+    let delete = ServerAction::<DeleteTimeEntry>::new();
+    let versions = move || {
+        let t = timer.map(|t| {
+            (t.log.version().get(), t.start.version().get(), t.stop.version().get(), t.stop_at.version().get())
+        });
+        (t, update_note.version().get(), delete.version().get())
+    };
+    let sheet = Resource::new(move || (week(), member(), versions()), |(week, member, _)| get_timesheet(week, member));
+    view! {
+        <Title text="Timesheet" />
+        <section class="page">
+            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match sheet.await {
+                        Ok(sheet) => view! { <SheetView sheet update_note delete timer /> }.into_any(),
+                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn week_link(monday: NaiveDate, member: Option<&str>) -> String {
+    match member {
+        Some(m) => format!("/time?week={monday}&member={m}"),
+        None => format!("/time?week={monday}"),
+    }
+}
+
+#[component]
+fn SheetView(
+    sheet: Timesheet,
+    update_note: ServerAction<UpdateTimeNote>,
+    delete: ServerAction<DeleteTimeEntry>,
+    timer: Option<TimerActions>,
+) -> impl IntoView {
+    let query = use_query_map();
+    let other = (!sheet.viewing_self).then(|| sheet.member_id.to_string());
+    let member = other.as_deref();
+    let monday = sheet.week_start;
+    let heading = format!("Week of {} – {}", monday.format("%-d %b"), (monday + Duration::days(6)).format("%-d %b %Y"));
+    let day_headers = sheet
+        .days
+        .iter()
+        .map(|d| {
+            let today = *d == sheet.today;
+            view! { <th scope="col" class=if today { "today" } else { "" }>{d.format("%a %-d").to_string()}</th> }
+        })
+        .collect_view();
+    let rows = sheet
+        .rows
+        .iter()
+        .map(|row| {
+            let cells = row
+                .seconds
+                .iter()
+                .zip(&sheet.days)
+                .map(|(seconds, day)| {
+                    let add = format!("?week={monday}&add_task={}&add_date={day}#add-entry", row.task_id);
+                    let label = format!("Add time to {} on {}", row.task_title, day.format("%a %-d %b"));
+                    let amount = (*seconds > 0).then(|| format_hm(*seconds));
+                    view! {
+                        <td>
+                            {amount}
+                            {sheet.can_log.then(|| view! { <a class="quick-add" href=add aria-label=label>"+"</a> })}
+                        </td>
+                    }
+                })
+                .collect_view();
+            let start = (sheet.can_log && sheet.viewing_self).then_some(timer).flatten().map(|t| {
+                let (title, task_id) = (row.task_title.clone(), row.task_id.to_string());
+                view! {
+                    <ActionForm action=t.start attr:class="inline">
+                        <input type="hidden" name="task_id" value=task_id />
+                        <button type="submit" class="link">{format!("Start timer on {title}")}</button>
+                    </ActionForm>
+                }
+            });
+            let (title, place, total) =
+                (row.task_title.clone(), format!("{} · {}", row.client_name, row.project_name), format_hm(row.total));
+            view! {
+                <tr>
+                    <th scope="row">
+                        <span class="task-name">{title}</span>
+                        <span class="hint">{place}</span>
+                        {start}
+                    </th>
+                    {cells}
+                    <td class="total">{total}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let totals = sheet.day_totals.iter().map(|s| view! { <td class="total">{format_hm(*s)}</td> }).collect_view();
+    let members: Vec<(String, String)> =
+        sheet.members.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
+    let add_task = query.read_untracked().get("add_task");
+    let add_date = query.read_untracked().get("add_date").unwrap_or_else(|| sheet.today.to_string());
+    let empty = sheet.rows.is_empty();
+    view! {
+        <div class="page-head">
+            <div>
+                <h1>"Timesheet"</h1>
+                <p class="lead">{if sheet.viewing_self { heading.clone() } else { format!("{} · {heading}", sheet.member_name) }}</p>
+            </div>
+            <nav class="week-nav" aria-label="Weeks">
+                <A href=week_link(monday - Duration::days(7), member)>"← Previous week"</A>
+                <A href=week_link(sheet.today, member)>"This week"</A>
+                <A href=week_link(monday + Duration::days(7), member)>"Next week →"</A>
+            </nav>
+        </div>
+        {(members.len() > 1).then(|| view! {
+            <Form method="GET" action="" attr:class="filters">
+                <input type="hidden" name="week" value=monday.to_string() />
+                <SelectField id="timesheet-member" name="member" label="Member" options=members selected=sheet.member_id.to_string()
+                    error=Signal::derive(|| None::<String>) />
+                <button type="submit">"Show"</button>
+            </Form>
+        })}
+        <table class="data timesheet">
+            <caption class="visually-hidden">{heading.clone()}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Task"</th>
+                    {day_headers}
+                    <th scope="col">"Total"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows}
+                {empty.then(|| view! { <tr><td colspan="9" class="hint">"No time tracked this week."</td></tr> })}
+            </tbody>
+            <tfoot>
+                <tr>
+                    <th scope="row">"Day total"</th>
+                    {totals}
+                    <td class="total week-total">{format_hm(sheet.week_total)}</td>
+                </tr>
+            </tfoot>
+        </table>
+        {(sheet.can_log && sheet.viewing_self).then(|| view! {
+            <AddTimeForm timer tasks=sheet.tasks.clone() task=add_task date=add_date currency=sheet.business_currency.clone() />
+        })}
+        <EntriesList entries=sheet.entries.clone() can_edit=sheet.can_edit can_delete=sheet.can_delete update_note delete />
+    }
+    .into_any()
+}
+
+#[component]
+fn AddTimeForm(
+    timer: Option<TimerActions>,
+    tasks: Vec<crate::time::TaskOption>,
+    task: Option<String>,
+    date: String,
+    currency: String,
+) -> impl IntoView {
+    let Some(timer) = timer else { return ().into_any() };
+    let log = timer.log;
+    let error = action_error(log);
+    let fe = move |key: &'static str| field_error(error, key);
+    let options: Vec<(String, String)> = std::iter::once((String::new(), "Choose a task".to_owned()))
+        .chain(tasks.into_iter().map(|t| (t.id.to_string(), t.label)))
+        .collect();
+    view! {
+        <section class="card" id="add-entry" aria-labelledby="add-entry-heading">
+            <h2 id="add-entry-heading">"Add time"</h2>
+            <ActionForm action=log>
+                <SelectField id="entry-task" name="entry[task_id]" label="Task" options selected=task.unwrap_or_default() error=fe("task_id") />
+                <div class="two-columns">
+                    <TextField id="entry-date" name="entry[date]" label="Date" kind="date" required=true value=date error=fe("date") />
+                    <TextField id="entry-start" name="entry[start_time]" label="Start time" kind="time" hint="Optional; 09:00 when empty."
+                        error=fe("start_time") />
+                </div>
+                <TextField id="entry-duration" name="entry[duration]" label="Duration" required=true
+                    hint="Like 1:30, 1h 30m, 90m or 1.5h." error=fe("duration") />
+                <div class="check">
+                    <input type="hidden" name="entry[billable_field]" value="1" />
+                    <input id="entry-billable" type="checkbox" name="entry[billable]" value="on" checked />
+                    <label for="entry-billable">"Billable"</label>
+                </div>
+                <div class="field">
+                    <label for="entry-note">"Note"</label>
+                    <textarea id="entry-note" name="entry[note]" rows="2" maxlength="1000"></textarea>
+                    <FieldError id="entry-note-error".to_owned() message=fe("note") />
+                </div>
+                <fieldset class="money">
+                    <legend>"Hourly rate for this entry"</legend>
+                    <p class="hint">"Optional. Without it, the entry takes the member's, project's or client's rate."</p>
+                    <div class="money-row">
+                        <TextField id="entry-rate-amount" name="entry[rate_amount]" label="Rate amount" error=fe("rate_amount") />
+                        <div class="field">
+                            <label for="entry-rate-currency">"Rate currency"</label>
+                            <select id="entry-rate-currency" name="entry[rate_currency]">
+                                <option value="">"—"</option>
+                                {currency_options(&currency)}
+                            </select>
+                            <FieldError id="entry-rate-currency-error".to_owned() message=fe("rate_currency") />
+                        </div>
+                    </div>
+                </fieldset>
+                <FormError error />
+                <SubmitButton label="Add time" busy_label="Adding…" pending=log.pending() />
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn EntriesList(
+    entries: Vec<TimeEntryView>,
+    can_edit: bool,
+    can_delete: bool,
+    update_note: ServerAction<UpdateTimeNote>,
+    delete: ServerAction<DeleteTimeEntry>,
+) -> impl IntoView {
+    let note_error = action_error(update_note);
+    let delete_error = action_error(delete);
+    let items = entries
+        .into_iter()
+        .map(|e| {
+            let id = e.id.to_string();
+            let rate = e
+                .rate
+                .map(|r| format!("{}/h ({})", r, e.rate_source.map(|s| s.label()).unwrap_or("")))
+                .unwrap_or_else(|| "unpriced".to_owned());
+            let facts = [
+                Some(e.started_local.clone()),
+                Some(format_hm(e.duration_seconds)),
+                Some(if e.billable { "billable".to_owned() } else { "not billable".to_owned() }),
+                Some(rate),
+                e.billed.then(|| "billed".to_owned()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+            let editable = can_edit && !e.billed;
+            let note_id = format!("note-{id}");
+            let delete_id = id.clone();
+            let title = e.task_title.clone();
+            view! {
+                <li class="time-entry">
+                    <p><strong>{e.task_title.clone()}</strong>" · "{facts}</p>
+                    {if editable {
+                        view! {
+                            <ActionForm action=update_note attr:class="inline-form">
+                                <input type="hidden" name="id" value=id.clone() />
+                                <div class="field">
+                                    <label for=note_id.clone()>{format!("Note for {title}")}</label>
+                                    <input id=note_id name="note" maxlength="1000" value=e.note.clone() />
+                                </div>
+                                <button type="submit">"Save note"</button>
+                            </ActionForm>
+                        }
+                        .into_any()
+                    } else {
+                        (!e.note.is_empty()).then(|| view! { <p class="pre">{e.note.clone()}</p> }).into_any()
+                    }}
+                    {(can_delete && !e.billed).then(|| view! {
+                        <ActionForm action=delete attr:class="inline">
+                            <input type="hidden" name="id" value=delete_id />
+                            <button type="submit" class="link danger">"Delete entry"</button>
+                        </ActionForm>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="entries-heading">
+            <h2 id="entries-heading">"Entries this week"</h2>
+            <FormError error=note_error />
+            <FormError error=delete_error />
+            <ul class="entries">{items}</ul>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,328 @@
+//! Time entry SQL.
+
+use crate::error::{AppError, AppResult};
+use crate::money::Money;
+use crate::server::db::{money, rate};
+use crate::server::errors::ResultExt;
+use crate::time::{RateInputs, RateSource, TaskOption};
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// The business settings time tracking needs.
+pub struct TimeSettings {
+    pub timezone: String,
+    pub hours_per_day: i64,
+    pub forgotten_timer_hours: i32,
+}
+
+pub async fn settings(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<TimeSettings> {
+    let r = sqlx::query!(
+        "select timezone, hours_per_day, forgotten_timer_hours from businesses where id = $1",
+        business_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(TimeSettings {
+        timezone: r.timezone,
+        hours_per_day: i64::from(r.hours_per_day),
+        forgotten_timer_hours: r.forgotten_timer_hours,
+    })
+}
+
+/// Serialises timer changes per member: concurrent starts queue up instead of racing.
+pub async fn lock_member(tx: &mut PgConnection, business_id: Uuid, user_id: Uuid) -> AppResult<()> {
+    sqlx::query!(
+        "select role from memberships where business_id = $1 and user_id = $2 for update",
+        business_id,
+        user_id
+    )
+    .fetch_optional(tx)
+    .await?
+    .ok_or(AppError::Forbidden)?;
+    Ok(())
+}
+
+/// Every rate that could apply to `user_id` working on `task_id`, and whether its client is archived.
+pub async fn rate_inputs(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    task_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<(RateInputs, bool)> {
+    let r = sqlx::query!(
+        r#"select p.default_rate_minor as p_minor, p.default_rate_currency as p_currency, p.default_rate_unit as p_unit,
+                  c.default_rate_minor as c_minor, c.default_rate_currency as c_currency, c.default_rate_unit as c_unit,
+                  r.bill_rate_minor as "m_minor?", r.bill_rate_currency as "m_currency?", r.bill_rate_unit as "m_unit?",
+                  r.cost_minor as "k_minor?", r.cost_currency as "k_currency?", r.cost_unit as "k_unit?",
+                  b.hours_per_day, c.archived_at
+           from tasks t
+           join projects p on p.business_id = t.business_id and p.id = t.project_id
+           join clients c on c.business_id = p.business_id and c.id = p.client_id
+           join businesses b on b.id = t.business_id
+           left join team_rates r on r.business_id = t.business_id and r.client_id = c.id and r.user_id = $3
+           where t.business_id = $1 and t.id = $2"#,
+        business_id,
+        task_id,
+        user_id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok((
+        RateInputs {
+            manual: None,
+            member: rate(r.m_minor, r.m_currency, r.m_unit),
+            project: rate(r.p_minor, r.p_currency, r.p_unit),
+            client: rate(r.c_minor, r.c_currency, r.c_unit),
+            member_cost: rate(r.k_minor, r.k_currency, r.k_unit),
+            hours_per_day: i64::from(r.hours_per_day),
+        },
+        r.archived_at.is_some(),
+    ))
+}
+
+pub struct RunningRow {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub task_title: String,
+    pub project_id: Uuid,
+    pub project_name: String,
+    pub started_at: DateTime<Utc>,
+}
+
+pub async fn running(db: impl PgExecutor<'_>, business_id: Uuid, user_id: Uuid) -> AppResult<Option<RunningRow>> {
+    Ok(sqlx::query_as!(
+        RunningRow,
+        r#"select e.id, e.task_id, t.title as task_title, p.id as project_id, p.name as project_name, e.started_at
+           from time_entries e
+           join tasks t on t.business_id = e.business_id and t.id = e.task_id
+           join projects p on p.business_id = t.business_id and p.id = t.project_id
+           where e.business_id = $1 and e.user_id = $2 and e.ended_at is null"#,
+        business_id,
+        user_id
+    )
+    .fetch_optional(db)
+    .await?)
+}
+
+pub async fn finish(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    id: Uuid,
+    ended_at: DateTime<Utc>,
+    duration: i64,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update time_entries set ended_at = $3, duration_seconds = $4 where business_id = $1 and id = $2 and ended_at is null",
+        business_id,
+        id,
+        ended_at,
+        duration
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub struct NewEntry {
+    pub business_id: Uuid,
+    pub user_id: Uuid,
+    pub task_id: Uuid,
+    pub timer: bool,
+    pub started_at: DateTime<Utc>,
+    /// `None` for a running timer.
+    pub duration: Option<i64>,
+    pub billable: bool,
+    pub note: String,
+    pub rate: Option<(Money, RateSource)>,
+    pub cost: Option<Money>,
+}
+
+pub async fn insert(db: impl PgExecutor<'_>, entry: &NewEntry) -> AppResult<Uuid> {
+    let ended_at = entry.duration.map(|d| entry.started_at + chrono::Duration::seconds(d));
+    sqlx::query_scalar!(
+        "insert into time_entries (id, business_id, user_id, task_id, source, started_at, ended_at, duration_seconds, billable,
+                                   note, rate_minor, rate_currency, rate_source, cost_minor, cost_currency)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id",
+        Uuid::now_v7(),
+        entry.business_id,
+        entry.user_id,
+        entry.task_id,
+        if entry.timer { "timer" } else { "manual" },
+        entry.started_at,
+        ended_at,
+        entry.duration,
+        entry.billable,
+        entry.note,
+        entry.rate.map(|(m, _)| m.minor),
+        entry.rate.map(|(m, _)| m.currency.to_string()) as Option<String>,
+        entry.rate.map(|(_, s)| s.as_str()),
+        entry.cost.map(|m| m.minor),
+        entry.cost.map(|m| m.currency.to_string()) as Option<String>
+    )
+    .fetch_one(db)
+    .await
+    .on_constraints(|name| match name {
+        "time_entries_one_running_key" => Some(AppError::Conflict("A timer is already running.".into())),
+        "time_entries_task_fkey" => Some(AppError::NotFound),
+        _ => None,
+    })
+}
+
+/// A stored entry with the names shown next to it.
+pub struct EntryRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub user_name: String,
+    pub task_id: Uuid,
+    pub task_title: String,
+    pub project_name: String,
+    pub client_name: String,
+    pub started_at: DateTime<Utc>,
+    pub duration_seconds: Option<i64>,
+    pub billable: bool,
+    pub note: String,
+    pub rate: Option<Money>,
+    pub rate_source: Option<String>,
+    pub cost: Option<Money>,
+    pub billed: bool,
+}
+
+/// Which stopped entries to read; `None` means any.
+#[derive(Debug, Clone, Copy)]
+pub struct EntryFilter {
+    pub id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
+    pub task_id: Option<Uuid>,
+    /// Entries that started in `[from, to)`.
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl EntryFilter {
+    /// No filter. The bounds are years Postgres can store (chrono's extremes are not).
+    pub fn all() -> Self {
+        let year = |y| Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single().unwrap_or_default();
+        EntryFilter { id: None, user_id: None, task_id: None, from: year(1900), to: year(9999) }
+    }
+}
+
+/// Stopped entries matching the filter, oldest first.
+pub async fn entries(db: impl PgExecutor<'_>, business_id: Uuid, filter: EntryFilter) -> AppResult<Vec<EntryRow>> {
+    let rows = sqlx::query!(
+        r#"select e.id, e.user_id, a.name as user_name, e.task_id, t.title as task_title, p.name as project_name,
+                  c.name as client_name, e.started_at, e.duration_seconds, e.billable, e.note,
+                  e.rate_minor, e.rate_currency, e.rate_source, e.cost_minor, e.cost_currency,
+                  (e.invoice_line_id is not null) as "billed!"
+           from time_entries e
+           join accounts a on a.id = e.user_id
+           join tasks t on t.business_id = e.business_id and t.id = e.task_id
+           join projects p on p.business_id = t.business_id and p.id = t.project_id
+           join clients c on c.business_id = p.business_id and c.id = p.client_id
+           where e.business_id = $1 and ($2::uuid is null or e.user_id = $2) and ($3::uuid is null or e.task_id = $3)
+             and ($6::uuid is null or e.id = $6)
+             and e.ended_at is not null and e.started_at >= $4 and e.started_at < $5
+           order by e.started_at, e.id"#,
+        business_id,
+        filter.user_id,
+        filter.task_id,
+        filter.from,
+        filter.to,
+        filter.id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| EntryRow {
+            id: r.id,
+            user_id: r.user_id,
+            user_name: r.user_name,
+            task_id: r.task_id,
+            task_title: r.task_title,
+            project_name: r.project_name,
+            client_name: r.client_name,
+            started_at: r.started_at,
+            duration_seconds: r.duration_seconds,
+            billable: r.billable,
+            note: r.note,
+            rate: money(r.rate_minor, r.rate_currency),
+            rate_source: r.rate_source,
+            cost: money(r.cost_minor, r.cost_currency),
+            billed: r.billed,
+        })
+        .collect())
+}
+
+/// Owner and billing state of one entry.
+pub struct EntryState {
+    pub user_id: Uuid,
+    pub billed: bool,
+}
+
+pub async fn state(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<EntryState> {
+    let r = sqlx::query!(
+        r#"select user_id, (invoice_line_id is not null) as "billed!" from time_entries where business_id = $1 and id = $2"#,
+        business_id,
+        id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(EntryState { user_id: r.user_id, billed: r.billed })
+}
+
+/// Updates a note unless the entry has been billed in the meantime.
+pub async fn update_note(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid, note: &str) -> AppResult<bool> {
+    let updated = sqlx::query!(
+        "update time_entries set note = $3 where business_id = $1 and id = $2 and invoice_line_id is null",
+        business_id,
+        id,
+        note
+    )
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+pub async fn delete(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<bool> {
+    let deleted = sqlx::query!(
+        "delete from time_entries where business_id = $1 and id = $2 and invoice_line_id is null",
+        business_id,
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(deleted.rows_affected() == 1)
+}
+
+/// Whether any of the task's time is on an invoice (then the task cannot be deleted).
+pub async fn task_has_billed_time(db: impl PgExecutor<'_>, business_id: Uuid, task_id: Uuid) -> AppResult<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"select exists(select 1 from time_entries where business_id = $1 and task_id = $2 and invoice_line_id is not null) as "billed!""#,
+        business_id,
+        task_id
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn open_tasks(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<TaskOption>> {
+    let rows = sqlx::query!(
+        "select t.id, t.title, p.name as project_name, c.name as client_name
+         from tasks t
+         join projects p on p.business_id = t.business_id and p.id = t.project_id
+         join clients c on c.business_id = p.business_id and c.id = p.client_id
+         where t.business_id = $1 and t.status <> 'done' and p.status <> 'completed' and c.archived_at is null
+         order by lower(c.name), lower(p.name), t.created_at
+         limit 1000",
+        business_id
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TaskOption { id: r.id, label: format!("{} · {} · {}", r.client_name, r.project_name, r.title) })
+        .collect())
+}

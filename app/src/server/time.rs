@@ -1,0 +1,411 @@
+//! Time tracking operations. Instants are UTC; days and weeks are the business's time zone's.
+
+use crate::error::{AppError, AppResult};
+use crate::money::parse_optional;
+use crate::permissions::Permission;
+use crate::server::clients::parse_id;
+use crate::server::db::{team, time as db};
+use crate::server::BusinessCtx;
+use crate::time::{
+    note, parse_duration, resolve_rate, timer_duration, week_start, ManualEntryForm, RateSource, RunningTimer,
+    TimeEntryView, Timesheet, TimesheetRow, MAX_DURATION_SECONDS,
+};
+use crate::validation::FieldErrors;
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+pub fn zone(name: &str) -> Tz {
+    name.parse::<Tz>().unwrap_or(Tz::UTC)
+}
+
+/// A zone name the tz database knows, as typed.
+pub fn valid_zone(name: &str) -> Result<String, String> {
+    name.parse::<Tz>().map(|tz| tz.name().to_owned()).map_err(|_| format!("{name} is not a time zone Clerq knows."))
+}
+
+pub fn zone_names() -> Vec<String> {
+    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).collect()
+}
+
+/// The instant a local wall-clock time names. In a DST gap (a time that never happened) the next
+/// existing minute is used; in an overlap, the earlier of the two.
+pub fn from_local(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let mut candidate = local;
+    for _ in 0..180 {
+        if let Some(t) = tz.from_local_datetime(&candidate).earliest() {
+            return t.with_timezone(&Utc);
+        }
+        candidate += Duration::minutes(1);
+    }
+    Utc.from_utc_datetime(&local)
+}
+
+pub fn local_date(tz: Tz, instant: DateTime<Utc>) -> NaiveDate {
+    instant.with_timezone(&tz).date_naive()
+}
+
+/// `[Monday 00:00, next Monday 00:00)` local, as instants: 167, 168 or 169 hours.
+pub fn week_bounds(tz: Tz, monday: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let midnight = |d: NaiveDate| from_local(tz, d.and_time(NaiveTime::MIN));
+    (midnight(monday), midnight(monday + Duration::days(7)))
+}
+
+fn local_label(tz: Tz, instant: DateTime<Utc>) -> String {
+    instant.with_timezone(&tz).format("%a %-d %b, %H:%M").to_string()
+}
+
+fn local_input(tz: Tz, instant: DateTime<Utc>) -> String {
+    instant.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+fn entry_view(row: db::EntryRow, tz: Tz, show_cost: bool) -> TimeEntryView {
+    TimeEntryView {
+        id: row.id,
+        task_id: row.task_id,
+        task_title: row.task_title,
+        project_name: row.project_name,
+        client_name: row.client_name,
+        user_name: row.user_name,
+        started_at: row.started_at,
+        started_local: local_label(tz, row.started_at),
+        duration_seconds: row.duration_seconds.unwrap_or(0),
+        billable: row.billable,
+        note: row.note,
+        rate: row.rate,
+        rate_source: row.rate_source.as_deref().and_then(RateSource::parse),
+        cost: if show_cost { row.cost } else { None },
+        billed: row.billed,
+    }
+}
+
+fn archived_client() -> AppError {
+    AppError::field("task_id", "This task's client is archived. Restore the client to track time on it.")
+}
+
+pub async fn running(ctx: &BusinessCtx) -> AppResult<Option<RunningTimer>> {
+    let Some(row) = db::running(&ctx.pool, ctx.business.id, ctx.user.id).await? else { return Ok(None) };
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let tz = zone(&settings.timezone);
+    Ok(Some(RunningTimer {
+        entry_id: row.id,
+        task_id: row.task_id,
+        task_title: row.task_title,
+        project_id: row.project_id,
+        project_name: row.project_name,
+        started_at: row.started_at,
+        started_local: local_label(tz, row.started_at),
+        started_input: local_input(tz, row.started_at),
+        now_input: local_input(tz, Utc::now()),
+        forgotten_after_hours: settings.forgotten_timer_hours,
+    }))
+}
+
+/// Stops the member's running timer (if any) at `ended_at`, inside the caller's transaction.
+async fn stop_running(
+    tx: &mut sqlx::PgConnection,
+    ctx: &BusinessCtx,
+    ended_at: DateTime<Utc>,
+) -> AppResult<Option<Uuid>> {
+    let Some(running) = db::running(&mut *tx, ctx.business.id, ctx.user.id).await? else { return Ok(None) };
+    if ended_at <= running.started_at {
+        return Err(AppError::field("ended_at", "Choose a time after the timer started."));
+    }
+    let duration = timer_duration(running.started_at, ended_at);
+    if duration > MAX_DURATION_SECONDS {
+        return Err(AppError::field(
+            "ended_at",
+            "A time entry can be at most 7 days long. Choose an earlier time, then add the rest by hand.",
+        ));
+    }
+    db::finish(&mut *tx, ctx.business.id, running.id, ended_at, duration).await?;
+    Ok(Some(running.id))
+}
+
+pub async fn start(ctx: &BusinessCtx, task_id: &str) -> AppResult<RunningTimer> {
+    let task = parse_id(task_id)?;
+    let mut tx = ctx.pool.begin().await?;
+    // One member's starts and stops run one at a time; the partial unique index backs this up.
+    db::lock_member(&mut tx, ctx.business.id, ctx.user.id).await?;
+    let already = db::running(&mut *tx, ctx.business.id, ctx.user.id).await?;
+    if already.as_ref().is_none_or(|r| r.task_id != task) {
+        let (inputs, archived) = db::rate_inputs(&mut *tx, ctx.business.id, task, ctx.user.id).await?;
+        if archived {
+            return Err(archived_client());
+        }
+        let now = Utc::now();
+        // Switching tasks: the running entry ends exactly when the new one starts.
+        stop_running(&mut tx, ctx, now).await?;
+        let frozen = resolve_rate(&inputs);
+        let entry = db::NewEntry {
+            business_id: ctx.business.id,
+            user_id: ctx.user.id,
+            task_id: task,
+            timer: true,
+            started_at: now,
+            duration: None,
+            billable: true,
+            note: String::new(),
+            rate: frozen.rate,
+            cost: frozen.cost,
+        };
+        db::insert(&mut *tx, &entry).await?;
+    }
+    tx.commit().await?;
+    running(ctx).await?.ok_or_else(|| crate::server::errors::internal("timer vanished after starting", task))
+}
+
+/// Stops the running timer now, or at a local time the member gives for a forgotten timer.
+pub async fn stop(ctx: &BusinessCtx, at: Option<&str>) -> AppResult<Option<TimeEntryView>> {
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let tz = zone(&settings.timezone);
+    let now = Utc::now();
+    let ended_at = match at {
+        None => now,
+        Some(text) => {
+            let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
+                .map_err(|_| AppError::field("ended_at", "Enter a date and time, like 2026-11-25T17:30."))?;
+            let instant = from_local(tz, local);
+            if instant > now {
+                return Err(AppError::field("ended_at", "That time hasn't happened yet."));
+            }
+            instant
+        }
+    };
+    let mut tx = ctx.pool.begin().await?;
+    db::lock_member(&mut tx, ctx.business.id, ctx.user.id).await?;
+    let stopped = stop_running(&mut tx, ctx, ended_at).await?;
+    tx.commit().await?;
+    let Some(id) = stopped else { return Ok(None) };
+    entry(ctx, tz, id).await.map(Some)
+}
+
+async fn entry(ctx: &BusinessCtx, tz: Tz, id: Uuid) -> AppResult<TimeEntryView> {
+    let filter = db::EntryFilter { id: Some(id), ..db::EntryFilter::all() };
+    let rows = db::entries(&ctx.pool, ctx.business.id, filter).await?;
+    rows.into_iter().next().map(|r| entry_view(r, tz, ctx.can(Permission::ReportsViewProfit))).ok_or(AppError::NotFound)
+}
+
+pub async fn log_manual(ctx: &BusinessCtx, form: &ManualEntryForm) -> AppResult<TimeEntryView> {
+    let mut errors = FieldErrors::new();
+    let task = Uuid::parse_str(form.task_id.trim()).ok();
+    if task.is_none() {
+        errors.add("task_id", "Choose a task.");
+    }
+    let date = errors.check(
+        "date",
+        NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").map_err(|_| "Enter a date like 2026-11-25.".to_owned()),
+    );
+    let start = match form.start_time.trim() {
+        "" => Some(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)),
+        text => errors.check(
+            "start_time",
+            NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| "Enter a time like 09:30.".to_owned()),
+        ),
+    };
+    let duration = errors.check("duration", parse_duration(&form.duration));
+    let note = errors.check("note", note(&form.note));
+    let manual = parse_optional(&form.rate_amount, &form.rate_currency, "the rate")
+        .map_err(|(field, message)| errors.add(&format!("rate_{field}"), message))
+        .ok()
+        .flatten();
+    let (Some(task), Some(date), Some(start), Some(duration), Some(note)) = (task, date, start, duration, note) else {
+        return Err(errors.into());
+    };
+    errors.into_result()?;
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let tz = zone(&settings.timezone);
+    let (mut inputs, archived) = db::rate_inputs(&ctx.pool, ctx.business.id, task, ctx.user.id).await.map_err(|e| {
+        if e == AppError::NotFound {
+            AppError::field("task_id", "Choose one of your tasks.")
+        } else {
+            e
+        }
+    })?;
+    if archived {
+        return Err(archived_client());
+    }
+    inputs.manual = manual;
+    let frozen = resolve_rate(&inputs);
+    let entry = db::NewEntry {
+        business_id: ctx.business.id,
+        user_id: ctx.user.id,
+        task_id: task,
+        timer: false,
+        started_at: from_local(tz, date.and_time(start)),
+        duration: Some(duration),
+        billable: form.is_billable(),
+        note,
+        rate: frozen.rate,
+        cost: frozen.cost,
+    };
+    let id = db::insert(&ctx.pool, &entry).await?;
+    self::entry(ctx, tz, id).await
+}
+
+pub async fn timesheet(ctx: &BusinessCtx, week: &str, member: &str) -> AppResult<Timesheet> {
+    let can_view_all = ctx.can(Permission::TimeViewAll);
+    let member_id = match member.trim() {
+        "" => ctx.user.id,
+        id => parse_id(id)?,
+    };
+    if member_id != ctx.user.id && !can_view_all {
+        return Err(AppError::Forbidden);
+    }
+    let members: Vec<(Uuid, String)> = team::members(&ctx.pool, ctx.business.id)
+        .await?
+        .into_iter()
+        .filter(|m| can_view_all || m.user_id == ctx.user.id)
+        .map(|m| (m.user_id, m.name))
+        .collect();
+    let member_name =
+        members.iter().find(|(id, _)| *id == member_id).map(|(_, name)| name.clone()).ok_or(AppError::NotFound)?;
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let tz = zone(&settings.timezone);
+    let today = local_date(tz, Utc::now());
+    let monday = week_start(NaiveDate::parse_from_str(week.trim(), "%Y-%m-%d").unwrap_or(today));
+    let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
+    let (from, to) = week_bounds(tz, monday);
+    let filter = db::EntryFilter { user_id: Some(member_id), from, to, ..db::EntryFilter::all() };
+    let rows = db::entries(&ctx.pool, ctx.business.id, filter).await?;
+
+    let mut by_task: BTreeMap<(String, String, String, Uuid), TimesheetRow> = BTreeMap::new();
+    let mut day_totals = vec![0i64; 7];
+    for row in &rows {
+        let day = (local_date(tz, row.started_at) - monday).num_days();
+        let (Ok(index), Some(seconds)) = (usize::try_from(day), row.duration_seconds) else { continue };
+        if index >= 7 {
+            continue;
+        }
+        let key = (
+            row.client_name.to_lowercase(),
+            row.project_name.to_lowercase(),
+            row.task_title.to_lowercase(),
+            row.task_id,
+        );
+        let entry = by_task.entry(key).or_insert_with(|| TimesheetRow {
+            task_id: row.task_id,
+            task_title: row.task_title.clone(),
+            project_name: row.project_name.clone(),
+            client_name: row.client_name.clone(),
+            seconds: vec![0; 7],
+            total: 0,
+        });
+        entry.seconds[index] += seconds;
+        entry.total += seconds;
+        day_totals[index] += seconds;
+    }
+    let show_cost = ctx.can(Permission::ReportsViewProfit);
+    let tasks =
+        if ctx.can(Permission::TasksView) { db::open_tasks(&ctx.pool, ctx.business.id).await? } else { Vec::new() };
+    Ok(Timesheet {
+        week_start: monday,
+        days,
+        today,
+        week_total: day_totals.iter().sum(),
+        rows: by_task.into_values().collect(),
+        day_totals,
+        member_id,
+        member_name,
+        members,
+        entries: rows.into_iter().map(|r| entry_view(r, tz, show_cost)).collect(),
+        tasks,
+        viewing_self: member_id == ctx.user.id,
+        can_log: ctx.can(Permission::TimeLog),
+        can_edit: ctx.can(Permission::TimeEdit),
+        can_delete: ctx.can(Permission::TimeDelete),
+        timezone: settings.timezone,
+        business_currency: ctx.business.currency.clone(),
+    })
+}
+
+pub async fn for_task(ctx: &BusinessCtx, task_id: &str) -> AppResult<Vec<TimeEntryView>> {
+    let task = parse_id(task_id)?;
+    crate::server::db::tasks::get(&ctx.pool, ctx.business.id, task).await?;
+    let user = if ctx.can(Permission::TimeViewAll) { None } else { Some(ctx.user.id) };
+    let tz = zone(&db::settings(&ctx.pool, ctx.business.id).await?.timezone);
+    let filter = db::EntryFilter { user_id: user, task_id: Some(task), ..db::EntryFilter::all() };
+    let rows = db::entries(&ctx.pool, ctx.business.id, filter).await?;
+    let show_cost = ctx.can(Permission::ReportsViewProfit);
+    Ok(rows.into_iter().map(|r| entry_view(r, tz, show_cost)).collect())
+}
+
+/// The single rule for changing an entry: yours (or anyone's with `time.viewAll`), and not billed.
+async fn check_changeable(ctx: &BusinessCtx, id: Uuid) -> AppResult<()> {
+    let state = db::state(&ctx.pool, ctx.business.id, id).await?;
+    if state.user_id != ctx.user.id && !ctx.can(Permission::TimeViewAll) {
+        return Err(AppError::NotFound);
+    }
+    if state.billed {
+        return Err(billed());
+    }
+    Ok(())
+}
+
+fn billed() -> AppError {
+    AppError::NotAllowed(
+        "This entry is on an invoice, so it can't be changed. Remove it from the invoice first.".into(),
+    )
+}
+
+pub async fn update_note(ctx: &BusinessCtx, id: &str, text: &str) -> AppResult<()> {
+    let id = parse_id(id)?;
+    let text = note(text).map_err(|e| AppError::field("note", e))?;
+    check_changeable(ctx, id).await?;
+    if db::update_note(&ctx.pool, ctx.business.id, id, &text).await? {
+        Ok(())
+    } else {
+        Err(billed())
+    }
+}
+
+pub async fn delete(ctx: &BusinessCtx, id: &str) -> AppResult<()> {
+    let id = parse_id(id)?;
+    check_changeable(ctx, id).await?;
+    if db::delete(&ctx.pool, ctx.business.id, id).await? {
+        Ok(())
+    } else {
+        Err(billed())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn a_week_with_a_dst_change_is_167_or_169_hours_long() {
+        let london = zone("Europe/London");
+        let (from, to) = week_bounds(london, d(2026, 3, 23));
+        assert_eq!((to - from).num_hours(), 167, "clocks go forward on 29 March 2026");
+        let (from, to) = week_bounds(london, d(2026, 10, 19));
+        assert_eq!((to - from).num_hours(), 169, "and back on 25 October 2026");
+        let (from, to) = week_bounds(zone("UTC"), d(2026, 12, 28));
+        assert_eq!((to - from).num_hours(), 168);
+        assert_eq!(from.to_rfc3339(), "2026-12-28T00:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2027-01-04T00:00:00+00:00", "the week runs into the new year");
+    }
+
+    #[test]
+    fn local_days_follow_the_business_zone() {
+        let auckland = zone("Pacific/Auckland");
+        let instant = Utc.with_ymd_and_hms(2026, 11, 29, 20, 0, 0).single().expect("instant");
+        assert_eq!(local_date(auckland, instant), d(2026, 11, 30), "already Monday in Auckland");
+        assert_eq!(local_date(zone("UTC"), instant), d(2026, 11, 29));
+    }
+
+    #[test]
+    fn times_that_never_happened_move_to_the_next_real_minute() {
+        let london = zone("Europe/London");
+        let gap = d(2026, 3, 29).and_hms_opt(1, 30, 0).expect("time");
+        assert_eq!(from_local(london, gap).to_rfc3339(), "2026-03-29T01:00:00+00:00");
+        let overlap = d(2026, 10, 25).and_hms_opt(1, 30, 0).expect("time");
+        assert_eq!(from_local(london, overlap).to_rfc3339(), "2026-10-25T00:30:00+00:00", "the earlier 01:30");
+        assert_eq!(zone("Not/AZone"), Tz::UTC);
+    }
+}

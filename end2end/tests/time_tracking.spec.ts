@@ -1,0 +1,81 @@
+import { test, expect, newAccount, hydrated } from "./fixtures/test";
+import { BusinessForm, SignUpPage } from "./fixtures/pages";
+import { Page } from "@playwright/test";
+
+async function projectWithTwoTasks(page: Page) {
+  const signUp = new SignUpPage(page);
+  await signUp.goto();
+  await signUp.signUp(newAccount("Tess Tracker"));
+  await new BusinessForm(page).create("Timer Studio", "EUR");
+  await page.goto("/clients/new");
+  await hydrated(page);
+  await page.getByLabel("Name", { exact: true }).fill("Acme");
+  await page.getByRole("button", { name: "Create client" }).click();
+  await page.getByRole("link", { name: "New project" }).click();
+  await page.getByLabel("Project name").fill("Website");
+  await page.getByRole("button", { name: "Create project" }).click();
+  for (const title of ["Design", "Build"]) {
+    await page.getByLabel("+ Add a task").fill(title);
+    await page.getByRole("button", { name: "Add task" }).click();
+    await expect(page.getByRole("link", { name: title })).toBeVisible();
+  }
+}
+
+async function startFromDialog(page: Page, task: string) {
+  await page.getByRole("link", { name: task, exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Task" });
+  await dialog.getByRole("button", { name: "Start timer" }).click();
+  await expect(page.getByRole("timer", { name: `Timer on ${task}` })).toBeVisible();
+  await dialog.getByRole("link", { name: "Close" }).click();
+}
+
+test("a timer ticks in the top bar, switches tasks and stops; manual time adds up on the timesheet", async ({ page }) => {
+  await projectWithTwoTasks(page);
+
+  await startFromDialog(page, "Design");
+  const chip = page.getByRole("timer", { name: "Timer on Design" });
+  await expect(chip).toHaveText(/^\d{2}:\d{2}:\d{2}$/);
+  const first = await chip.textContent();
+  // It ticks in the browser, without asking the server.
+  let serverCalls = 0;
+  page.on("request", (r) => {
+    if (r.url().includes("/api/time/running")) serverCalls += 1;
+  });
+  await expect.poll(async () => chip.textContent(), { timeout: 5_000 }).not.toBe(first);
+  expect(serverCalls, "no polling for the chip").toBe(0);
+
+  await startFromDialog(page, "Build");
+  await expect(page.getByRole("timer", { name: "Timer on Design" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Stop timer" }).click();
+  await expect(page.getByRole("timer")).toHaveCount(0);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Timesheet" }).click();
+  await expect(page.getByRole("heading", { name: "Timesheet", level: 1 })).toBeVisible();
+  const table = page.getByRole("table");
+  await expect(table.getByRole("row", { name: /Design/ })).toBeVisible();
+  await expect(table.getByRole("row", { name: /Build/ })).toBeVisible();
+
+  // Manual entry: 1h 30m on Design, today.
+  const add = page.getByRole("region", { name: "Add time" });
+  await add.getByLabel("Task").selectOption({ label: "Acme · Website · Design" });
+  await add.getByLabel("Duration").fill("1h 30m");
+  await add.getByRole("button", { name: "Add time" }).click();
+  const designRow = table.getByRole("row", { name: /Design/ });
+  await expect(designRow.getByRole("cell").last()).toHaveText("1:30");
+  await expect(page.getByRole("region", { name: "Entries this week" })).toContainText("1:30 · billable");
+
+  // The week total is the sum of the rows (timer entries are seconds long: 0:00 each).
+  const weekTotal = table.getByRole("row", { name: /Day total/ }).getByRole("cell").last();
+  await expect(weekTotal).toHaveText("1:30");
+
+  // Weeks navigate and come back.
+  await page.getByRole("link", { name: "← Previous week" }).click();
+  await expect(page.getByText("No time tracked this week.")).toBeVisible();
+  await expect(weekTotal).toHaveText("0:00");
+  await page.getByRole("link", { name: "Next week →" }).click();
+  await expect(designRow.getByRole("cell").last()).toHaveText("1:30");
+  await page.getByRole("link", { name: "Next week →" }).click();
+  await expect(page.getByText("No time tracked this week.")).toBeVisible();
+  await page.getByRole("link", { name: "This week" }).click();
+  await expect(weekTotal).toHaveText("1:30");
+});
