@@ -5,6 +5,19 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use server_fn::ServerFn;
 
+/// `aria-describedby` for a field: its hint, and its error while there is one.
+fn described_by(
+    hint_id: Option<String>,
+    error_id: String,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> {
+    move || {
+        let ids: Vec<&str> =
+            [hint_id.as_deref(), error.get().map(|_| error_id.as_str())].into_iter().flatten().collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// The error of an action's last run, if it failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where
@@ -39,16 +52,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described_by = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let ids: Vec<&str> = [hint.map(|_| hint_id.as_str()), error.get().map(|_| error_id.as_str())]
-                .into_iter()
-                .flatten()
-                .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), error);
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -112,16 +116,7 @@ pub fn SelectField(
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described_by = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let ids: Vec<&str> = [hint.map(|_| hint_id.as_str()), error.get().map(|_| error_id.as_str())]
-                .into_iter()
-                .flatten()
-                .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(hint.map(|_| hint_id.clone()), error_id.clone(), error);
     let options = options
         .into_iter()
         .map(|(value, text)| {

@@ -45,6 +45,11 @@ pub async fn import(ctx: &BusinessCtx, rows: &[ImportRow]) -> AppResult<ImportOu
         }
     }
     tx.commit().await?;
+    if outcome.created >= 100 {
+        // A bulk load leaves the planner's statistics behind until autovacuum catches up (up to a
+        // minute), and stale ones turn client joins into nested loops: refresh them now.
+        sqlx::query!("analyze clients").execute(&ctx.pool).await?;
+    }
     outcome.failures.truncate(200);
     Ok(outcome)
 }

@@ -11,9 +11,11 @@ fn status(value: &str) -> AppResult<ProjectStatus> {
     ProjectStatus::parse(value).ok_or_else(|| internal("unknown project status", value.to_owned()))
 }
 
-pub async fn list(
+/// Projects of a business, optionally one project, one client's, or those matching a search.
+async fn select(
     db: impl PgExecutor<'_>,
     business_id: Uuid,
+    id: Option<Uuid>,
     client_id: Option<Uuid>,
     search: &str,
 ) -> AppResult<Vec<Project>> {
@@ -23,11 +25,12 @@ pub async fn list(
                   p.default_rate_minor, p.default_rate_currency, p.default_rate_unit, p.budget_minor, p.budget_currency,
                   (select count(*) from tasks t where t.business_id = p.business_id and t.project_id = p.id and t.status <> 'done') as "open_tasks!"
            from projects p join clients c on c.business_id = p.business_id and c.id = p.client_id
-           where p.business_id = $1 and ($2::uuid is null or p.client_id = $2)
-             and ($3 = '%%' or p.name ilike $3 or c.name ilike $3)
+           where p.business_id = $1 and ($2::uuid is null or p.id = $2) and ($3::uuid is null or p.client_id = $3)
+             and ($4 = '%%' or p.name ilike $4 or c.name ilike $4)
            order by (p.status = 'completed'), lower(p.name), p.id
            limit 1000"#,
         business_id,
+        id,
         client_id,
         pattern
     )
@@ -50,30 +53,17 @@ pub async fn list(
         .collect()
 }
 
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    client_id: Option<Uuid>,
+    search: &str,
+) -> AppResult<Vec<Project>> {
+    select(db, business_id, None, client_id, search).await
+}
+
 pub async fn get(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<Project> {
-    let r = sqlx::query!(
-        r#"select p.id, p.client_id, c.name as client_name, p.name, p.status, p.due_date,
-                  p.default_rate_minor, p.default_rate_currency, p.default_rate_unit, p.budget_minor, p.budget_currency,
-                  (select count(*) from tasks t where t.business_id = p.business_id and t.project_id = p.id and t.status <> 'done') as "open_tasks!"
-           from projects p join clients c on c.business_id = p.business_id and c.id = p.client_id
-           where p.business_id = $1 and p.id = $2"#,
-        business_id,
-        id
-    )
-    .fetch_optional(db)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(Project {
-        id: r.id,
-        client_id: r.client_id,
-        client_name: r.client_name,
-        name: r.name,
-        status: status(&r.status)?,
-        due_date: r.due_date,
-        default_rate: rate(r.default_rate_minor, r.default_rate_currency, r.default_rate_unit),
-        budget: money(r.budget_minor, r.budget_currency),
-        open_tasks: r.open_tasks,
-    })
+    select(db, business_id, Some(id), None, "").await?.into_iter().next().ok_or(AppError::NotFound)
 }
 
 fn unknown_client() -> AppError {

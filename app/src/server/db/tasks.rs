@@ -10,12 +10,20 @@ fn status(value: &str) -> AppResult<TaskStatus> {
     TaskStatus::parse(value).ok_or_else(|| internal("unknown task status", value.to_owned()))
 }
 
-pub async fn list(db: impl PgExecutor<'_>, business_id: Uuid, project_id: Uuid) -> AppResult<Vec<Task>> {
+/// A project's tasks (in creation order), or one task.
+async fn select(
+    db: impl PgExecutor<'_>,
+    business_id: Uuid,
+    project_id: Option<Uuid>,
+    id: Option<Uuid>,
+) -> AppResult<Vec<Task>> {
     let rows = sqlx::query!(
         "select id, project_id, title, status, estimate_minutes from tasks
-         where business_id = $1 and project_id = $2 order by created_at, id",
+         where business_id = $1 and ($2::uuid is null or project_id = $2) and ($3::uuid is null or id = $3)
+         order by created_at, id",
         business_id,
-        project_id
+        project_id,
+        id
     )
     .fetch_all(db)
     .await?;
@@ -32,22 +40,12 @@ pub async fn list(db: impl PgExecutor<'_>, business_id: Uuid, project_id: Uuid) 
         .collect()
 }
 
+pub async fn list(db: impl PgExecutor<'_>, business_id: Uuid, project_id: Uuid) -> AppResult<Vec<Task>> {
+    select(db, business_id, Some(project_id), None).await
+}
+
 pub async fn get(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<Task> {
-    let r = sqlx::query!(
-        "select id, project_id, title, status, estimate_minutes from tasks where business_id = $1 and id = $2",
-        business_id,
-        id
-    )
-    .fetch_optional(db)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    Ok(Task {
-        id: r.id,
-        project_id: r.project_id,
-        title: r.title,
-        status: status(&r.status)?,
-        estimate_minutes: r.estimate_minutes,
-    })
+    select(db, business_id, None, Some(id)).await?.into_iter().next().ok_or(AppError::NotFound)
 }
 
 pub async fn insert(

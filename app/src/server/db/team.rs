@@ -265,45 +265,24 @@ pub struct InvitationRow {
     pub expires_at: DateTime<Utc>,
 }
 
-/// An invitation by id, whatever its business (the token already proved the caller holds it).
-pub async fn invitation(db: impl PgExecutor<'_>, id: Uuid) -> AppResult<Option<InvitationRow>> {
-    let row = sqlx::query!(
-        r#"select i.id, i.business_id, b.name as business_name, i.email::text as "email!", i.role, i.custom_role_id,
-                  cr.name as "custom_role_name?", i.status, i.expires_at
-           from invitations i
-           join businesses b on b.id = i.business_id
-           left join custom_roles cr on cr.business_id = i.business_id and cr.id = i.custom_role_id
-           where i.id = $1"#,
-        id
-    )
-    .fetch_optional(db)
-    .await?;
-    row.map(|r| {
-        Ok(InvitationRow {
-            id: r.id,
-            business_id: r.business_id,
-            business_name: r.business_name,
-            email: r.email,
-            role: parse_role(&r.role)?,
-            custom_role_id: r.custom_role_id,
-            custom_role_name: r.custom_role_name,
-            status: r.status,
-            expires_at: r.expires_at,
-        })
-    })
-    .transpose()
-}
-
-pub async fn pending_invitations(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<InvitationRow>> {
+/// Invitations by id (whatever the business: the link's token already proved the caller holds
+/// it), or a business's live pending ones.
+async fn invitations(
+    db: impl PgExecutor<'_>,
+    id: Option<Uuid>,
+    pending_in: Option<Uuid>,
+) -> AppResult<Vec<InvitationRow>> {
     let rows = sqlx::query!(
         r#"select i.id, i.business_id, b.name as business_name, i.email::text as "email!", i.role, i.custom_role_id,
                   cr.name as "custom_role_name?", i.status, i.expires_at
            from invitations i
            join businesses b on b.id = i.business_id
            left join custom_roles cr on cr.business_id = i.business_id and cr.id = i.custom_role_id
-           where i.business_id = $1 and i.status = 'pending' and i.expires_at > now()
+           where ($1::uuid is null or i.id = $1)
+             and ($2::uuid is null or (i.business_id = $2 and i.status = 'pending' and i.expires_at > now()))
            order by i.created_at, i.id"#,
-        business_id
+        id,
+        pending_in
     )
     .fetch_all(db)
     .await?;
@@ -322,6 +301,14 @@ pub async fn pending_invitations(db: impl PgExecutor<'_>, business_id: Uuid) -> 
             })
         })
         .collect()
+}
+
+pub async fn invitation(db: impl PgExecutor<'_>, id: Uuid) -> AppResult<Option<InvitationRow>> {
+    Ok(invitations(db, Some(id), None).await?.into_iter().next())
+}
+
+pub async fn pending_invitations(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<InvitationRow>> {
+    invitations(db, None, Some(business_id)).await
 }
 
 /// Creates a pending invitation valid for 7 days. Refuses an e-mail that already belongs to a member

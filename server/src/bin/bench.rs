@@ -1,0 +1,246 @@
+//! `cargo run -p server --release --bin bench`: latency of the hot paths through the real router
+//! and a scratch PostgreSQL database (`DATABASE_URL` names the server; a database is created and
+//! dropped). Prints figures; asserts nothing.
+
+use app::server::{AppState, AuthSettings, MIGRATOR};
+use axum::body::{to_bytes, Body};
+use http::{header, Request};
+use leptos::prelude::LeptosOptions;
+use secrecy::SecretString;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+struct Bench {
+    router: axum::Router,
+}
+
+impl Bench {
+    async fn send(&self, request: Request<Body>) -> (u16, Vec<u8>, Option<String>) {
+        let response = self.router.clone().oneshot(request).await.expect("router");
+        let status = response.status().as_u16();
+        let cookie = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("clerq_session="))
+            .map(|v| v.split(';').next().unwrap_or_default().to_owned());
+        let body = to_bytes(response.into_body(), usize::MAX).await.expect("body").to_vec();
+        (status, body, cookie)
+    }
+
+    async fn call(&self, path: &str, form: &str, cookie: Option<&str>, ip: &str) -> (u16, Vec<u8>, Option<String>) {
+        let mut request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .header("x-forwarded-for", ip);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, format!("clerq_session={cookie}"));
+        }
+        self.send(request.body(Body::from(form.to_owned())).expect("request")).await
+    }
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    let n = samples.len();
+    let total: Duration = samples.iter().sum();
+    let mean = total / n as u32;
+    let pct = |p: usize| samples[(n * p / 100).min(n - 1)];
+    println!(
+        "{name:<44} n={n:<5} mean={:>8.3} ms  p50={:>8.3} ms  p95={:>8.3} ms  {:>8.0}/s",
+        mean.as_secs_f64() * 1e3,
+        pct(50).as_secs_f64() * 1e3,
+        pct(95).as_secs_f64() * 1e3,
+        n as f64 / total.as_secs_f64()
+    );
+}
+
+async fn time<F, Fut>(n: usize, mut f: F) -> Vec<Duration>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = Instant::now();
+        f(i).await;
+        samples.push(start.elapsed());
+    }
+    samples
+}
+
+#[tokio::main]
+async fn main() {
+    let base = std::env::var("DATABASE_URL").expect("set DATABASE_URL to a PostgreSQL server URL");
+    let admin = PgPool::connect(&base).await.expect("connect");
+    let name = format!("clerq_bench_{}", uuid::Uuid::now_v7().simple());
+    sqlx::query(sqlx::AssertSqlSafe(format!("create database \"{name}\""))).execute(&admin).await.expect("create db");
+    let url = format!("{}/{name}", base.rsplit_once('/').map_or(base.as_str(), |(prefix, _)| prefix));
+    let pool = PgPoolOptions::new().max_connections(10).connect(&url).await.expect("connect scratch");
+    MIGRATOR.run(&pool).await.expect("migrate");
+
+    let options = LeptosOptions::builder().output_name("clerq").site_root("target/site").build();
+    let auth =
+        AuthSettings::new(SecretString::from("bench-secret-0123456789abcdef0123456789abcdef".to_owned()), None, true);
+    let bench = &Bench { router: server::startup::router(AppState::new(options, pool.clone(), auth), None) };
+
+    let (m, t, p) = app::server::password::parameters();
+    println!("Clerq benchmarks (debug assertions {}; argon2id m={m} KiB t={t} p={p})", cfg!(debug_assertions));
+
+    // Setup: an owner with a business, 500 clients, one project with 20 tasks, 1 000 entries.
+    let (_, _, cookie) = bench
+        .call("/api/auth/sign_up", "name=Bench&email=bench@example.com&password=benchmark-pw", None, "10.0.0.1")
+        .await;
+    let cookie = cookie.expect("signed up");
+    let cookie = cookie.as_str();
+    bench.call("/api/business/create", "name=Bench+Studio&currency=EUR", Some(cookie), "10.0.0.1").await;
+    let mut first_client = String::new();
+    for i in 0..500 {
+        let (_, body, _) =
+            bench.call("/api/clients/create", &format!("form[name]=Client+{i:03}"), Some(cookie), "10.0.0.1").await;
+        if i == 0 {
+            first_client = serde_json::from_slice::<String>(&body).expect("client id");
+        }
+    }
+    let (_, body, _) = bench
+        .call(
+            "/api/projects/create",
+            &format!("form[client_id]={first_client}&form[name]=Site"),
+            Some(cookie),
+            "10.0.0.1",
+        )
+        .await;
+    let project: String = serde_json::from_slice(&body).expect("project id");
+    let mut tasks: Vec<String> = Vec::new();
+    for i in 0..20 {
+        let (_, body, _) = bench
+            .call("/api/tasks/create", &format!("project_id={project}&title=Task+{i}"), Some(cookie), "10.0.0.1")
+            .await;
+        tasks.push(
+            serde_json::from_slice::<serde_json::Value>(&body).expect("task")["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    for i in 0..1000 {
+        let day = 1 + i % 28;
+        let form = format!("entry[task_id]={}&entry[date]=2026-11-{day:02}&entry[duration]=1h", tasks[i % tasks.len()]);
+        bench.call("/api/time/log", &form, Some(cookie), "10.0.0.1").await;
+    }
+
+    // Steady state: autovacuum analyzes new tables within a minute; without statistics the
+    // planner picks nested loops over every client (a 400 ms timesheet instead of 1 ms).
+    sqlx::query("analyze").execute(&pool).await.expect("analyze");
+    if std::env::var_os("CLERQ_BENCH_ONLY_TIMESHEET").is_some() {
+        report(
+            "POST time/timesheet",
+            time(5, |_| bench.call("/api/time/timesheet", "week=2026-11-23", Some(cookie), "10.0.0.1").then_unit())
+                .await,
+        );
+        println!("kept database {name}");
+        return;
+    }
+    report(
+        "GET health.ping (no database)",
+        time(2000, |_| async {
+            bench.send(Request::get("/api/trpc/health.ping").body(Body::empty()).expect("request")).await;
+        })
+        .await,
+    );
+    report(
+        "GET health.ready (select 1)",
+        time(1000, |_| async {
+            bench.send(Request::get("/api/trpc/health.ready").body(Body::empty()).expect("request")).await;
+        })
+        .await,
+    );
+    report(
+        "POST auth/session (session + businesses)",
+        time(1000, |_| bench.call("/api/auth/session", "", Some(cookie), "10.0.0.1").then_unit()).await,
+    );
+    report(
+        "POST clients/list (500 clients)",
+        time(200, |_| bench.call("/api/clients/list", "", Some(cookie), "10.0.0.1").then_unit()).await,
+    );
+    report(
+        "POST time/timesheet (week with ~250 entries)",
+        time(200, |_| bench.call("/api/time/timesheet", "week=2026-11-23", Some(cookie), "10.0.0.1").then_unit()).await,
+    );
+    let tasks = &tasks;
+    report(
+        "POST time/start (switching tasks)",
+        time(200, |i| {
+            let form = format!("task_id={}", tasks[i % tasks.len()]);
+            async move {
+                bench.call("/api/time/start", &form, Some(cookie), "10.0.0.1").await;
+            }
+        })
+        .await,
+    );
+    report(
+        "GET / (dashboard, full SSR)",
+        time(200, |_| {
+            let request = Request::get("/")
+                .header(header::COOKIE, format!("clerq_session={cookie}"))
+                .body(Body::empty())
+                .expect("request");
+            bench.send(request).then_unit()
+        })
+        .await,
+    );
+
+    // Sign-in: an unknown address must cost what a wrong password costs. Distinct addresses and IPs
+    // keep the rate limit out of the way.
+    let unknown = time(20, |i| {
+        let form = format!("email=nobody{i}@example.com&password=whatever-pw");
+        async move {
+            bench.call("/api/auth/sign_in", &form, None, &format!("10.1.0.{i}")).await;
+        }
+    })
+    .await;
+    // The per-e-mail limit allows 3 attempts per 10 s: measure in rounds of three.
+    let mut wrong_samples = Vec::new();
+    for round in 0..4 {
+        for j in 0..3 {
+            let start = Instant::now();
+            bench
+                .call(
+                    "/api/auth/sign_in",
+                    "email=bench@example.com&password=wrong-password",
+                    None,
+                    &format!("10.3.{round}.{j}"),
+                )
+                .await;
+            wrong_samples.push(start.elapsed());
+        }
+        if round < 3 {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+        }
+    }
+    report("POST auth/sign_in, unknown e-mail", unknown);
+    report("POST auth/sign_in, wrong password", wrong_samples);
+
+    pool.close().await;
+    if std::env::var_os("CLERQ_BENCH_KEEP").is_some() {
+        println!("kept database {name}");
+    } else {
+        sqlx::query(sqlx::AssertSqlSafe(format!("drop database \"{name}\" with (force)")))
+            .execute(&admin)
+            .await
+            .expect("drop db");
+    }
+}
+
+trait ThenUnit: std::future::Future + Sized {
+    fn then_unit(self) -> impl std::future::Future<Output = ()> {
+        async move {
+            self.await;
+        }
+    }
+}
+
+impl<F: std::future::Future> ThenUnit for F {}
