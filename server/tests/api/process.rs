@@ -151,3 +151,36 @@ async fn a_weak_secret_is_warned_about_and_the_server_still_becomes_healthy(pool
     assert!(warning.contains("BETTER_AUTH_SECRET") && warning.contains("openssl rand -base64 32"), "{warning}");
     assert!(!stderr.contains("hunter2"), "the secret itself is never logged");
 }
+
+#[sqlx::test(migrations = false)]
+async fn clerq_skip_migrations_starts_without_touching_the_schema(pool: PgPool) {
+    let url = database_url_of(&pool).await;
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = server(&[])
+        .env("DATABASE_URL", &url)
+        .env("BETTER_AUTH_SECRET", SECRET)
+        .env("LEPTOS_SITE_ADDR", &addr)
+        .env("CLERQ_SKIP_MIGRATIONS", "yes")
+        .stderr(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn server");
+    let started = Instant::now();
+    let mut healthy = false;
+    while started.elapsed() < Duration::from_secs(60) {
+        let probe = server(&["healthcheck"]).env("LEPTOS_SITE_ADDR", &addr).stderr(Stdio::null()).status();
+        if probe.is_ok_and(|s| s.success()) {
+            healthy = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(healthy, "the server starts with CLERQ_SKIP_MIGRATIONS set");
+    let tables: i64 = sqlx::query_scalar("select count(*) from pg_tables where schemaname = 'public'")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(tables, 0, "no migration ran");
+}
