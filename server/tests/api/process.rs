@@ -35,6 +35,22 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 
+/// Polls `server healthcheck` (as the compose healthcheck does) for up to a minute.
+async fn wait_until_healthy(child: &mut std::process::Child, addr: &str) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(60) {
+        let probe = server(&["healthcheck"]).env("LEPTOS_SITE_ADDR", addr).stderr(Stdio::null()).status();
+        if probe.is_ok_and(|s| s.success()) {
+            return true;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("server exited early with {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
 #[test]
 fn serve_without_database_url_prints_the_documented_message() {
     let (code, _, stderr) = run(server(&[]).env("BETTER_AUTH_SECRET", SECRET));
@@ -123,18 +139,7 @@ async fn a_weak_secret_is_warned_about_and_the_server_still_becomes_healthy(pool
         .spawn()
         .expect("spawn server");
 
-    let mut healthy = false;
-    while started.elapsed() < Duration::from_secs(60) {
-        let probe = server(&["healthcheck"]).env("LEPTOS_SITE_ADDR", &addr).stderr(Stdio::null()).status();
-        if probe.is_ok_and(|s| s.success()) {
-            healthy = true;
-            break;
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("server exited early with {status}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let healthy = wait_until_healthy(&mut child, &addr).await;
     let to_healthy = started.elapsed();
 
     // SIGTERM, as `docker stop` sends it: the server drains and exits cleanly.
@@ -165,16 +170,7 @@ async fn clerq_skip_migrations_starts_without_touching_the_schema(pool: PgPool) 
         .stdout(Stdio::null())
         .spawn()
         .expect("spawn server");
-    let started = Instant::now();
-    let mut healthy = false;
-    while started.elapsed() < Duration::from_secs(60) {
-        let probe = server(&["healthcheck"]).env("LEPTOS_SITE_ADDR", &addr).stderr(Stdio::null()).status();
-        if probe.is_ok_and(|s| s.success()) {
-            healthy = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let healthy = wait_until_healthy(&mut child, &addr).await;
     let _ = child.kill();
     let _ = child.wait();
     assert!(healthy, "the server starts with CLERQ_SKIP_MIGRATIONS set");
