@@ -4,6 +4,7 @@ pub mod business_form;
 pub mod form;
 pub mod gate;
 pub mod layout;
+pub mod loading;
 pub mod money;
 pub mod team;
 pub mod timer;

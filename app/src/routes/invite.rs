@@ -2,6 +2,7 @@
 
 use crate::auth::{get_session, SignOut};
 use crate::components::form::{action_error, FormError, SubmitButton};
+use crate::components::loading::LoadFailed;
 use crate::error::AppError;
 use crate::team::{get_invitation, AcceptInvitation, InvitationStatus};
 use leptos::prelude::*;
@@ -35,7 +36,7 @@ pub fn InvitePage() -> impl IntoView {
                                 }
                                 .into_any();
                             }
-                            Err(error) => return view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                            Err(error) => return view! { <LoadFailed error /> }.into_any(),
                         };
                         let headline = preview.headline();
                         let closed = match preview.status {

@@ -2,6 +2,7 @@
 //! time by hand, and the week's entries with their notes.
 
 use crate::components::form::{action_error, field_error, FieldError, FormError, SelectField, SubmitButton, TextField};
+use crate::components::loading::{loading, LoadFailed};
 use crate::components::money::currency_options;
 use crate::components::timer::{use_timer, TimerActions};
 use crate::time::{format_hm, get_timesheet, DeleteTimeEntry, TimeEntryView, Timesheet, UpdateTimeNote};
@@ -29,11 +30,11 @@ pub fn TimesheetPage() -> impl IntoView {
     view! {
         <Title text="Timesheet" />
         <section class="page">
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match sheet.await {
                         Ok(sheet) => view! { <SheetView sheet update_note delete timer /> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <LoadFailed error /> }.into_any(),
                     }
                 })}
             </Transition>

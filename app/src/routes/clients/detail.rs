@@ -4,6 +4,7 @@ use super::rates::MemberRatesCard;
 use super::timeline::TimelineCard;
 use crate::clients::{get_client, ArchiveClient, ClientPage, RestoreClient};
 use crate::components::form::{action_error, FormError};
+use crate::components::loading::{loading, LoadFailed};
 use crate::projects::list_projects;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -29,11 +30,11 @@ pub fn ClientDetailPage() -> impl IntoView {
     view! {
         <Title text="Client" />
         <section class="page">
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match client.await {
                         Ok(page) => view! { <ClientView page archive restore changes /> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <LoadFailed error /> }.into_any(),
                     }
                 })}
             </Transition>

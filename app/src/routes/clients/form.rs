@@ -5,6 +5,7 @@ use crate::clients::form::ContactForm;
 use crate::clients::{get_client, Client, CreateClient, UpdateClient};
 use crate::components::form::{action_error, field_error, FieldError, FormError, SubmitButton, TextField};
 use crate::components::layout::use_shell_session;
+use crate::components::loading::LoadFailed;
 use crate::components::money::MoneyFields;
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -205,7 +206,7 @@ pub fn EditClientPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        (Err(error), _) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        (Err(error), _) => view! { <LoadFailed error /> }.into_any(),
                         _ => ().into_any(),
                     }
                 })}

@@ -2,6 +2,7 @@
 
 use crate::clients::list_clients;
 use crate::components::gate::IfCan;
+use crate::components::loading::{loading, LoadFailed};
 use crate::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,7 +38,7 @@ pub fn ClientsPage() -> impl IntoView {
                 </div>
                 <button type="submit">"Search"</button>
             </Form>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match clients.await {
                         Ok(list) if list.is_empty() => view! {
@@ -78,7 +79,7 @@ pub fn ClientsPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <LoadFailed error /> }.into_any(),
                     }
                 })}
             </Transition>

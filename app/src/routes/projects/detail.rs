@@ -2,6 +2,7 @@
 
 use super::board::{TaskBoard, TaskList};
 use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
+use crate::components::loading::{loading, LoadFailed};
 use crate::components::timer::use_timer;
 use crate::projects::{get_project, ProjectPage};
 use crate::tasks::{list_tasks, CreateTask, DeleteTask, SetTaskStatus, Task, TaskStatus, UpdateTask};
@@ -45,11 +46,11 @@ pub fn ProjectDetailPage() -> impl IntoView {
     view! {
         <Title text="Project" />
         <section class="page">
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match project.await {
                         Ok(page) => view! { <ProjectView page tasks actions /> }.into_any(),
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <LoadFailed error /> }.into_any(),
                     }
                 })}
             </Transition>

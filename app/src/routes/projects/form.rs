@@ -3,6 +3,7 @@
 use crate::clients::{list_clients, ClientSummary};
 use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
 use crate::components::layout::use_shell_session;
+use crate::components::loading::LoadFailed;
 use crate::components::money::MoneyFields;
 use crate::error::AppError;
 use crate::projects::{get_project, CreateProject, Project, ProjectStatus, UpdateProject};
@@ -115,7 +116,7 @@ pub fn EditProjectPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <LoadFailed error /> }.into_any(),
                     }
                 })}
             </Suspense>

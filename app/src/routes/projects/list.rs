@@ -2,6 +2,7 @@
 
 use crate::clients::list_clients;
 use crate::components::gate::IfCan;
+use crate::components::loading::{loading, LoadFailed};
 use crate::permissions::Permission;
 use crate::projects::list_projects;
 use leptos::prelude::*;
@@ -53,7 +54,7 @@ pub fn ProjectsPage() -> impl IntoView {
                 </div>
                 <button type="submit">"Filter"</button>
             </Form>
-            <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+            <Transition fallback=loading>
                 {move || Suspend::new(async move {
                     match projects.await {
                         Ok(list) if list.is_empty() => view! {
@@ -92,7 +93,7 @@ pub fn ProjectsPage() -> impl IntoView {
                             }
                             .into_any()
                         }
-                        Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <LoadFailed error /> }.into_any(),
                     }
                 })}
             </Transition>

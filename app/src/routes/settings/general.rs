@@ -4,6 +4,7 @@ use crate::components::form::{
     action_error, field_error, FormError, SavedNotice, SelectField, SubmitButton, TextField,
 };
 use crate::components::layout::ShellActions;
+use crate::components::loading::{loading, LoadFailed};
 use crate::currency::CURRENCIES;
 use crate::error::AppError;
 use crate::settings::{get_business_settings, UpdateBusinessSettings, ADDRESS_MAX_CHARS};
@@ -27,7 +28,7 @@ pub fn GeneralSettingsPage() -> impl IntoView {
     let error = action_error(save);
     view! {
         <Title text="General settings" />
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match settings.await {
                     Ok(current) => {
@@ -115,7 +116,7 @@ pub fn GeneralSettingsPage() -> impl IntoView {
                         })
                     }
                     Err(AppError::Forbidden) => EitherOf3::B(view! { <Redirect path="/settings/team" /> }),
-                    Err(error) => EitherOf3::C(view! { <p class="form-error" role="alert">{error.to_string()}</p> }),
+                    Err(error) => EitherOf3::C(view! { <LoadFailed error /> }),
                 }
             })}
         </Transition>

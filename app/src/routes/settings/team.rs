@@ -2,6 +2,7 @@
 
 use crate::components::form::{action_error, field_error, FormError, SelectField};
 use crate::components::layout::ShellActions;
+use crate::components::loading::{loading, LoadFailed};
 use crate::components::team::{CustomRolesCard, InviteCard, PendingInvitations};
 use crate::permissions::{Group, Permission};
 use crate::team::{get_team, InviteMember, RemoveMember, SetMemberPermission, SetMemberRole, TeamMember, TeamOverview};
@@ -43,11 +44,11 @@ pub fn TeamPage() -> impl IntoView {
     refresh_after(invite);
     view! {
         <Title text="Team" />
-        <Transition fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Transition fallback=loading>
             {move || Suspend::new(async move {
                 match team.await {
                     Ok(overview) => view! { <TeamSections overview invite /> }.into_any(),
-                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <LoadFailed error /> }.into_any(),
                 }
             })}
         </Transition>
