@@ -78,4 +78,23 @@ test("a timer ticks in the top bar, switches tasks and stops; manual time adds u
   await expect(page.getByText("No time tracked this week.")).toBeVisible();
   await page.getByRole("link", { name: "This week" }).click();
   await expect(weekTotal).toHaveText("1:30");
+
+  // A cell's "+" prefills the form with that task and day.
+  const buildRow = table.getByRole("row", { name: /Build/ });
+  await buildRow.getByRole("link", { name: /^Add time to Build on / }).first().click();
+  await expect(page).toHaveURL(/add_task=/);
+  const link = new URL(page.url());
+  await expect(add.getByLabel("Task")).toHaveValue(link.searchParams.get("add_task")!);
+  await expect(add.getByLabel("Date")).toHaveValue(link.searchParams.get("add_date")!);
+  await add.getByLabel("Duration").fill("45m");
+  await add.getByRole("button", { name: "Add time" }).click();
+  await expect(buildRow.getByRole("cell").first()).toContainText("0:45");
+  await expect(weekTotal).toHaveText("2:15");
+
+  // Start from the timesheet; a running timer stays out of the totals until it stops.
+  await page.getByRole("button", { name: "Start timer on Design" }).click();
+  await expect(page.getByRole("timer", { name: "Timer on Design" })).toBeVisible();
+  await expect(weekTotal).toHaveText("2:15");
+  await page.getByRole("button", { name: "Stop timer" }).click();
+  await expect(page.getByRole("timer")).toHaveCount(0);
 });
