@@ -46,7 +46,13 @@ test.describe("team", () => {
     const caseyShell = new AppShell(invitee);
     await caseyShell.expectDashboard("Team Studio");
     await expect(caseyShell.nav.getByRole("link", { name: "Dashboard" })).toBeVisible();
+    await expect(caseyShell.nav.getByRole("link", { name: "Projects" })).toBeVisible();
+    await expect(caseyShell.nav.getByRole("link", { name: "Timesheet" })).toBeVisible();
+    // The owner's navigation has these; a contractor's does not.
+    await expect(ownerShell.nav.getByRole("link", { name: "Clients" })).toBeVisible();
+    await expect(caseyShell.nav.getByRole("link", { name: "Clients" })).toHaveCount(0);
     await expect(caseyShell.nav.getByRole("link", { name: "Settings" })).toHaveCount(0);
+    // No Invoices page exists yet for anyone; this keeps the contractor from getting one when it does.
     await expect(caseyShell.nav.getByRole("link", { name: "Invoices" })).toHaveCount(0);
 
     // The owner grants one extra permission; the contractor sees it after a reload.
