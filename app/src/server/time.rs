@@ -102,13 +102,13 @@ pub async fn running(ctx: &BusinessCtx) -> AppResult<Option<RunningTimer>> {
     }))
 }
 
-/// Stops the member's running timer (if any) at `ended_at`, inside the caller's transaction.
+/// Stops `running` at `ended_at`, inside the caller's transaction (which holds the member lock).
 async fn stop_running(
     tx: &mut sqlx::PgConnection,
     ctx: &BusinessCtx,
+    running: &db::RunningRow,
     ended_at: DateTime<Utc>,
-) -> AppResult<Option<Uuid>> {
-    let Some(running) = db::running(&mut *tx, ctx.business.id, ctx.user.id).await? else { return Ok(None) };
+) -> AppResult<()> {
     if ended_at <= running.started_at {
         return Err(AppError::field("ended_at", "Choose a time after the timer started."));
     }
@@ -119,8 +119,7 @@ async fn stop_running(
             "A time entry can be at most 7 days long. Choose an earlier time, then add the rest by hand.",
         ));
     }
-    db::finish(&mut *tx, ctx.business.id, running.id, ended_at, duration).await?;
-    Ok(Some(running.id))
+    db::finish(&mut *tx, ctx.business.id, running.id, ended_at, duration).await
 }
 
 pub async fn start(ctx: &BusinessCtx, task_id: &str) -> AppResult<RunningTimer> {
@@ -136,7 +135,9 @@ pub async fn start(ctx: &BusinessCtx, task_id: &str) -> AppResult<RunningTimer> 
         }
         let now = Utc::now();
         // Switching tasks: the running entry ends exactly when the new one starts.
-        stop_running(&mut tx, ctx, now).await?;
+        if let Some(previous) = &already {
+            stop_running(&mut tx, ctx, previous, now).await?;
+        }
         let frozen = resolve_rate(&inputs);
         let entry = db::NewEntry {
             business_id: ctx.business.id,
@@ -175,10 +176,10 @@ pub async fn stop(ctx: &BusinessCtx, at: Option<&str>) -> AppResult<Option<TimeE
     };
     let mut tx = ctx.pool.begin().await?;
     db::lock_member(&mut tx, ctx.business.id, ctx.user.id).await?;
-    let stopped = stop_running(&mut tx, ctx, ended_at).await?;
+    let Some(running) = db::running(&mut *tx, ctx.business.id, ctx.user.id).await? else { return Ok(None) };
+    stop_running(&mut tx, ctx, &running, ended_at).await?;
     tx.commit().await?;
-    let Some(id) = stopped else { return Ok(None) };
-    entry(ctx, tz, id).await.map(Some)
+    entry(ctx, tz, running.id).await.map(Some)
 }
 
 async fn entry(ctx: &BusinessCtx, tz: Tz, id: Uuid) -> AppResult<TimeEntryView> {
