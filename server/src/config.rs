@@ -25,6 +25,8 @@ pub struct Config {
     pub skip_migrations: bool,
     pub trust_proxy_headers: bool,
     pub db_max_connections: u32,
+    /// `CLERQ_TEST_CLOCK`: the browser suite shifts "now" per request to test any weekday.
+    pub test_clock: bool,
 }
 
 impl fmt::Debug for Config {
@@ -36,6 +38,7 @@ impl fmt::Debug for Config {
             .field("skip_migrations", &self.skip_migrations)
             .field("trust_proxy_headers", &self.trust_proxy_headers)
             .field("db_max_connections", &self.db_max_connections)
+            .field("test_clock", &self.test_clock)
             .finish()
     }
 }
@@ -68,6 +71,7 @@ impl Config {
             skip_migrations: non_empty(&lookup, "CLERQ_SKIP_MIGRATIONS").is_some(),
             trust_proxy_headers: flag(&lookup, "CLERQ_TRUST_PROXY_HEADERS")?,
             db_max_connections,
+            test_clock: flag(&lookup, "CLERQ_TEST_CLOCK")?,
         })
     }
 
@@ -206,6 +210,7 @@ mod tests {
             .expect("valid");
         assert_eq!(config.public_origin, None);
         assert!(!config.secure_cookies() && !config.skip_migrations && !config.trust_proxy_headers);
+        assert!(!config.test_clock, "the clock is never movable unless asked for");
         assert_eq!(config.db_max_connections, 10);
 
         let config = Config::from_lookup(lookup(&[
@@ -227,6 +232,7 @@ mod tests {
         let base = [("DATABASE_URL", "postgres://x"), ("BETTER_AUTH_SECRET", STRONG)];
         for (name, value) in [
             ("CLERQ_TRUST_PROXY_HEADERS", "maybe"),
+            ("CLERQ_TEST_CLOCK", "sometimes"),
             ("CLERQ_DB_MAX_CONNECTIONS", "0"),
             ("BETTER_AUTH_URL", "clerq.example.com"),
         ] {

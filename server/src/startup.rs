@@ -141,7 +141,10 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     spawn_session_cleanup(pool.clone());
     let addr = leptos_options.site_addr;
     let auth = AuthSettings::new(config.auth_secret.clone(), config.public_origin.clone(), config.trust_proxy_headers);
-    let state = AppState::new(leptos_options, pool, auth);
+    if config.test_clock {
+        tracing::warn!("CLERQ_TEST_CLOCK is set: requests may move this server's clock; never use it in production");
+    }
+    let state = AppState::new(leptos_options, pool, auth).with_clock_header(config.test_clock);
     let app = router(state, config.public_origin.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| StartupError::Bind { addr, error })?;
     tracing::info!("Clerq is listening on http://{addr}");

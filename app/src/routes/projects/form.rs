@@ -4,8 +4,9 @@ use crate::clients::{list_clients, ClientSummary};
 use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
 use crate::components::layout::use_shell_session;
 use crate::components::loading::LoadFailed;
-use crate::components::money::MoneyFields;
+use crate::components::money::{money_errors, MoneyFields};
 use crate::error::AppError;
+use crate::ids::param;
 use crate::projects::{get_project, CreateProject, Project, ProjectStatus, UpdateProject};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,10 +41,10 @@ fn ProjectFields(
             initial=p.and_then(|p| p.default_rate).map(|r| r.amount) initial_unit=p.and_then(|p| p.default_rate).map(|r| r.unit)
             with_unit=true default_currency=base_currency.clone()
             hint="Overrides the client's default rate for this project. Leave the amount empty for none."
-            errors=[fe("rate_amount"), fe("rate_currency"), fe("rate_unit")] />
+            errors=money_errors(error, "rate") />
         <MoneyFields id="project-budget" legend="Budget" name_prefix="form[budget_" name_suffix="]"
             initial=p.and_then(|p| p.budget) default_currency=base_currency
-            errors=[fe("budget_amount"), fe("budget_currency"), Signal::derive(|| None)] />
+            errors=money_errors(error, "budget") />
         <FormError error />
     }
     .into_any()
@@ -73,16 +74,19 @@ pub fn NewProjectPage() -> impl IntoView {
         <section class="page narrow">
             <h1>"New project"</h1>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || {
+                    // Tracked, so following another "New project for …" link re-renders the form.
+                    let selected = query.read().get("client").unwrap_or_default();
+                    Suspend::new(async move {
                     let clients = clients.await.unwrap_or_default();
-                    let selected = query.read_untracked().get("client").unwrap_or_default();
                     view! {
                         <ActionForm action>
                             <ProjectFields project=None clients selected_client=selected base_currency=currency() error />
                             <SubmitButton label="Create project" busy_label="Creating…" pending=action.pending() />
                         </ActionForm>
                     }
-                })}
+                    })
+                }}
             </Suspense>
         </section>
     }
@@ -92,7 +96,7 @@ pub fn NewProjectPage() -> impl IntoView {
 pub fn EditProjectPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let project = Resource::new(id, get_project);
+    let project = Resource::new(id, |id| async move { get_project(param(&id)?).await });
     let clients = Resource::new(|| (), |_| list_clients(String::new(), true));
     let action = ServerAction::<UpdateProject>::new();
     let error = action_error(action);
