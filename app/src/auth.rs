@@ -3,14 +3,14 @@
 
 use crate::business::BusinessSummary;
 use crate::error::AppResult;
+use crate::ids::UserId;
 use crate::permissions::{Permission, PermissionSet};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    pub id: Uuid,
+    pub id: UserId,
     pub email: String,
     pub name: String,
 }

@@ -36,6 +36,8 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+pub const MALFORMED_REQUEST: &str = "Some of the values sent could not be read. Reload the page and try again.";
+
 impl AppError {
     /// The HTTP status a server-function response carries for this error (applied by the server's
     /// error-status layer; the body is the JSON-encoded error either way).
@@ -79,7 +81,12 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // Arguments the server could not read (a malformed id, a field of the wrong shape) are
+            // the caller's mistake: a 422 that says so, without echoing the parser's details.
+            ServerFnErrorErr::Args(_) => AppError::field(FieldErrors::FORM, MALFORMED_REQUEST),
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 
@@ -116,6 +123,14 @@ mod tests {
         let error = AppError::field("email", "Enter a valid e-mail address.");
         let json = serde_json::to_string(&error).expect("serialize");
         assert_eq!(serde_json::from_str::<AppError>(&json).expect("deserialize"), error);
+    }
+
+    #[test]
+    fn unreadable_arguments_are_the_callers_mistake() {
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("invalid uuid: found `n`".into()));
+        assert_eq!(error.status(), 422);
+        assert_eq!(error.form_message().as_deref(), Some(MALFORMED_REQUEST), "no parser details");
+        assert_eq!(AppError::from_server_fn_error(ServerFnErrorErr::Request("offline".into())).status(), 400);
     }
 
     #[test]

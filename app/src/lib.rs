@@ -10,16 +10,22 @@ pub mod clients;
 pub mod components;
 pub mod currency;
 pub mod error;
+pub mod ids;
 pub mod import;
 pub mod money;
 pub mod permissions;
 pub mod projects;
+pub mod roles;
 pub mod routes;
 pub mod settings;
 pub mod tasks;
 pub mod team;
+pub mod text_enum;
 pub mod time;
 pub mod validation;
 
 #[cfg(feature = "ssr")]
 pub mod server;
+
+#[cfg(test)]
+mod architecture;

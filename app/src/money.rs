@@ -245,6 +245,14 @@ impl Rate {
     }
 }
 
+/// A price in minor units, a currency and a unit; all empty means none. Errors name the part
+/// (`amount`, `currency`, `unit`) they belong to.
+pub fn parse_rate(amount: &str, currency: &str, unit: &str) -> Result<Option<Rate>, (&'static str, String)> {
+    let money = parse_optional(amount, currency, "the rate")?;
+    let unit = RateUnit::parse(unit).map_err(|e| ("unit", e))?;
+    Ok(money.map(|amount| Rate { amount, unit }))
+}
+
 /// Parses an optional money amount from a form: amount and currency both given, or both empty.
 /// `what` names the field in messages ("a rate", "a budget").
 pub fn parse_optional(amount: &str, currency: &str, what: &str) -> Result<Option<Money>, (&'static str, String)> {

@@ -1,7 +1,7 @@
 //! The permission catalog, the predefined role bundles and the effective-permission rule, shared by
 //! the server (which enforces) and the UI (which hides what the user cannot do).
 
-use crate::business::Role;
+use crate::roles::Role;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -321,6 +321,23 @@ pub fn effective(
     base.union(grants).difference(denies)
 }
 
+/// Stored permission keys as a set; keys no longer in the catalog are ignored (a permission removed
+/// from Clerq simply stops counting).
+pub fn from_keys(keys: &[String]) -> PermissionSet {
+    keys.iter().filter_map(|k| Permission::from_key(k)).collect()
+}
+
+/// A membership's effective permissions from its stored parts: the role, the custom role's keys,
+/// and the member's granted and denied keys.
+pub fn effective_from_stored(
+    role: Role,
+    custom: Option<&[String]>,
+    grants: &[String],
+    denies: &[String],
+) -> PermissionSet {
+    effective(role, from_keys(custom.unwrap_or_default()), from_keys(grants), from_keys(denies))
+}
+
 /// The predefined roles `actor` may give someone: owners may give any; everyone else every role but owner.
 pub fn assignable_roles(actor: Role) -> Vec<Role> {
     Role::PREDEFINED.into_iter().filter(|r| actor == Role::Owner || *r != Role::Owner).collect()
@@ -437,5 +454,15 @@ mod tests {
         assert_eq!(json, r#"["clients.view","team.view"]"#);
         assert_eq!(serde_json::from_str::<PermissionSet>(&json).expect("parse"), set);
         assert!(set.is_subset_of(PermissionSet::all()) && !PermissionSet::all().is_subset_of(set));
+    }
+
+    #[test]
+    fn stored_keys_become_permissions_and_unknown_ones_are_ignored() {
+        let keys = |list: &[&str]| list.iter().map(|k| (*k).to_owned()).collect::<Vec<_>>();
+        let custom = keys(&["clients.view", "clients.retired"]);
+        let set = effective_from_stored(Role::Custom, Some(&custom), &keys(&["team.view"]), &keys(&["clients.view"]));
+        assert_eq!(set, [Permission::TeamView].into_iter().collect(), "custom + grants − denies");
+        assert_eq!(from_keys(&keys(&["nope"])), PermissionSet::EMPTY);
+        assert_eq!(effective_from_stored(Role::Owner, None, &[], &keys(&["clients.view"])), PermissionSet::all());
     }
 }

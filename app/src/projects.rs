@@ -1,33 +1,22 @@
 //! Projects: work for a client, with a status, a due date, a default rate and a budget.
 
-use crate::clients::form::parse_rate;
 use crate::error::AppResult;
-use crate::money::{parse_optional, Money, Rate};
+use crate::ids::{ClientId, ProjectId};
+use crate::money::{parse_optional, parse_rate, Money, Rate};
 use crate::validation::{self, FieldErrors};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ProjectStatus {
-    Active,
-    OnHold,
-    Completed,
+crate::text_enum! {
+    pub enum ProjectStatus {
+        Active = "active",
+        OnHold = "on_hold",
+        Completed = "completed",
+    }
 }
 
 impl ProjectStatus {
-    pub const ALL: [ProjectStatus; 3] = [ProjectStatus::Active, ProjectStatus::OnHold, ProjectStatus::Completed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProjectStatus::Active => "active",
-            ProjectStatus::OnHold => "on_hold",
-            ProjectStatus::Completed => "completed",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             ProjectStatus::Active => "Active",
@@ -35,16 +24,12 @@ impl ProjectStatus {
             ProjectStatus::Completed => "Completed",
         }
     }
-
-    pub fn parse(value: &str) -> Option<ProjectStatus> {
-        Self::ALL.into_iter().find(|s| s.as_str() == value.trim())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
-    pub id: Uuid,
-    pub client_id: Uuid,
+    pub id: ProjectId,
+    pub client_id: ClientId,
     pub client_name: String,
     pub name: String,
     pub status: ProjectStatus,
@@ -89,7 +74,7 @@ pub struct ProjectForm {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectInput {
-    pub client_id: Uuid,
+    pub client_id: ClientId,
     pub name: String,
     pub status: ProjectStatus,
     pub due_date: Option<NaiveDate>,
@@ -100,7 +85,7 @@ pub struct ProjectInput {
 impl ProjectForm {
     pub fn validate(&self) -> Result<ProjectInput, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let client_id = Uuid::parse_str(self.client_id.trim()).ok();
+        let client_id = self.client_id.parse::<ClientId>().ok();
         if client_id.is_none() {
             errors.add("client_id", "Choose a client.");
         }
@@ -117,23 +102,14 @@ impl ProjectForm {
                 NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "Enter a date like 2026-12-31.".to_owned()),
             ),
         };
-        let default_rate = parse_rate(&self.rate_amount, &self.rate_currency, &self.rate_unit)
-            .map_err(|(f, e)| errors.add(&format!("rate_{f}"), e))
-            .ok()
+        let default_rate =
+            errors.check_money("rate", parse_rate(&self.rate_amount, &self.rate_currency, &self.rate_unit)).flatten();
+        let budget = errors
+            .check_money("budget", parse_optional(&self.budget_amount, &self.budget_currency, "the budget"))
             .flatten();
-        let budget = parse_optional(&self.budget_amount, &self.budget_currency, "the budget")
-            .map_err(|(f, e)| errors.add(&format!("budget_{f}"), e))
-            .ok()
-            .flatten();
+        let (Some(client_id), Some(name), Some(status)) = (client_id, name, status) else { return Err(errors) };
         errors.into_result()?;
-        Ok(ProjectInput {
-            client_id: client_id.unwrap_or_default(),
-            name: name.unwrap_or_default(),
-            status: status.unwrap_or(ProjectStatus::Active),
-            due_date,
-            default_rate,
-            budget,
-        })
+        Ok(ProjectInput { client_id, name, status, due_date, default_rate, budget })
     }
 }
 
@@ -142,37 +118,29 @@ pub async fn list_projects(
     #[server(default)] client_id: String,
     #[server(default)] search: String,
 ) -> AppResult<Vec<Project>> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::ProjectsView)?;
+    // The filter arrives from a query string; empty means every client.
     let client = match client_id.trim() {
         "" => None,
-        id => {
-            let id = crate::server::clients::parse_id(id)?;
-            // Filtering by someone else's client is NotFound, not an empty list.
-            crate::server::db::clients::is_archived(&ctx.pool, ctx.business.id, id).await?;
-            Some(id)
-        }
+        id => Some(id.parse::<ClientId>().map_err(|_| crate::error::AppError::NotFound)?),
     };
-    crate::server::db::projects::list(&ctx.pool, ctx.business.id, client, &search).await
+    crate::server::projects::list(&crate::server::business()?, client, &search).await
 }
 
 #[server(prefix = "/api", endpoint = "projects/get")]
-pub async fn get_project(id: String) -> AppResult<ProjectPage> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::ProjectsView)?;
-    crate::server::projects::page(&ctx, &id).await
+pub async fn get_project(id: ProjectId) -> AppResult<ProjectPage> {
+    crate::server::projects::page(&crate::server::business()?, id).await
 }
 
 #[server(prefix = "/api", endpoint = "projects/create")]
-pub async fn create_project(form: ProjectForm) -> AppResult<Uuid> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::ProjectsCreate)?;
-    let id = crate::server::projects::create(&ctx, &form).await?;
+pub async fn create_project(form: ProjectForm) -> AppResult<ProjectId> {
+    let id = crate::server::projects::create(&crate::server::business()?, form.validate()?).await?;
     leptos_axum::redirect(&format!("/projects/{id}"));
     Ok(id)
 }
 
 #[server(prefix = "/api", endpoint = "projects/update")]
-pub async fn update_project(id: String, form: ProjectForm) -> AppResult<()> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::ProjectsEdit)?;
-    let id = crate::server::projects::update(&ctx, &id, &form).await?;
+pub async fn update_project(id: ProjectId, form: ProjectForm) -> AppResult<()> {
+    let id = crate::server::projects::update(&crate::server::business()?, id, form.validate()?).await?;
     leptos_axum::redirect(&format!("/projects/{id}"));
     Ok(())
 }
@@ -180,6 +148,7 @@ pub async fn update_project(id: String, form: ProjectForm) -> AppResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     #[test]
     fn a_project_needs_a_client_and_a_name() {

@@ -1,6 +1,7 @@
 //! Business settings (the General tab): name, address, base currency.
 
 use crate::error::AppResult;
+use crate::validation::{required_name, FieldErrors};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -36,9 +37,7 @@ pub fn address(input: &str) -> Result<String, String> {
 
 #[server(prefix = "/api", endpoint = "settings/get")]
 pub async fn get_business_settings() -> AppResult<BusinessSettings> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::SettingsView)?;
-    let row = crate::server::db::businesses::settings(&ctx.pool, ctx.business.id).await?;
-    Ok(BusinessSettings { can_edit: ctx.can(crate::permissions::Permission::SettingsEdit), ..row })
+    crate::server::settings::get(&crate::server::business()?).await
 }
 
 /// A whole number in `range`, or `None` for an empty field (keep the current value).
@@ -53,7 +52,51 @@ pub fn optional_number(input: &str, range: std::ops::RangeInclusive<i32>, what: 
     }
 }
 
-/// Empty time-tracking fields keep their current values (older forms and API callers omit them).
+/// The General tab, validated. Empty time-tracking fields (`None`) keep their current values
+/// (older forms and API callers omit them); the time zone is checked against the server's tz
+/// database by the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingsInput {
+    pub name: String,
+    pub address: String,
+    pub currency: &'static str,
+    pub hours_per_day: Option<i32>,
+    pub forgotten_timer_hours: Option<i32>,
+    pub timezone: Option<String>,
+}
+
+impl SettingsInput {
+    pub fn validate(
+        name: &str,
+        address: &str,
+        currency: &str,
+        hours_per_day: &str,
+        forgotten_timer_hours: &str,
+        timezone: &str,
+    ) -> Result<SettingsInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = errors.check("name", required_name(name, "a business name"));
+        let address = errors.check("address", self::address(address));
+        let currency = errors.check("currency", crate::currency::parse(currency));
+        let hours = errors.check("hours_per_day", optional_number(hours_per_day, 1..=24, "hours"));
+        let forgotten = errors.check("forgotten_timer_hours", optional_number(forgotten_timer_hours, 1..=168, "hours"));
+        let timezone = Some(timezone.trim()).filter(|z| !z.is_empty()).map(str::to_owned);
+        match (name, address, currency, hours, forgotten) {
+            (Some(name), Some(address), Some(currency), Some(hours_per_day), Some(forgotten_timer_hours)) => {
+                Ok(SettingsInput {
+                    name,
+                    address,
+                    currency: currency.code,
+                    hours_per_day,
+                    forgotten_timer_hours,
+                    timezone,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
 #[server(prefix = "/api", endpoint = "settings/update")]
 pub async fn update_business_settings(
     name: String,
@@ -63,32 +106,8 @@ pub async fn update_business_settings(
     #[server(default)] forgotten_timer_hours: String,
     #[server(default)] timezone: String,
 ) -> AppResult<()> {
-    use crate::validation::{required_name, FieldErrors};
-    let ctx = crate::server::authorize(crate::permissions::Permission::SettingsEdit)?;
-    let mut errors = FieldErrors::new();
-    let name = errors.check("name", required_name(&name, "a business name"));
-    let address = errors.check("address", self::address(&address));
-    let currency = errors.check("currency", crate::currency::parse(&currency));
-    let hours = errors.check("hours_per_day", optional_number(&hours_per_day, 1..=24, "hours"));
-    let forgotten = errors.check("forgotten_timer_hours", optional_number(&forgotten_timer_hours, 1..=168, "hours"));
-    let timezone = match timezone.trim() {
-        "" => Some(None),
-        zone => errors.check("timezone", crate::server::time::valid_zone(zone).map(Some)),
-    };
-    let (Some(name), Some(address), Some(currency), Some(hours), Some(forgotten), Some(timezone)) =
-        (name, address, currency, hours, forgotten, timezone)
-    else {
-        return Err(errors.into());
-    };
-    let update = crate::server::db::businesses::SettingsUpdate {
-        name: &name,
-        address: &address,
-        currency: currency.code,
-        hours_per_day: hours,
-        forgotten_timer_hours: forgotten,
-        timezone: timezone.as_deref(),
-    };
-    crate::server::db::businesses::update_settings(&ctx.pool, ctx.business.id, &update).await
+    let input = SettingsInput::validate(&name, &address, &currency, &hours_per_day, &forgotten_timer_hours, &timezone)?;
+    crate::server::settings::update(&crate::server::business()?, input).await
 }
 
 #[cfg(test)]

@@ -1,32 +1,22 @@
 //! Tasks: the units of work on a project's board; time is always tracked against a task.
 
 use crate::error::AppResult;
+use crate::ids::{ProjectId, TaskId};
+use crate::validation::FieldErrors;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskStatus {
-    Todo,
-    InProgress,
-    InReview,
-    Done,
+crate::text_enum! {
+    /// A task's column on the board, left to right.
+    pub enum TaskStatus {
+        Todo = "todo",
+        InProgress = "in_progress",
+        InReview = "in_review",
+        Done = "done",
+    }
 }
 
 impl TaskStatus {
-    /// The board's columns, left to right.
-    pub const ALL: [TaskStatus; 4] = [TaskStatus::Todo, TaskStatus::InProgress, TaskStatus::InReview, TaskStatus::Done];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Todo => "todo",
-            TaskStatus::InProgress => "in_progress",
-            TaskStatus::InReview => "in_review",
-            TaskStatus::Done => "done",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             TaskStatus::Todo => "To do",
@@ -35,16 +25,12 @@ impl TaskStatus {
             TaskStatus::Done => "Done",
         }
     }
-
-    pub fn parse(value: &str) -> Option<TaskStatus> {
-        Self::ALL.into_iter().find(|s| s.as_str() == value.trim())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {
-    pub id: Uuid,
-    pub project_id: Uuid,
+    pub id: TaskId,
+    pub project_id: ProjectId,
     pub title: String,
     pub status: TaskStatus,
     pub estimate_minutes: Option<i32>,
@@ -83,43 +69,67 @@ pub fn status(input: &str) -> Result<TaskStatus, String> {
     TaskStatus::parse(input).ok_or_else(|| "Choose a status.".into())
 }
 
+/// A task's editable fields, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskInput {
+    pub title: String,
+    pub status: TaskStatus,
+    pub estimate_minutes: Option<i32>,
+}
+
+impl TaskInput {
+    /// The task dialog's fields as posted; errors are keyed by the form's field names.
+    pub fn validate(title: &str, status: &str, estimate_minutes: &str) -> Result<TaskInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let title = errors.check("title", self::title(title));
+        let status = errors.check("status", self::status(status));
+        let estimate_minutes = errors.check("estimate_minutes", estimate(estimate_minutes));
+        match (title, status, estimate_minutes) {
+            (Some(title), Some(status), Some(estimate_minutes)) => Ok(TaskInput { title, status, estimate_minutes }),
+            _ => Err(errors),
+        }
+    }
+}
+
 #[server(prefix = "/api", endpoint = "tasks/list")]
-pub async fn list_tasks(project_id: String) -> AppResult<Vec<Task>> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::TasksView)?;
-    let project = crate::server::clients::parse_id(&project_id)?;
-    // Someone else's project is NotFound, not an empty board.
-    crate::server::db::projects::get(&ctx.pool, ctx.business.id, project).await?;
-    crate::server::db::tasks::list(&ctx.pool, ctx.business.id, project).await
+pub async fn list_tasks(project_id: ProjectId) -> AppResult<Vec<Task>> {
+    crate::server::tasks::list(&crate::server::business()?, project_id).await
+}
+
+/// Open tasks of active clients, for the time entry form.
+#[server(prefix = "/api", endpoint = "tasks/open")]
+pub async fn list_open_tasks() -> AppResult<Vec<crate::time::TaskOption>> {
+    crate::server::tasks::open(&crate::server::business()?).await
 }
 
 #[server(prefix = "/api", endpoint = "tasks/create")]
-pub async fn create_task(project_id: String, title: String, #[server(default)] status: String) -> AppResult<Task> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::TasksCreate)?;
-    crate::server::projects::create_task(&ctx, &project_id, &title, &status).await
+pub async fn create_task(project_id: ProjectId, title: String, #[server(default)] status: String) -> AppResult<Task> {
+    let input = TaskInput::validate(&title, &status, "")?;
+    crate::server::tasks::create(&crate::server::business()?, project_id, input.title, input.status).await
 }
 
 #[server(prefix = "/api", endpoint = "tasks/update")]
 pub async fn update_task(
-    id: String,
+    id: TaskId,
     title: String,
     status: String,
     #[server(default)] estimate_minutes: String,
 ) -> AppResult<()> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::TasksEdit)?;
-    crate::server::projects::update_task(&ctx, &id, &title, &status, &estimate_minutes).await
+    let input = TaskInput::validate(&title, &status, &estimate_minutes)?;
+    crate::server::tasks::update(&crate::server::business()?, id, input).await
 }
 
 /// Moves a task to another column of the board.
 #[server(prefix = "/api", endpoint = "tasks/set_status")]
-pub async fn set_task_status(id: String, status: String) -> AppResult<()> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::TasksEdit)?;
-    crate::server::projects::set_task_status(&ctx, &id, &status).await
+pub async fn set_task_status(id: TaskId, status: String) -> AppResult<()> {
+    let status =
+        TaskStatus::parse(&status).ok_or_else(|| crate::error::AppError::field("status", "Choose a status."))?;
+    crate::server::tasks::set_status(&crate::server::business()?, id, status).await
 }
 
 #[server(prefix = "/api", endpoint = "tasks/delete")]
-pub async fn delete_task(id: String) -> AppResult<()> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::TasksDelete)?;
-    crate::server::projects::delete_task(&ctx, &id).await
+pub async fn delete_task(id: TaskId) -> AppResult<()> {
+    crate::server::tasks::delete(&crate::server::business()?, id).await
 }
 
 #[cfg(test)]
@@ -138,7 +148,10 @@ mod tests {
 
     #[test]
     fn statuses_are_the_four_board_columns() {
-        assert_eq!(TaskStatus::ALL.map(TaskStatus::label), ["To do", "In progress", "In review", "Done"]);
+        assert_eq!(
+            TaskStatus::ALL.iter().map(|s| s.label()).collect::<Vec<_>>(),
+            ["To do", "In progress", "In review", "Done"]
+        );
         assert_eq!(status(""), Ok(TaskStatus::Todo));
         assert_eq!(status("in_review"), Ok(TaskStatus::InReview));
         assert!(status("blocked").is_err());

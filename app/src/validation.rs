@@ -58,6 +58,18 @@ impl FieldErrors {
         }
     }
 
+    /// Records the error of a money or rate parser, which names the part it is about (`amount`,
+    /// `currency`, `unit`), under that part's key in `group` (see [`money_key`]).
+    pub fn check_money<T>(&mut self, group: &str, result: Result<T, (&'static str, String)>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err((part, message)) => {
+                self.add(&money_key(group, part), message);
+                None
+            }
+        }
+    }
+
     pub fn summary(&self) -> String {
         match (self.get(Self::FORM), self.0.len()) {
             (Some(message), _) => message.to_owned(),
@@ -65,6 +77,14 @@ impl FieldErrors {
             _ => "Please correct the highlighted fields.".to_owned(),
         }
     }
+}
+
+/// The parts of a money or rate field group, in the order `MoneyFields` shows them.
+pub const MONEY_PARTS: [&str; 3] = ["amount", "currency", "unit"];
+
+/// The one spelling of a money field's name and error key: `rate_amount`, `budget_currency`, …
+pub fn money_key(group: &str, part: &str) -> String {
+    format!("{group}_{part}")
 }
 
 pub const PASSWORD_MIN_CHARS: usize = 8;

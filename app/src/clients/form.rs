@@ -2,7 +2,7 @@
 //! browser and the server so both give the same messages.
 
 use super::Contact;
-use crate::money::{parse_optional, CurrencyCode, Money, Rate, RateUnit};
+use crate::money::{parse_optional, parse_rate, CurrencyCode, Money, Rate};
 use crate::validation::{self, FieldErrors};
 use serde::{Deserialize, Serialize};
 
@@ -81,11 +81,50 @@ fn multiline(input: &str, max: usize, what: &str) -> Result<String, String> {
     optional_text(&text, max, what)
 }
 
-/// A price in minor units, a currency and a unit; all empty means none.
-pub fn parse_rate(amount: &str, currency: &str, unit: &str) -> Result<Option<Rate>, (&'static str, String)> {
-    let money = parse_optional(amount, currency, "the rate")?;
-    let unit = RateUnit::parse(unit).map_err(|e| ("unit", e))?;
-    Ok(money.map(|amount| Rate { amount, unit }))
+/// Why a rate or budget was refused to someone without "Manage client rates".
+pub const RATES_NOT_ALLOWED: &str =
+    "You can't set rates or budgets: that needs the \"Manage client rates\" permission.";
+
+impl ClientInput {
+    /// The pricing rule, for every way a client is written (form, import, API): someone who may not
+    /// manage rates cannot set a rate or budget (refused), and pricing fields they sent empty are
+    /// dropped, so the stored values stay as they are.
+    pub fn restrict_pricing(mut self, may_manage_rates: bool) -> Result<ClientInput, &'static str> {
+        if may_manage_rates {
+            return Ok(self);
+        }
+        if self.pricing.as_ref().is_some_and(|p| p.default_rate.is_some() || p.budget.is_some()) {
+            return Err(RATES_NOT_ALLOWED);
+        }
+        self.pricing = None;
+        Ok(self)
+    }
+}
+
+/// The labels of what an edit changes, for the client's timeline ("Dana updated name, VAT number").
+/// `default_rate` and `budget` are the values that will be stored (unchanged when the input
+/// carried no pricing).
+pub fn changed_fields(
+    before: &super::Client,
+    after: &ClientInput,
+    default_rate: Option<Rate>,
+    budget: Option<Money>,
+) -> Vec<String> {
+    [
+        (before.name != after.name, "name"),
+        (before.company != after.company, "company"),
+        (before.address != after.address, "address"),
+        (before.company_number != after.company_number, "company number"),
+        (before.vat_number != after.vat_number, "VAT number"),
+        (before.notes != after.notes, "notes"),
+        (before.contacts != after.contacts, "contacts"),
+        (before.default_rate != default_rate, "default rate"),
+        (before.budget != budget, "budget"),
+    ]
+    .into_iter()
+    .filter(|(differs, _)| *differs)
+    .map(|(_, label)| label.to_owned())
+    .collect()
 }
 
 impl ClientForm {
@@ -126,28 +165,26 @@ impl ClientForm {
         }
 
         let pricing = if self.rate_amount.is_some() || self.budget_amount.is_some() {
-            let default_rate = match parse_rate(
-                self.rate_amount.as_deref().unwrap_or(""),
-                self.rate_currency.as_deref().unwrap_or(""),
-                self.rate_unit.as_deref().unwrap_or(""),
-            ) {
-                Ok(rate) => rate,
-                Err((field, message)) => {
-                    errors.add(&format!("rate_{field}"), message);
-                    None
-                }
-            };
-            let budget = match parse_optional(
-                self.budget_amount.as_deref().unwrap_or(""),
-                self.budget_currency.as_deref().unwrap_or(""),
-                "the budget",
-            ) {
-                Ok(budget) => budget,
-                Err((field, message)) => {
-                    errors.add(&format!("budget_{field}"), message);
-                    None
-                }
-            };
+            let default_rate = errors
+                .check_money(
+                    "rate",
+                    parse_rate(
+                        self.rate_amount.as_deref().unwrap_or(""),
+                        self.rate_currency.as_deref().unwrap_or(""),
+                        self.rate_unit.as_deref().unwrap_or(""),
+                    ),
+                )
+                .flatten();
+            let budget = errors
+                .check_money(
+                    "budget",
+                    parse_optional(
+                        self.budget_amount.as_deref().unwrap_or(""),
+                        self.budget_currency.as_deref().unwrap_or(""),
+                        "the budget",
+                    ),
+                )
+                .flatten();
             Some(Pricing { default_rate, budget })
         } else {
             None
@@ -241,5 +278,52 @@ mod tests {
         f.budget_amount = Some("".into());
         let pricing = f.validate().expect("valid").pricing.expect("pricing fields were present");
         assert_eq!(pricing, Pricing { default_rate: None, budget: None });
+    }
+
+    #[test]
+    fn only_rate_managers_set_prices_and_empty_pricing_changes_nothing() {
+        let priced = ClientForm {
+            name: "Acme".into(),
+            rate_amount: Some("80".into()),
+            rate_currency: Some("EUR".into()),
+            rate_unit: Some("hour".into()),
+            ..ClientForm::default()
+        };
+        let input = priced.validate().expect("valid");
+        assert_eq!(input.clone().restrict_pricing(false), Err(RATES_NOT_ALLOWED));
+        assert!(input.restrict_pricing(true).expect("allowed").pricing.is_some());
+        let empty = ClientForm { name: "Acme".into(), rate_amount: Some(String::new()), ..ClientForm::default() };
+        let kept = empty.validate().expect("valid").restrict_pricing(false).expect("nothing to refuse");
+        assert_eq!(kept.pricing, None, "empty pricing fields leave the stored values alone");
+    }
+
+    #[test]
+    fn an_edit_lists_exactly_the_fields_it_changes() {
+        let before_form = ClientForm { name: "Acme".into(), vat_number: "GB1".into(), ..ClientForm::default() };
+        let before_input = before_form.validate().expect("valid");
+        let before = super::super::Client {
+            id: crate::ids::ClientId(uuid::Uuid::nil()),
+            name: before_input.name.clone(),
+            company: String::new(),
+            address: String::new(),
+            company_number: String::new(),
+            vat_number: before_input.vat_number.clone(),
+            notes: String::new(),
+            contacts: Vec::new(),
+            default_rate: None,
+            budget: None,
+            archived_at: None,
+            created_at: chrono::Utc::now(),
+        };
+        assert!(changed_fields(&before, &before_input, None, None).is_empty(), "saving unchanged changes nothing");
+        let after = ClientForm { name: "Acme Ltd".into(), vat_number: "GB2".into(), ..ClientForm::default() };
+        let rate = Some(Rate {
+            amount: Money::new(8000, CurrencyCode::parse("EUR").expect("EUR")),
+            unit: crate::money::RateUnit::Hour,
+        });
+        assert_eq!(
+            changed_fields(&before, &after.validate().expect("valid"), rate, None),
+            ["name", "VAT number", "default rate"]
+        );
     }
 }

@@ -4,10 +4,10 @@
 pub mod api;
 pub mod form;
 
+use crate::ids::{ClientId, UserId};
 use crate::money::{Money, Rate};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 pub use api::*;
 
@@ -20,7 +20,7 @@ pub struct Contact {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Client {
-    pub id: Uuid,
+    pub id: ClientId,
     pub name: String,
     pub company: String,
     pub address: String,
@@ -37,7 +37,7 @@ pub struct Client {
 /// A row of the clients list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientSummary {
-    pub id: Uuid,
+    pub id: ClientId,
     pub name: String,
     pub company: String,
     pub primary_contact: Option<String>,
@@ -55,49 +55,18 @@ pub struct ClientPage {
     pub can_see_costs: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventKind {
-    Note,
-    ClientCreated,
-    ClientUpdated,
-    ClientArchived,
-    ClientRestored,
-    InvoiceIssued,
-    InvoicePaid,
-    InvoiceVoided,
-    RecurringGenerated,
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Note => "note",
-            EventKind::ClientCreated => "client_created",
-            EventKind::ClientUpdated => "client_updated",
-            EventKind::ClientArchived => "client_archived",
-            EventKind::ClientRestored => "client_restored",
-            EventKind::InvoiceIssued => "invoice_issued",
-            EventKind::InvoicePaid => "invoice_paid",
-            EventKind::InvoiceVoided => "invoice_voided",
-            EventKind::RecurringGenerated => "recurring_generated",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<EventKind> {
-        [
-            EventKind::Note,
-            EventKind::ClientCreated,
-            EventKind::ClientUpdated,
-            EventKind::ClientArchived,
-            EventKind::ClientRestored,
-            EventKind::InvoiceIssued,
-            EventKind::InvoicePaid,
-            EventKind::InvoiceVoided,
-            EventKind::RecurringGenerated,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == value)
+crate::text_enum! {
+    /// What a timeline entry records.
+    pub enum EventKind {
+        Note = "note",
+        ClientCreated = "client_created",
+        ClientUpdated = "client_updated",
+        ClientArchived = "client_archived",
+        ClientRestored = "client_restored",
+        InvoiceIssued = "invoice_issued",
+        InvoicePaid = "invoice_paid",
+        InvoiceVoided = "invoice_voided",
+        RecurringGenerated = "recurring_generated",
     }
 }
 
@@ -136,7 +105,7 @@ impl TimelineEntry {
 /// A member's rates for one client. `cost` is `None` for viewers without `reports.viewProfit`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRate {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub name: String,
     pub email: String,
     pub bill_rate: Option<Rate>,
@@ -150,7 +119,7 @@ pub struct MemberRates {
     pub can_see_costs: bool,
     pub can_manage: bool,
     /// Members who can be given a rate (for the form's select).
-    pub team: Vec<(Uuid, String)>,
+    pub team: Vec<(UserId, String)>,
 }
 
 /// The member-rate form, posted as `rate[client_id]`, `rate[bill_amount]`, … Empty amounts mean

@@ -6,5 +6,6 @@ pub mod gate;
 pub mod layout;
 pub mod loading;
 pub mod money;
+pub mod table;
 pub mod team;
 pub mod timer;

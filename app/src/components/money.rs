@@ -16,6 +16,15 @@ pub fn currency_options(selected: &str) -> impl IntoView {
 
 /// Amount + currency (+ unit for rates) under one legend. Field names are `{prefix}amount`,
 /// `{prefix}currency`, `{prefix}unit`; error keys follow the same names.
+/// The errors of one money field group (`group` as in [`crate::validation::money_key`]), in the
+/// order `MoneyFields` takes them.
+pub fn money_errors(error: Signal<Option<crate::error::AppError>>, group: &'static str) -> [Signal<Option<String>>; 3] {
+    crate::validation::MONEY_PARTS.map(|part| {
+        let key = crate::validation::money_key(group, part);
+        Signal::derive(move || error.get().and_then(|e| e.field_message(&key)))
+    })
+}
+
 #[component]
 pub fn MoneyFields(
     /// Unique on the page, used for element ids.

@@ -1,12 +1,38 @@
 //! Team settings cards: inviting, pending invitations, custom roles.
 
 use crate::components::form::{action_error, field_error, FieldError, FormError, SelectField, SubmitButton, TextField};
+use crate::components::layout::ShellActions;
 use crate::permissions::{Group, PermissionSet};
-use crate::routes::settings::team::refresh_after;
 use crate::team::{
     CreateRole, CustomRole, DeleteRole, InviteMember, PendingInvitation, RevokeInvitation, RoleOption, UpdateRole,
 };
 use leptos::prelude::*;
+use server_fn::ServerFn;
+
+/// Bumped after every successful team change so the overview is fetched again.
+#[derive(Clone, Copy)]
+pub struct TeamEpoch(pub RwSignal<u64>);
+
+/// Refetches the team (and the shell's session, whose permissions may have changed) once `action`
+/// succeeds. Failures leave the page as it is, so their messages stay beside their forms.
+pub fn refresh_after<S>(action: ServerAction<S>)
+where
+    S: ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let epoch = use_context::<TeamEpoch>();
+    let shell = use_context::<ShellActions>();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            if let Some(TeamEpoch(epoch)) = epoch {
+                epoch.update(|n| *n += 1);
+            }
+            if let Some(shell) = shell {
+                shell.refresh.update(|n| *n += 1);
+            }
+        }
+    });
+}
 
 /// `invite` lives on the page, not in this card: the team is refetched after an invitation and the
 /// card re-rendered, and the new link must stay on screen.

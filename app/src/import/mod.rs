@@ -278,19 +278,15 @@ impl ImportOutcome {
 /// Step 2 of the wizard: the mapping Clerq guessed (or the one posted) and the first rows.
 #[server(prefix = "/api", endpoint = "import/analyze")]
 pub async fn analyze_import(text: String, #[server(default)] mapping: Vec<String>) -> AppResult<ImportAnalysis> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::ClientsCreate)?;
-    analyze(&text, &mapping, &ctx.business.currency)
-        .map(|(analysis, _)| analysis)
-        .map_err(|message| crate::error::AppError::field("text", message))
+    crate::server::import::analyze(&crate::server::business()?, &text, &mapping).map(|(analysis, _)| analysis)
 }
 
 /// Imports the whole file in one request (the path without JavaScript); the result comes back in
 /// the redirect's query string.
 #[server(prefix = "/api", endpoint = "import/clients")]
 pub async fn import_clients(text: String, #[server(default)] mapping: Vec<String>) -> AppResult<ImportOutcome> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::ClientsCreate)?;
-    let (_, rows) =
-        analyze(&text, &mapping, &ctx.business.currency).map_err(|m| crate::error::AppError::field("text", m))?;
+    let ctx = crate::server::business()?;
+    let (_, rows) = crate::server::import::analyze(&ctx, &text, &mapping)?;
     let outcome = crate::server::import::import(&ctx, &rows).await?;
     leptos_axum::redirect(&format!(
         "/settings/import?created={}&skipped={}&failed={}",
@@ -302,11 +298,10 @@ pub async fn import_clients(text: String, #[server(default)] mapping: Vec<String
 /// Imports up to 500 mapped rows; the browser sends a large file in chunks and shows progress.
 #[server(prefix = "/api", endpoint = "import/rows", input = server_fn::codec::Json)]
 pub async fn import_client_rows(rows: Vec<ImportRow>) -> AppResult<ImportOutcome> {
-    let ctx = crate::server::authorize(crate::permissions::Permission::ClientsCreate)?;
     if rows.len() > CHUNK_ROWS {
         return Err(crate::error::AppError::field("rows", format!("Send at most {CHUNK_ROWS} rows at a time.")));
     }
-    crate::server::import::import(&ctx, &rows).await
+    crate::server::import::import(&crate::server::business()?, &rows).await
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! time by hand, and the week's entries with their notes.
 
 use crate::components::form::{action_error, field_error, FieldError, FormError, SelectField, SubmitButton, TextField};
-use crate::components::loading::{loading, LoadFailed};
+use crate::components::loading::Load;
 use crate::components::money::currency_options;
 use crate::components::timer::{use_timer, TimerActions};
-use crate::time::{format_hm, get_timesheet, DeleteTimeEntry, TimeEntryView, Timesheet, UpdateTimeNote};
+use crate::time::{format_hm, get_timesheet, week_start, DeleteTimeEntry, TimeEntryView, Timesheet, UpdateTimeNote};
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,14 +30,9 @@ pub fn TimesheetPage() -> impl IntoView {
     view! {
         <Title text="Timesheet" />
         <section class="page">
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match sheet.await {
-                        Ok(sheet) => view! { <SheetView sheet update_note delete timer /> }.into_any(),
-                        Err(error) => view! { <LoadFailed error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Load resource=sheet let:sheet>
+                <SheetView sheet update_note delete timer />
+            </Load>
         </section>
     }
 }
@@ -116,8 +111,14 @@ fn SheetView(
     let totals = sheet.day_totals.iter().map(|s| view! { <td class="total">{format_hm(*s)}</td> }).collect_view();
     let members: Vec<(String, String)> =
         sheet.members.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
-    let add_task = query.read_untracked().get("add_task");
-    let add_date = query.read_untracked().get("add_date").unwrap_or_else(|| sheet.today.to_string());
+    // A cell's "+" link changes only `add_task`/`add_date` when it stays in the same week, so the
+    // timesheet does not reload: the form must follow the query itself. Re-rendering it (rather than
+    // setting properties) keeps the server HTML's `selected`/`value` the single source of truth.
+    let prefill = Memo::new(move |_| {
+        let query = query.read();
+        (query.get("add_task"), query.get("add_date"))
+    });
+    let today = sheet.today;
     let empty = sheet.rows.is_empty();
     view! {
         <div class="page-head">
@@ -127,7 +128,7 @@ fn SheetView(
             </div>
             <nav class="week-nav" aria-label="Weeks">
                 <A href=week_link(monday - Duration::days(7), member)>"← Previous week"</A>
-                <A href=week_link(sheet.today, member)>"This week"</A>
+                <A href=week_link(week_start(sheet.today), member)>"This week"</A>
                 <A href=week_link(monday + Duration::days(7), member)>"Next week →"</A>
             </nav>
         </div>
@@ -160,8 +161,13 @@ fn SheetView(
                 </tr>
             </tfoot>
         </table>
-        {(sheet.can_log && sheet.viewing_self).then(|| view! {
-            <AddTimeForm timer tasks=sheet.tasks.clone() task=add_task date=add_date currency=sheet.business_currency.clone() />
+        {(sheet.can_log && sheet.viewing_self).then(|| {
+            let (tasks, currency) = (sheet.tasks.clone(), sheet.business_currency.clone());
+            move || {
+                let (task, date) = prefill.get();
+                let date = date.unwrap_or_else(|| today.to_string());
+                view! { <AddTimeForm timer tasks=tasks.clone() task date currency=currency.clone() /> }
+            }
         })}
         <EntriesList entries=sheet.entries.clone() can_edit=sheet.can_edit can_delete=sheet.can_delete update_note delete />
     }

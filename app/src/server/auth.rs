@@ -3,13 +3,13 @@
 
 use crate::auth::safe_redirect;
 use crate::error::{AppError, AppResult};
+use crate::ids::UserId;
 use crate::server::{append_response_header, db, password, principal, request_parts, session, state, AppState};
 use crate::validation::{self, FieldErrors};
 use axum::extract::ConnectInfo;
 use http::header;
 use http::request::Parts;
 use std::net::{IpAddr, SocketAddr};
-use uuid::Uuid;
 
 pub const INVALID_CREDENTIALS: &str = "Invalid email or password";
 
@@ -70,7 +70,7 @@ pub async fn sign_out() -> AppResult<()> {
 
 /// Issues a new session for `user_id` and sets its cookie. Any session the request arrived with is
 /// revoked first, so an identifier planted before sign-in never becomes authenticated (fixation).
-async fn start_session(state: &AppState, user_id: Uuid) -> AppResult<()> {
+async fn start_session(state: &AppState, user_id: UserId) -> AppResult<()> {
     let parts = request_parts()?;
     if let Some(previous) = principal()? {
         db::sessions::delete(&state.pool, previous.session_id).await?;

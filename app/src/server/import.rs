@@ -1,50 +1,51 @@
 //! Importing mapped rows: each valid row becomes a client unless one with its name exists (then it
-//! is skipped), in one transaction per request.
+//! is skipped), in one transaction and two statements per request.
 
 use crate::clients::EventKind;
-use crate::error::AppResult;
-use crate::import::{ImportOutcome, ImportRow};
+use crate::error::{AppError, AppResult};
+use crate::ids::ClientId;
+use crate::import::{ImportAnalysis, ImportOutcome, ImportRow};
 use crate::permissions::Permission;
-use crate::server::db::clients as db;
+use crate::server::db::{clients as db, timeline};
 use crate::server::BusinessCtx;
 
+/// Reads a pasted or uploaded CSV with a column mapping (guessed when empty): the preview and the
+/// rows it would import.
+pub fn analyze(ctx: &BusinessCtx, text: &str, mapping: &[String]) -> AppResult<(ImportAnalysis, Vec<ImportRow>)> {
+    ctx.require(Permission::ClientsCreate)?;
+    crate::import::analyze(text, mapping, &ctx.business.currency).map_err(|message| AppError::field("text", message))
+}
+
 pub async fn import(ctx: &BusinessCtx, rows: &[ImportRow]) -> AppResult<ImportOutcome> {
+    ctx.require(Permission::ClientsCreate)?;
     let may_price = ctx.can(Permission::ClientsManageRates);
     let mut outcome = ImportOutcome::default();
-    let mut tx = ctx.pool.begin().await?;
+    let mut inputs = Vec::with_capacity(rows.len());
     for row in rows {
         if let Some(problem) = row.problem(&ctx.business.currency) {
             outcome.failed += 1;
             outcome.failures.push((row.line, problem));
             continue;
         }
-        let mut input = row.to_form(&ctx.business.currency).validate()?;
-        if !may_price && input.pricing.as_ref().is_some_and(|p| p.default_rate.is_some()) {
-            outcome.failed += 1;
-            outcome.failures.push((row.line, "Rate: you can't set rates (needs \"Manage client rates\").".to_owned()));
-            continue;
-        }
-        if !may_price {
-            input.pricing = None;
-        }
-        match db::insert_unless_named(&mut tx, ctx.business.id, ctx.user.id, &input).await? {
-            Some(id) => {
-                db::add_event(
-                    &mut tx,
-                    ctx.business.id,
-                    id,
-                    EventKind::ClientCreated,
-                    "",
-                    serde_json::json!({ "import": true }),
-                    Some(ctx.user.id),
-                )
-                .await?;
-                outcome.created += 1;
+        match row.to_form(&ctx.business.currency).validate()?.restrict_pricing(may_price) {
+            Ok(input) => inputs.push(input),
+            Err(_) => {
+                outcome.failed += 1;
+                outcome
+                    .failures
+                    .push((row.line, "Rate: you can't set rates (needs \"Manage client rates\").".to_owned()));
             }
-            None => outcome.skipped += 1,
         }
     }
+    let mut tx = ctx.pool.begin().await?;
+    let created: Vec<ClientId> =
+        db::insert_unless_named(&mut tx, ctx.business.id, ctx.user.id, &inputs).await?.into_iter().flatten().collect();
+    let payload = serde_json::json!({ "import": true });
+    timeline::add_events(&mut tx, ctx.business.id, &created, EventKind::ClientCreated, "", payload, Some(ctx.user.id))
+        .await?;
     tx.commit().await?;
+    outcome.created = created.len();
+    outcome.skipped = inputs.len() - created.len();
     if outcome.created >= 100 {
         // A bulk load leaves the planner's statistics behind until autovacuum catches up (up to a
         // minute), and stale ones turn client joins into nested loops: refresh them now.

@@ -2,7 +2,10 @@
 //! passwords, rate limits and the SQL layer. Compiled only with the `ssr` feature.
 
 pub mod auth;
+pub mod businesses;
 pub mod clients;
+pub mod clock;
+pub mod context;
 pub mod db;
 pub mod errors;
 pub mod import;
@@ -11,14 +14,15 @@ pub mod projects;
 pub mod rate_limit;
 pub mod registry;
 pub mod session;
+pub mod settings;
+pub mod signing;
+pub mod tasks;
 pub mod team;
 pub mod time;
 
-use crate::auth::CurrentUser;
-use crate::business::BusinessSummary;
 use crate::error::{AppError, AppResult};
-use crate::permissions::{Permission, PermissionSet};
 use axum::extract::FromRef;
+pub use context::{AccountCtx, BusinessCtx};
 use http::request::Parts;
 use leptos::prelude::{use_context, LeptosOptions};
 use secrecy::{ExposeSecret, SecretString};
@@ -72,6 +76,9 @@ pub struct AppState {
     pub pool: PgPool,
     pub auth: Arc<AuthSettings>,
     pub sign_in_limiter: Arc<rate_limit::RateLimiter>,
+    pub clock: clock::Clock,
+    /// `CLERQ_TEST_CLOCK`: requests may shift the clock with [`clock::OFFSET_HEADER`] (browser tests).
+    pub clock_header: bool,
 }
 
 impl AppState {
@@ -81,14 +88,16 @@ impl AppState {
             pool,
             auth: Arc::new(auth),
             sign_in_limiter: Arc::new(rate_limit::RateLimiter::sign_in()),
+            clock: clock::Clock::System,
+            clock_header: false,
         }
     }
-}
 
-/// What an authenticated server function works with.
-pub struct Ctx {
-    pub pool: PgPool,
-    pub principal: Principal,
+    /// Lets the browser suite pin "today" per request (`CLERQ_TEST_CLOCK`); never in production.
+    pub fn with_clock_header(mut self, allow: bool) -> Self {
+        self.clock_header = allow;
+        self
+    }
 }
 
 /// The application state, without requiring a signed-in user (sign-in, sign-up, public pages).
@@ -106,55 +115,39 @@ pub fn principal() -> AppResult<Option<Principal>> {
     Ok(request_parts()?.extensions.get::<Principal>().cloned())
 }
 
-/// State plus the signed-in user, or `Unauthorized`. Every non-public server function starts here.
-pub fn ctx() -> AppResult<Ctx> {
+/// The request's clock: the server's, shifted by the test header when the operator allowed it.
+fn request_clock(state: &AppState, parts: &Parts) -> clock::Clock {
+    state.clock.for_request(parts, state.clock_header)
+}
+
+/// The signed-in account of this request, or `Unauthorized`. For server functions that act before
+/// (or without) a business.
+pub fn account() -> AppResult<AccountCtx> {
     let state = state()?;
-    let principal = principal()?.ok_or(AppError::Unauthorized)?;
-    Ok(Ctx { pool: state.pool, principal })
-}
-
-/// The caller acting in their active business. Only [`authorize`] builds one.
-pub struct BusinessCtx {
-    pub pool: PgPool,
-    pub auth: Arc<AuthSettings>,
-    pub user: CurrentUser,
-    pub business: BusinessSummary,
-    pub permissions: PermissionSet,
-}
-
-impl BusinessCtx {
-    pub fn can(&self, permission: Permission) -> bool {
-        self.permissions.contains(permission)
-    }
-}
-
-/// The one authorization point: every business server function begins with
-/// `let ctx = authorize(Permission::…)?;`. Visitors get `Unauthorized`; members without the
-/// permission (or without a business) get `Forbidden`. Queries then scope to `ctx.business.id`.
-pub fn authorize(permission: Permission) -> AppResult<BusinessCtx> {
-    let state = state()?;
-    let principal = principal()?.ok_or(AppError::Unauthorized)?;
-    let Some(business) = principal.business else { return Err(AppError::Forbidden) };
-    if !principal.permissions.contains(permission) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(BusinessCtx {
-        pool: state.pool,
-        auth: state.auth,
-        user: principal.user,
-        business,
-        permissions: principal.permissions,
-    })
-}
-
-/// An absolute URL for `path` on this instance: `BETTER_AUTH_URL` when set, else the request's host.
-pub fn absolute_url(auth: &AuthSettings, path: &str) -> AppResult<String> {
-    if let Some(origin) = &auth.public_origin {
-        return Ok(format!("{origin}{path}"));
-    }
     let parts = request_parts()?;
+    let principal = parts.extensions.get::<Principal>().cloned().ok_or(AppError::Unauthorized)?;
+    Ok(AccountCtx::new(&state, principal.user, request_clock(&state, &parts)))
+}
+
+/// The caller acting in their active business: how every business server function begins.
+/// Visitors get `Unauthorized`, accounts without a business `Forbidden`; the operation it is
+/// handed to then checks its own permission.
+pub fn business() -> AppResult<BusinessCtx> {
+    let state = state()?;
+    let parts = request_parts()?;
+    let principal = parts.extensions.get::<Principal>().cloned().ok_or(AppError::Unauthorized)?;
+    let clock = request_clock(&state, &parts);
+    let origin = origin(&state.auth, &parts);
+    BusinessCtx::from_principal(&state, principal, clock, origin)
+}
+
+/// This instance's origin for absolute links: `BETTER_AUTH_URL` when set, else the request's host.
+pub fn origin(auth: &AuthSettings, parts: &Parts) -> String {
+    if let Some(origin) = &auth.public_origin {
+        return origin.clone();
+    }
     let host = parts.headers.get(http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost:3000");
-    Ok(format!("http://{host}{path}"))
+    format!("http://{host}")
 }
 
 /// Adds a header to the server function's (or page's) response.

@@ -36,14 +36,14 @@ use crate::clients::{
 use crate::import::{AnalyzeImport, ImportClientRows, ImportClients};
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
 use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
-use crate::tasks::{CreateTask, DeleteTask, ListTasks, SetTaskStatus, UpdateTask};
+use crate::tasks::{CreateTask, DeleteTask, ListOpenTasks, ListTasks, SetTaskStatus, UpdateTask};
 use crate::team::{
     AcceptInvitation, CreateRole, DeleteRole, GetInvitation, GetTeam, InviteMember, RemoveMember, RevokeInvitation,
     SetMemberPermission, SetMemberRole, UpdateRole,
 };
 use crate::time::{
-    DeleteTimeEntry, GetRunningTimer, GetTimesheet, ListOpenTasks, ListTaskTime, LogTime, StartTimer, StopTimer,
-    StopTimerAt, UpdateTimeNote,
+    DeleteTimeEntry, GetRunningTimer, GetTimesheet, ListTaskTime, LogTime, StartTimer, StopTimer, StopTimerAt,
+    UpdateTimeNote,
 };
 use Access::*;
 

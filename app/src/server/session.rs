@@ -5,14 +5,13 @@
 use crate::auth::CurrentUser;
 use crate::business::BusinessSummary;
 use crate::permissions::PermissionSet;
-use crate::server::{db, AppState, AuthSettings};
+use crate::server::{db, signing, AppState, AuthSettings};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -45,26 +44,21 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-fn mac(secret: &[u8]) -> Hmac<Sha256> {
-    // HMAC accepts keys of any length; this cannot fail.
-    <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
-}
+/// Session cookies were signed before other purposes existed: their purpose is empty, and every
+/// newer purpose starts with a name, so none can collide with a session token.
+const PURPOSE: &[u8] = b"";
 
 /// `token.signature`, the cookie value.
 pub fn sign(secret: &[u8], token: &str) -> String {
-    let mut mac = mac(secret);
-    mac.update(token.as_bytes());
-    format!("{token}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    let signature = signing::sign(secret, PURPOSE, token.as_bytes());
+    format!("{token}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
 /// The token inside a cookie value, if its signature is valid for `secret` (constant-time check).
 pub fn verify<'a>(secret: &[u8], cookie_value: &'a str) -> Option<&'a str> {
     let (token, signature) = cookie_value.rsplit_once('.')?;
     let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
-    let mut mac = mac(secret);
-    mac.update(token.as_bytes());
-    mac.verify_slice(&signature).ok()?;
-    Some(token)
+    signing::verify(secret, PURPOSE, token.as_bytes(), &signature).then_some(token)
 }
 
 /// The value of cookie `name` from all `Cookie` headers.

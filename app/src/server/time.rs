@@ -1,20 +1,16 @@
 //! Time tracking operations. Instants are UTC; days and weeks are the business's time zone's.
 
 use crate::error::{AppError, AppResult};
-use crate::money::parse_optional;
+use crate::ids::{TaskId, TimeEntryId, UserId};
 use crate::permissions::Permission;
-use crate::server::clients::parse_id;
 use crate::server::db::{team, time as db};
 use crate::server::BusinessCtx;
 use crate::time::{
-    note, parse_duration, resolve_rate, timer_duration, week_start, ManualEntryForm, RateSource, RunningTimer,
-    TimeEntryView, Timesheet, TimesheetRow, MAX_DURATION_SECONDS,
+    build_week, resolve_rate, timer_duration, week_start, ManualEntry, RunningTimer, TimeEntryView, Timesheet,
+    WeekEntry, MAX_DURATION_SECONDS,
 };
-use crate::validation::FieldErrors;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use std::collections::BTreeMap;
-use uuid::Uuid;
 
 pub fn zone(name: &str) -> Tz {
     name.parse::<Tz>().unwrap_or(Tz::UTC)
@@ -74,7 +70,7 @@ fn entry_view(row: db::EntryRow, tz: Tz, show_cost: bool) -> TimeEntryView {
         billable: row.billable,
         note: row.note,
         rate: row.rate,
-        rate_source: row.rate_source.as_deref().and_then(RateSource::parse),
+        rate_source: row.rate_source,
         cost: if show_cost { row.cost } else { None },
         billed: row.billed,
     }
@@ -85,6 +81,7 @@ fn archived_client() -> AppError {
 }
 
 pub async fn running(ctx: &BusinessCtx) -> AppResult<Option<RunningTimer>> {
+    ctx.require(Permission::TimeLog)?;
     let Some(row) = db::running(&ctx.pool, ctx.business.id, ctx.user.id).await? else { return Ok(None) };
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
     let tz = zone(&settings.timezone);
@@ -97,7 +94,7 @@ pub async fn running(ctx: &BusinessCtx) -> AppResult<Option<RunningTimer>> {
         started_at: row.started_at,
         started_local: local_label(tz, row.started_at),
         started_input: local_input(tz, row.started_at),
-        now_input: local_input(tz, Utc::now()),
+        now_input: local_input(tz, ctx.now()),
         forgotten_after_hours: settings.forgotten_timer_hours,
     }))
 }
@@ -122,8 +119,8 @@ async fn stop_running(
     db::finish(&mut *tx, ctx.business.id, running.id, ended_at, duration).await
 }
 
-pub async fn start(ctx: &BusinessCtx, task_id: &str) -> AppResult<RunningTimer> {
-    let task = parse_id(task_id)?;
+pub async fn start(ctx: &BusinessCtx, task: TaskId) -> AppResult<RunningTimer> {
+    ctx.require(Permission::TimeLog)?;
     let mut tx = ctx.pool.begin().await?;
     // One member's starts and stops run one at a time; the partial unique index backs this up.
     db::lock_member(&mut tx, ctx.business.id, ctx.user.id).await?;
@@ -133,7 +130,7 @@ pub async fn start(ctx: &BusinessCtx, task_id: &str) -> AppResult<RunningTimer> 
         if archived {
             return Err(archived_client());
         }
-        let now = Utc::now();
+        let now = ctx.now();
         // Switching tasks: the running entry ends exactly when the new one starts.
         if let Some(previous) = &already {
             stop_running(&mut tx, ctx, previous, now).await?;
@@ -158,15 +155,14 @@ pub async fn start(ctx: &BusinessCtx, task_id: &str) -> AppResult<RunningTimer> 
 }
 
 /// Stops the running timer now, or at a local time the member gives for a forgotten timer.
-pub async fn stop(ctx: &BusinessCtx, at: Option<&str>) -> AppResult<Option<TimeEntryView>> {
+pub async fn stop(ctx: &BusinessCtx, at: Option<NaiveDateTime>) -> AppResult<Option<TimeEntryView>> {
+    ctx.require(Permission::TimeLog)?;
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
     let tz = zone(&settings.timezone);
-    let now = Utc::now();
+    let now = ctx.now();
     let ended_at = match at {
         None => now,
-        Some(text) => {
-            let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
-                .map_err(|_| AppError::field("ended_at", "Enter a date and time, like 2026-11-25T17:30."))?;
+        Some(local) => {
             let instant = from_local(tz, local);
             if instant > now {
                 return Err(AppError::field("ended_at", "That time hasn't happened yet."));
@@ -182,62 +178,38 @@ pub async fn stop(ctx: &BusinessCtx, at: Option<&str>) -> AppResult<Option<TimeE
     entry(ctx, tz, running.id).await.map(Some)
 }
 
-async fn entry(ctx: &BusinessCtx, tz: Tz, id: Uuid) -> AppResult<TimeEntryView> {
+async fn entry(ctx: &BusinessCtx, tz: Tz, id: TimeEntryId) -> AppResult<TimeEntryView> {
     let filter = db::EntryFilter { id: Some(id), ..db::EntryFilter::all() };
     let rows = db::entries(&ctx.pool, ctx.business.id, filter).await?;
     rows.into_iter().next().map(|r| entry_view(r, tz, ctx.can(Permission::ReportsViewProfit))).ok_or(AppError::NotFound)
 }
 
-pub async fn log_manual(ctx: &BusinessCtx, form: &ManualEntryForm) -> AppResult<TimeEntryView> {
-    let mut errors = FieldErrors::new();
-    let task = Uuid::parse_str(form.task_id.trim()).ok();
-    if task.is_none() {
-        errors.add("task_id", "Choose a task.");
-    }
-    let date = errors.check(
-        "date",
-        NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").map_err(|_| "Enter a date like 2026-11-25.".to_owned()),
-    );
-    let start = match form.start_time.trim() {
-        "" => Some(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)),
-        text => errors.check(
-            "start_time",
-            NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| "Enter a time like 09:30.".to_owned()),
-        ),
-    };
-    let duration = errors.check("duration", parse_duration(&form.duration));
-    let note = errors.check("note", note(&form.note));
-    let manual = parse_optional(&form.rate_amount, &form.rate_currency, "the rate")
-        .map_err(|(field, message)| errors.add(&format!("rate_{field}"), message))
-        .ok()
-        .flatten();
-    let (Some(task), Some(date), Some(start), Some(duration), Some(note)) = (task, date, start, duration, note) else {
-        return Err(errors.into());
-    };
-    errors.into_result()?;
+pub async fn log_manual(ctx: &BusinessCtx, input: ManualEntry) -> AppResult<TimeEntryView> {
+    ctx.require(Permission::TimeLog)?;
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
     let tz = zone(&settings.timezone);
-    let (mut inputs, archived) = db::rate_inputs(&ctx.pool, ctx.business.id, task, ctx.user.id).await.map_err(|e| {
-        if e == AppError::NotFound {
-            AppError::field("task_id", "Choose one of your tasks.")
-        } else {
-            e
-        }
-    })?;
+    let (mut inputs, archived) =
+        db::rate_inputs(&ctx.pool, ctx.business.id, input.task, ctx.user.id).await.map_err(|e| {
+            if e == AppError::NotFound {
+                AppError::field("task_id", "Choose one of your tasks.")
+            } else {
+                e
+            }
+        })?;
     if archived {
         return Err(archived_client());
     }
-    inputs.manual = manual;
+    inputs.manual = input.rate;
     let frozen = resolve_rate(&inputs);
     let entry = db::NewEntry {
         business_id: ctx.business.id,
         user_id: ctx.user.id,
-        task_id: task,
+        task_id: input.task,
         timer: false,
-        started_at: from_local(tz, date.and_time(start)),
-        duration: Some(duration),
-        billable: form.is_billable(),
-        note,
+        started_at: from_local(tz, input.date.and_time(input.start)),
+        duration: Some(input.duration_seconds),
+        billable: input.billable,
+        note: input.note,
         rate: frozen.rate,
         cost: frozen.cost,
     };
@@ -245,16 +217,15 @@ pub async fn log_manual(ctx: &BusinessCtx, form: &ManualEntryForm) -> AppResult<
     self::entry(ctx, tz, id).await
 }
 
-pub async fn timesheet(ctx: &BusinessCtx, week: &str, member: &str) -> AppResult<Timesheet> {
+/// The week containing `week` (this week when `None`) for `member` (the caller when `None`).
+pub async fn timesheet(ctx: &BusinessCtx, week: Option<NaiveDate>, member: Option<UserId>) -> AppResult<Timesheet> {
+    ctx.require(Permission::TimeViewOwn)?;
     let can_view_all = ctx.can(Permission::TimeViewAll);
-    let member_id = match member.trim() {
-        "" => ctx.user.id,
-        id => parse_id(id)?,
-    };
+    let member_id = member.unwrap_or(ctx.user.id);
     if member_id != ctx.user.id && !can_view_all {
         return Err(AppError::Forbidden);
     }
-    let members: Vec<(Uuid, String)> = team::members(&ctx.pool, ctx.business.id)
+    let members: Vec<(UserId, String)> = team::members(&ctx.pool, ctx.business.id)
         .await?
         .into_iter()
         .filter(|m| can_view_all || m.user_id == ctx.user.id)
@@ -264,39 +235,28 @@ pub async fn timesheet(ctx: &BusinessCtx, week: &str, member: &str) -> AppResult
         members.iter().find(|(id, _)| *id == member_id).map(|(_, name)| name.clone()).ok_or(AppError::NotFound)?;
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
     let tz = zone(&settings.timezone);
-    let today = local_date(tz, Utc::now());
-    let monday = week_start(NaiveDate::parse_from_str(week.trim(), "%Y-%m-%d").unwrap_or(today));
+    let today = local_date(tz, ctx.now());
+    let monday = week_start(week.unwrap_or(today));
     let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
     let (from, to) = week_bounds(tz, monday);
     let filter = db::EntryFilter { user_id: Some(member_id), from, to, ..db::EntryFilter::all() };
     let rows = db::entries(&ctx.pool, ctx.business.id, filter).await?;
 
-    let mut by_task: BTreeMap<(String, String, String, Uuid), TimesheetRow> = BTreeMap::new();
-    let mut day_totals = vec![0i64; 7];
-    for row in &rows {
-        let day = (local_date(tz, row.started_at) - monday).num_days();
-        let (Ok(index), Some(seconds)) = (usize::try_from(day), row.duration_seconds) else { continue };
-        if index >= 7 {
-            continue;
-        }
-        let key = (
-            row.client_name.to_lowercase(),
-            row.project_name.to_lowercase(),
-            row.task_title.to_lowercase(),
-            row.task_id,
-        );
-        let entry = by_task.entry(key).or_insert_with(|| TimesheetRow {
-            task_id: row.task_id,
-            task_title: row.task_title.clone(),
-            project_name: row.project_name.clone(),
-            client_name: row.client_name.clone(),
-            seconds: vec![0; 7],
-            total: 0,
-        });
-        entry.seconds[index] += seconds;
-        entry.total += seconds;
-        day_totals[index] += seconds;
-    }
+    let placed: Vec<WeekEntry> = rows
+        .iter()
+        .filter_map(|row| {
+            let day = usize::try_from((local_date(tz, row.started_at) - monday).num_days()).ok()?;
+            Some(WeekEntry {
+                day,
+                seconds: row.duration_seconds?,
+                task_id: row.task_id,
+                task_title: row.task_title.clone(),
+                project_name: row.project_name.clone(),
+                client_name: row.client_name.clone(),
+            })
+        })
+        .collect();
+    let (week_rows, day_totals) = build_week(&placed);
     let show_cost = ctx.can(Permission::ReportsViewProfit);
     let tasks =
         if ctx.can(Permission::TasksView) { db::open_tasks(&ctx.pool, ctx.business.id).await? } else { Vec::new() };
@@ -305,7 +265,7 @@ pub async fn timesheet(ctx: &BusinessCtx, week: &str, member: &str) -> AppResult
         days,
         today,
         week_total: day_totals.iter().sum(),
-        rows: by_task.into_values().collect(),
+        rows: week_rows,
         day_totals,
         member_id,
         member_name,
@@ -321,8 +281,8 @@ pub async fn timesheet(ctx: &BusinessCtx, week: &str, member: &str) -> AppResult
     })
 }
 
-pub async fn for_task(ctx: &BusinessCtx, task_id: &str) -> AppResult<Vec<TimeEntryView>> {
-    let task = parse_id(task_id)?;
+pub async fn for_task(ctx: &BusinessCtx, task: TaskId) -> AppResult<Vec<TimeEntryView>> {
+    ctx.require(Permission::TimeViewOwn)?;
     crate::server::db::tasks::get(&ctx.pool, ctx.business.id, task).await?;
     let user = if ctx.can(Permission::TimeViewAll) { None } else { Some(ctx.user.id) };
     let tz = zone(&db::settings(&ctx.pool, ctx.business.id).await?.timezone);
@@ -333,7 +293,7 @@ pub async fn for_task(ctx: &BusinessCtx, task_id: &str) -> AppResult<Vec<TimeEnt
 }
 
 /// The single rule for changing an entry: yours (or anyone's with `time.viewAll`), and not billed.
-async fn check_changeable(ctx: &BusinessCtx, id: Uuid) -> AppResult<()> {
+async fn check_changeable(ctx: &BusinessCtx, id: TimeEntryId) -> AppResult<()> {
     let state = db::state(&ctx.pool, ctx.business.id, id).await?;
     if state.user_id != ctx.user.id && !ctx.can(Permission::TimeViewAll) {
         return Err(AppError::NotFound);
@@ -350,19 +310,18 @@ fn billed() -> AppError {
     )
 }
 
-pub async fn update_note(ctx: &BusinessCtx, id: &str, text: &str) -> AppResult<()> {
-    let id = parse_id(id)?;
-    let text = note(text).map_err(|e| AppError::field("note", e))?;
+pub async fn update_note(ctx: &BusinessCtx, id: TimeEntryId, text: &str) -> AppResult<()> {
+    ctx.require(Permission::TimeEdit)?;
     check_changeable(ctx, id).await?;
-    if db::update_note(&ctx.pool, ctx.business.id, id, &text).await? {
+    if db::update_note(&ctx.pool, ctx.business.id, id, text).await? {
         Ok(())
     } else {
         Err(billed())
     }
 }
 
-pub async fn delete(ctx: &BusinessCtx, id: &str) -> AppResult<()> {
-    let id = parse_id(id)?;
+pub async fn delete(ctx: &BusinessCtx, id: TimeEntryId) -> AppResult<()> {
+    ctx.require(Permission::TimeDelete)?;
     check_changeable(ctx, id).await?;
     if db::delete(&ctx.pool, ctx.business.id, id).await? {
         Ok(())

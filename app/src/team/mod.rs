@@ -1,26 +1,21 @@
 //! Team: members, roles (predefined and custom), per-member permission overrides, invitations.
 
+pub mod rules;
+
 use crate::business::Role;
 use crate::error::AppResult;
+use crate::ids::{CustomRoleId, InvitationId, UserId};
 use crate::permissions::{Permission, PermissionSet};
+use crate::validation::{self, FieldErrors};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Effect {
-    Grant,
-    Deny,
-}
-
-impl Effect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::Grant => "grant",
-            Effect::Deny => "deny",
-        }
+crate::text_enum! {
+    /// A per-member override: grant a permission the role lacks, or deny one it has.
+    pub enum Effect {
+        Grant = "grant",
+        Deny = "deny",
     }
 }
 
@@ -32,13 +27,13 @@ pub struct Override {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomRoleRef {
-    pub id: Uuid,
+    pub id: CustomRoleId,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamMember {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub name: String,
     pub email: String,
     pub role: Role,
@@ -63,7 +58,7 @@ impl TeamMember {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingInvitation {
-    pub id: Uuid,
+    pub id: InvitationId,
     pub email: String,
     pub role_label: String,
     pub expires_at: DateTime<Utc>,
@@ -73,7 +68,7 @@ pub struct PendingInvitation {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomRole {
-    pub id: Uuid,
+    pub id: CustomRoleId,
     pub name: String,
     pub permissions: PermissionSet,
     /// Members on the role plus pending invitations to it: while non-zero it cannot be deleted.
@@ -89,7 +84,7 @@ pub struct RoleOption {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamOverview {
-    pub you: Uuid,
+    pub you: UserId,
     pub your_permissions: PermissionSet,
     pub members: Vec<TeamMember>,
     pub invitations: Vec<PendingInvitation>,
@@ -127,14 +122,14 @@ impl InvitationPreview {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleChoice {
     Predefined(Role),
-    Custom(Uuid),
+    Custom(CustomRoleId),
 }
 
 impl RoleChoice {
     pub fn parse(value: &str) -> Option<RoleChoice> {
         let value = value.trim();
         if let Some(id) = value.strip_prefix("custom:") {
-            return Uuid::parse_str(id).ok().map(RoleChoice::Custom);
+            return id.parse::<CustomRoleId>().ok().map(RoleChoice::Custom);
         }
         value.parse::<Role>().ok().filter(|r| *r != Role::Custom).map(RoleChoice::Predefined)
     }
@@ -167,72 +162,101 @@ pub fn role_phrase(label: &str) -> String {
 
 pub const ROLE_NAME_MAX_CHARS: usize = 60;
 
+/// An invitation form, validated: an e-mail address and a role.
+pub fn invitation_input(email: &str, role: &str) -> Result<(String, RoleChoice), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", validation::email(email));
+    let role = errors.check("role", RoleChoice::parse(role).ok_or_else(|| "Choose a role.".to_owned()));
+    match (email, role) {
+        (Some(email), Some(role)) => Ok((email, role)),
+        _ => Err(errors),
+    }
+}
+
+/// `effect` as posted: `grant`, `deny` or `clear` (back to what the role gives).
+pub fn override_input(permission: &str, effect: &str) -> Result<(Permission, Option<Effect>), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let permission = errors
+        .check("permission", Permission::from_key(permission.trim()).ok_or_else(|| "Choose a permission.".to_owned()));
+    let effect = errors.check(
+        "effect",
+        match effect.trim() {
+            "grant" => Ok(Some(Effect::Grant)),
+            "deny" => Ok(Some(Effect::Deny)),
+            "clear" => Ok(None),
+            _ => Err("Choose grant, deny or clear.".to_owned()),
+        },
+    );
+    match (permission, effect) {
+        (Some(permission), Some(effect)) => Ok((permission, effect)),
+        _ => Err(errors),
+    }
+}
+
 #[server(prefix = "/api", endpoint = "team/get")]
 pub async fn get_team() -> AppResult<TeamOverview> {
-    let ctx = crate::server::authorize(Permission::TeamView)?;
-    crate::server::team::overview(&ctx).await
+    crate::server::team::overview(&crate::server::business()?).await
 }
 
 #[server(prefix = "/api", endpoint = "team/invite")]
 pub async fn invite_member(email: String, role: String) -> AppResult<PendingInvitation> {
-    let ctx = crate::server::authorize(Permission::TeamInvite)?;
-    crate::server::team::invite(&ctx, &email, &role).await
+    let (email, role) = invitation_input(&email, &role)?;
+    crate::server::team::invite(&crate::server::business()?, email, role).await
 }
 
 #[server(prefix = "/api", endpoint = "team/revoke_invitation")]
-pub async fn revoke_invitation(invitation_id: String) -> AppResult<()> {
-    let ctx = crate::server::authorize(Permission::TeamInvite)?;
-    crate::server::team::revoke(&ctx, &invitation_id).await
+pub async fn revoke_invitation(invitation_id: InvitationId) -> AppResult<()> {
+    crate::server::team::revoke(&crate::server::business()?, invitation_id).await
 }
 
 #[server(prefix = "/api", endpoint = "team/remove_member")]
-pub async fn remove_member(user_id: String) -> AppResult<()> {
-    let ctx = crate::server::authorize(Permission::TeamRemoveMember)?;
-    crate::server::team::remove_member(&ctx, &user_id).await
+pub async fn remove_member(user_id: UserId) -> AppResult<()> {
+    crate::server::team::remove_member(&crate::server::business()?, user_id).await
 }
 
 #[server(prefix = "/api", endpoint = "team/set_role")]
-pub async fn set_member_role(user_id: String, role: String) -> AppResult<()> {
-    let ctx = crate::server::authorize(Permission::TeamManageRoles)?;
-    crate::server::team::set_role(&ctx, &user_id, &role).await
+pub async fn set_member_role(user_id: UserId, role: String) -> AppResult<()> {
+    let role = RoleChoice::parse(&role).ok_or_else(|| crate::error::AppError::field("role", "Choose a role."))?;
+    crate::server::team::set_role(&crate::server::business()?, user_id, role).await
 }
 
 /// `effect` is `grant`, `deny` or `clear` (back to what the role gives).
 #[server(prefix = "/api", endpoint = "team/set_permission")]
-pub async fn set_member_permission(user_id: String, permission: String, effect: String) -> AppResult<()> {
-    let ctx = crate::server::authorize(Permission::TeamManageRoles)?;
-    crate::server::team::set_permission(&ctx, &user_id, &permission, &effect).await
+pub async fn set_member_permission(user_id: UserId, permission: String, effect: String) -> AppResult<()> {
+    let (permission, effect) = override_input(&permission, &effect)?;
+    crate::server::team::set_permission(&crate::server::business()?, user_id, permission, effect).await
 }
 
 #[server(prefix = "/api", endpoint = "team/create_role")]
 pub async fn create_role(name: String, #[server(default)] permissions: Vec<String>) -> AppResult<CustomRole> {
-    let ctx = crate::server::authorize(Permission::TeamManageRoles)?;
-    crate::server::team::create_role(&ctx, &name, &permissions).await
+    crate::server::team::create_role(&crate::server::business()?, &name, &permissions).await
 }
 
 #[server(prefix = "/api", endpoint = "team/update_role")]
-pub async fn update_role(role_id: String, name: String, #[server(default)] permissions: Vec<String>) -> AppResult<()> {
-    let ctx = crate::server::authorize(Permission::TeamManageRoles)?;
-    crate::server::team::update_role(&ctx, &role_id, &name, &permissions).await
+pub async fn update_role(
+    role_id: CustomRoleId,
+    name: String,
+    #[server(default)] permissions: Vec<String>,
+) -> AppResult<()> {
+    crate::server::team::update_role(&crate::server::business()?, role_id, &name, &permissions).await
 }
 
 #[server(prefix = "/api", endpoint = "team/delete_role")]
-pub async fn delete_role(role_id: String) -> AppResult<()> {
-    let ctx = crate::server::authorize(Permission::TeamManageRoles)?;
-    crate::server::team::delete_role(&ctx, &role_id).await
+pub async fn delete_role(role_id: CustomRoleId) -> AppResult<()> {
+    crate::server::team::delete_role(&crate::server::business()?, role_id).await
 }
 
 /// Public: anyone with the link may see which business and role it offers.
 #[server(prefix = "/api", endpoint = "team/invitation")]
 pub async fn get_invitation(token: String) -> AppResult<InvitationPreview> {
-    crate::server::team::preview(&token).await
+    crate::server::team::invitations::preview(&crate::server::state()?, &token).await
 }
 
 /// Joins the business the invitation is for; needs a signed-in account with the invited e-mail.
 #[server(prefix = "/api", endpoint = "team/accept")]
 pub async fn accept_invitation(token: String) -> AppResult<()> {
-    let ctx = crate::server::ctx()?;
-    crate::server::team::accept(&ctx, &token).await?;
+    let ctx = crate::server::account()?;
+    crate::server::team::invitations::accept(&crate::server::state()?, &ctx, &token).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -243,7 +267,7 @@ mod tests {
 
     #[test]
     fn role_choices_round_trip_and_reject_junk() {
-        let id = Uuid::now_v7();
+        let id = CustomRoleId::generate();
         for choice in [RoleChoice::Predefined(Role::Contractor), RoleChoice::Custom(id)] {
             assert_eq!(RoleChoice::parse(&choice.value()), Some(choice));
         }
@@ -257,10 +281,12 @@ mod tests {
         // What a browser posts for ticked boxes named `permissions[<n>]` (brackets percent-encoded,
         // gaps where boxes were left unticked), parsed the way server functions parse forms.
         let config = serde_qs::Config::new(5, false);
-        let form = "role_id=x&name=Designer&permissions%5B3%5D=clients.view&permissions%5B17%5D=team.view";
+        let form = "role_id=01930000-0000-7000-8000-000000000001&name=Designer\
+                    &permissions%5B3%5D=clients.view&permissions%5B17%5D=team.view";
         let parsed: UpdateRole = config.deserialize_str(form).expect("parses");
         assert_eq!(parsed.permissions, ["clients.view", "team.view"]);
-        let none: UpdateRole = config.deserialize_str("role_id=x&name=Designer").expect("parses");
+        let none: UpdateRole =
+            config.deserialize_str("role_id=01930000-0000-7000-8000-000000000001&name=Designer").expect("parses");
         assert!(none.permissions.is_empty(), "no boxes ticked");
     }
 

@@ -41,6 +41,17 @@ impl Bench {
         }
         self.send(request.body(Body::from(form.to_owned())).expect("request")).await
     }
+
+    async fn call_json(&self, path: &str, body: &serde_json::Value, cookie: &str) {
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, format!("clerq_session={cookie}"))
+            .body(Body::from(serde_json::to_vec(body).expect("json")))
+            .expect("request");
+        let (status, body, _) = self.send(request).await;
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    }
 }
 
 fn report(name: &str, mut samples: Vec<Duration>) {
@@ -50,7 +61,7 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     let mean = total / n as u32;
     let pct = |p: usize| samples[(n * p / 100).min(n - 1)];
     println!(
-        "{name:<44} n={n:<5} mean={:>8.3} ms  p50={:>8.3} ms  p95={:>8.3} ms  {:>8.0}/s",
+        "{name:<46} n={n:<5} mean={:>8.3} ms  p50={:>8.3} ms  p95={:>8.3} ms  {:>8.0}/s",
         mean.as_secs_f64() * 1e3,
         pct(50).as_secs_f64() * 1e3,
         pct(95).as_secs_f64() * 1e3,
@@ -189,6 +200,21 @@ async fn main() {
                 .body(Body::empty())
                 .expect("request");
             bench.send(request).then_unit()
+        })
+        .await,
+    );
+
+    report(
+        "POST import/rows (a chunk of 500 new clients)",
+        time(10, |chunk| {
+            let rows: Vec<serde_json::Value> = (0..app::import::CHUNK_ROWS)
+                .map(|i| {
+                    serde_json::json!({"line": i + 2, "name": format!("Imported {chunk:02}-{i:03}"), "company": "",
+                        "contact_name": "", "contact_email": format!("c{chunk}-{i}@example.com"), "vat_number": "",
+                        "notes": "", "default_rate": "", "currency": "", "address": ""})
+                })
+                .collect();
+            async move { bench.call_json("/api/import/rows", &serde_json::json!({ "rows": rows }), cookie).await }
         })
         .await,
     );

@@ -145,11 +145,16 @@ async fn sign_out_ends_the_session_and_clears_the_cookie(pool: PgPool) {
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn server_functions_answer_visitors_with_a_typed_unauthorized(pool: PgPool) {
     let app = TestApp::new(pool);
+    let some_id = uuid::Uuid::now_v7().to_string();
     for path in ["/api/business/create", "/api/business/switch"] {
-        let reply = app.call(path, &[("name", "X"), ("currency", "EUR"), ("business_id", "x")], None).await;
+        let reply = app.call(path, &[("name", "X"), ("currency", "EUR"), ("business_id", &some_id)], None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(reply.app_error(), AppError::Unauthorized, "{path}");
     }
+    // Arguments are read before anything else: a malformed id is the request's mistake (422),
+    // whoever sends it, and never a server error.
+    let garbled = app.call("/api/business/switch", &[("business_id", "x")], None).await;
+    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(app.session(None).await.is_none(), "the session query answers visitors with None");
 }
 

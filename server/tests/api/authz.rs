@@ -143,7 +143,7 @@ fn error_of(reply: &Reply) -> Option<AppError> {
 
 /// A member of `business` whose effective permissions are everything but `permission`
 /// (admin with a deny override), or only `permission` (a custom role holding just it).
-async fn member_with(app: &TestApp, business: Uuid, permission: Permission, only: bool) -> String {
+async fn member_with(app: &TestApp, business: app::ids::BusinessId, permission: Permission, only: bool) -> String {
     let cookie = app.sign_up("Matrix", &email("m")).await;
     let user = app.user_id(&cookie).await;
     if only {
@@ -220,16 +220,16 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
         .await
         .json();
     let fixture = Fixture {
-        member: app.user_id(&member_cookie).await,
+        member: app.user_id(&member_cookie).await.uuid(),
         invitation: sqlx::query_scalar("select id from invitations where status = 'pending'")
             .fetch_one(&app.pool)
             .await
             .expect("pending invitation"),
-        role: role.id,
+        role: role.id.uuid(),
         token,
         client,
         project,
-        task: task.id,
+        task: task.id.uuid(),
         entry: {
             let form = [
                 ("entry[task_id]", task.id.to_string()),
@@ -237,7 +237,7 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
                 ("entry[duration]", "2h".into()),
             ];
             let entry: app::time::TimeEntryView = call(&app, "/api/time/log", &form, Some(&owner_a)).await.json();
-            entry.id
+            entry.id.uuid()
         },
     };
     let owner_b = app.owner_of("Business B", &email("owner-b")).await;

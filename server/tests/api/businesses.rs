@@ -87,10 +87,12 @@ async fn another_users_business_is_invisible_and_cannot_be_switched_to(pool: PgP
     let missing =
         app.call("/api/business/switch", &[("business_id", &uuid::Uuid::now_v7().to_string())], Some(&bob)).await;
     assert_eq!(missing.body, reply.body);
+    // A malformed id is a mistake in the request (422), never a server error.
     let garbage = app.call("/api/business/switch", &[("business_id", "not-a-uuid")], Some(&bob)).await;
-    assert_eq!(garbage.app_error(), AppError::NotFound);
+    assert_eq!(garbage.status, 422);
+    assert!(matches!(garbage.app_error(), AppError::Validation(_)), "{:?}", garbage.app_error());
 
-    let bob_user: uuid::Uuid = bob_session.user.id;
+    let bob_user = bob_session.user.id;
     assert!(matches!(
         db::businesses::set_active(&app.pool, bob_user, alice_business.id).await,
         Err(AppError::NotFound)

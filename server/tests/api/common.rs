@@ -182,11 +182,11 @@ pub async fn database_url_of(pool: &PgPool) -> String {
 
 impl TestApp {
     /// The active business id of a signed-in account.
-    pub async fn business_id(&self, cookie: &str) -> uuid::Uuid {
+    pub async fn business_id(&self, cookie: &str) -> app::ids::BusinessId {
         self.session(Some(cookie)).await.and_then(|s| s.active_business).map(|b| b.id).expect("an active business")
     }
 
-    pub async fn user_id(&self, cookie: &str) -> uuid::Uuid {
+    pub async fn user_id(&self, cookie: &str) -> app::ids::UserId {
         self.session(Some(cookie)).await.map(|s| s.user.id).expect("signed in")
     }
 

@@ -38,11 +38,17 @@ async fn importing_twice_creates_once_then_skips_everything(pool: PgPool) {
             .await
             .expect("row");
     assert_eq!((rate, currency.as_str()), (12050, "EUR"));
-    let events: i64 = sqlx::query_scalar("select count(*) from timeline_entries where kind = 'client_created'")
-        .fetch_one(&app.pool)
-        .await
-        .expect("n");
-    assert_eq!(events, 3, "each imported client gets its created event");
+    let events: Vec<(i64, String)> = sqlx::query_as(
+        "select t.seq, c.name from timeline_entries t join clients c on c.id = t.client_id
+         where t.kind = 'client_created' order by t.seq",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("events");
+    let expected = [(1, "Acme Industries"), (2, "Globex"), (3, "Initech")].map(|(seq, name)| (seq, name.to_owned()));
+    assert_eq!(events, expected, "each imported client gets its created event, numbered in file order");
+    let next: i64 = sqlx::query_scalar("select timeline_seq from businesses").fetch_one(&app.pool).await.expect("seq");
+    assert_eq!(next, 3, "the business's sequence moved past every number it handed out");
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]

@@ -11,6 +11,8 @@ mod common;
 mod deployment;
 mod health;
 mod import;
+mod money;
+mod operations;
 mod process;
 mod projects;
 mod security;

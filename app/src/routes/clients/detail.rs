@@ -4,7 +4,8 @@ use super::rates::MemberRatesCard;
 use super::timeline::TimelineCard;
 use crate::clients::{get_client, ArchiveClient, ClientPage, RestoreClient};
 use crate::components::form::{action_error, FormError};
-use crate::components::loading::{loading, LoadFailed};
+use crate::components::loading::Load;
+use crate::ids::param;
 use crate::projects::list_projects;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,8 +20,10 @@ pub fn ClientDetailPage() -> impl IntoView {
     let restore = ServerAction::<RestoreClient>::new();
     // The timeline is refetched whenever something that writes to it succeeds.
     let changes = RwSignal::new(0u64);
-    let client =
-        Resource::new(move || (id(), archive.version().get(), restore.version().get()), |(id, ..)| get_client(id));
+    let client = Resource::new(
+        move || (id(), archive.version().get(), restore.version().get()),
+        |(id, ..)| async move { get_client(param(&id)?).await },
+    );
     Effect::new(move |_| {
         let (a, r) = (archive.version().get(), restore.version().get());
         if a + r > 0 {
@@ -30,14 +33,9 @@ pub fn ClientDetailPage() -> impl IntoView {
     view! {
         <Title text="Client" />
         <section class="page">
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match client.await {
-                        Ok(page) => view! { <ClientView page archive restore changes /> }.into_any(),
-                        Err(error) => view! { <LoadFailed error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Load resource=client let:page>
+                <ClientView page archive restore changes />
+            </Load>
         </section>
     }
 }
@@ -125,12 +123,13 @@ fn ClientView(
                         if list.is_empty() {
                             return view! { <p class="hint">"No projects yet."</p> }.into_any();
                         }
-                        list.into_iter()
+                        let items = list
+                            .into_iter()
                             .map(|p| view! {
                                 <li><A href=format!("/projects/{}", p.id)>{p.name}</A>" · "{p.status.label()}</li>
                             })
-                            .collect_view()
-                            .into_any()
+                            .collect_view();
+                        view! { <ul class="plain-list">{items}</ul> }.into_any()
                     })}
                 </Transition>
                 {(!archived).then(|| view! { <A href=format!("/projects/new?client={client_id}")>"New project"</A> })}

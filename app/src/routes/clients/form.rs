@@ -6,8 +6,9 @@ use crate::clients::{get_client, Client, CreateClient, UpdateClient};
 use crate::components::form::{action_error, field_error, FieldError, FormError, SubmitButton, TextField};
 use crate::components::layout::use_shell_session;
 use crate::components::loading::LoadFailed;
-use crate::components::money::MoneyFields;
+use crate::components::money::{money_errors, MoneyFields};
 use crate::error::AppError;
+use crate::ids::{param, ClientId};
 use crate::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,7 +29,8 @@ fn ClientFields(
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let client = initial.clone().unwrap_or_else(|| Client {
-        id: Default::default(),
+        // Not saved yet: the form never posts it.
+        id: ClientId(uuid::Uuid::nil()),
         name: String::new(),
         company: String::new(),
         address: String::new(),
@@ -61,8 +63,8 @@ fn ClientFields(
         rows.update(|r| r.push(ContactRow { key, value: RwSignal::new(ContactForm::default()) }));
     };
     let fe = move |key: &'static str| field_error(error, key);
-    let rate_errors = [fe("rate_amount"), fe("rate_currency"), fe("rate_unit")];
-    let budget_errors = [fe("budget_amount"), fe("budget_currency"), Signal::derive(|| None)];
+    let rate_errors = money_errors(error, "rate");
+    let budget_errors = money_errors(error, "budget");
     view! {
         <TextField id="client-name" name="form[name]" label="Name" required=true maxlength=200 value=client.name.clone() error=fe("name") />
         <TextField id="client-company" name="form[company]" label="Company" maxlength=200 value=client.company.clone() error=fe("company") />
@@ -184,7 +186,7 @@ pub fn NewClientPage() -> impl IntoView {
 pub fn EditClientPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let client = Resource::new(id, get_client);
+    let client = Resource::new(id, |id| async move { get_client(param(&id)?).await });
     let action = ServerAction::<UpdateClient>::new();
     let error = action_error(action);
     let pricing = pricing_context();

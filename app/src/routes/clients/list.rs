@@ -2,12 +2,21 @@
 
 use crate::clients::list_clients;
 use crate::components::gate::IfCan;
-use crate::components::loading::{loading, LoadFailed};
+use crate::components::loading::Load;
+use crate::components::table::{Column, DataTable, EmptyState};
 use crate::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
+
+const COLUMNS: &[Column] = &[
+    Column::shown("Name"),
+    Column::shown("Company"),
+    Column::shown("Contact"),
+    Column::shown("Default rate"),
+    Column::hidden("Status"),
+];
 
 #[component]
 pub fn ClientsPage() -> impl IntoView {
@@ -38,51 +47,33 @@ pub fn ClientsPage() -> impl IntoView {
                 </div>
                 <button type="submit">"Search"</button>
             </Form>
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match clients.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <div class="empty-state">
-                                <h2>"No clients here"</h2>
-                                <p>"Add your first client, or import the list you already have from a CSV file."</p>
-                            </div>
-                        }
-                        .into_any(),
-                        Ok(list) => {
-                            let rows = list
-                                .into_iter()
-                                .map(|c| {
-                                    view! {
-                                        <tr>
-                                            <td><A href=format!("/clients/{}", c.id)>{c.name}</A></td>
-                                            <td>{c.company}</td>
-                                            <td>{c.primary_contact.unwrap_or_default()}</td>
-                                            <td>{c.default_rate.map(|r| r.format()).unwrap_or_default()}</td>
-                                            <td>{c.archived.then(|| view! { <span class="badge muted">"Archived"</span> })}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view();
-                            view! {
-                                <table class="data">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Company"</th>
-                                            <th scope="col">"Contact"</th>
-                                            <th scope="col">"Default rate"</th>
-                                            <th scope="col"><span class="visually-hidden">"Status"</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <LoadFailed error /> }.into_any(),
+            <Load resource=clients let:list>
+                {if list.is_empty() {
+                    view! {
+                        <EmptyState
+                            title="No clients here"
+                            text="Add your first client, or import the list you already have from a CSV file."
+                        />
                     }
-                })}
-            </Transition>
+                    .into_any()
+                } else {
+                    let rows = list
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <tr>
+                                    <td><A href=format!("/clients/{}", c.id)>{c.name}</A></td>
+                                    <td>{c.company}</td>
+                                    <td>{c.primary_contact.unwrap_or_default()}</td>
+                                    <td>{c.default_rate.map(|r| r.format()).unwrap_or_default()}</td>
+                                    <td>{c.archived.then(|| view! { <span class="badge muted">"Archived"</span> })}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view();
+                    view! { <DataTable columns=COLUMNS>{rows}</DataTable> }.into_any()
+                }}
+            </Load>
         </section>
     }
 }

@@ -4,16 +4,16 @@
 use crate::clients::{list_member_rates, RemoveMemberRate, SetMemberRate};
 use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton};
 use crate::components::layout::use_shell_session;
-use crate::components::money::MoneyFields;
+use crate::components::money::{money_errors, MoneyFields};
+use crate::ids::ClientId;
 use leptos::prelude::*;
-use uuid::Uuid;
 
 #[component]
-pub fn MemberRatesCard(client_id: Uuid) -> impl IntoView {
+pub fn MemberRatesCard(client_id: ClientId) -> impl IntoView {
     let set = ServerAction::<SetMemberRate>::new();
     let remove = ServerAction::<RemoveMemberRate>::new();
     let rates = Resource::new(
-        move || (client_id.to_string(), set.version().get(), remove.version().get()),
+        move || (client_id, set.version().get(), remove.version().get()),
         |(id, ..)| list_member_rates(id),
     );
     let error = action_error(set);
@@ -73,14 +73,14 @@ pub fn MemberRatesCard(client_id: Uuid) -> impl IntoView {
                                     <input type="hidden" name="rate[client_id]" value=client_id.to_string() />
                                     <SelectField id="rate-member" name="rate[user_id]" label="Team member" options=members error=fe("user_id") />
                                     <MoneyFields id="member-bill" legend="Bill rate" name_prefix="rate[bill_" name_suffix="]" with_unit=true
-                                        default_currency=currency.clone() errors=[fe("bill_amount"), fe("bill_currency"), fe("bill_unit")] />
+                                        default_currency=currency.clone() errors=money_errors(error, "bill") />
                                     {data.can_see_costs.then(|| view! {
                                         <MoneyFields id="member-cost" legend="Internal cost" name_prefix="rate[cost_" name_suffix="]" with_unit=true
                                             default_currency=currency.clone() hint="Only people who may see profit see or change this."
-                                            errors=[fe("cost_amount"), fe("cost_currency"), fe("cost_unit")] />
+                                            errors=money_errors(error, "cost") />
                                     })}
                                     <MoneyFields id="member-budget" legend="Member budget" name_prefix="rate[budget_" name_suffix="]"
-                                        default_currency=currency.clone() errors=[fe("budget_amount"), fe("budget_currency"), Signal::derive(|| None)] />
+                                        default_currency=currency.clone() errors=money_errors(error, "budget") />
                                     <FormError error />
                                     <SubmitButton label="Save rate" busy_label="Saving…" pending=set.pending() />
                                 </ActionForm>

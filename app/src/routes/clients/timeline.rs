@@ -2,17 +2,15 @@
 
 use crate::clients::{client_timeline, AddClientNote, EventKind, NOTE_MAX_CHARS};
 use crate::components::form::{action_error, field_error, FieldError, FormError, SubmitButton};
+use crate::ids::ClientId;
 use leptos::prelude::*;
-use uuid::Uuid;
 
 #[component]
-pub fn TimelineCard(client_id: Uuid, can_note: bool, changes: RwSignal<u64>) -> impl IntoView {
+pub fn TimelineCard(client_id: ClientId, can_note: bool, changes: RwSignal<u64>) -> impl IntoView {
     let add = ServerAction::<AddClientNote>::new();
     let error = action_error(add);
-    let timeline = Resource::new(
-        move || (client_id.to_string(), add.version().get(), changes.get()),
-        |(id, ..)| client_timeline(id),
-    );
+    let timeline =
+        Resource::new(move || (client_id, add.version().get(), changes.get()), |(id, ..)| client_timeline(id));
     let note = RwSignal::new(String::new());
     // Clear the box once the note is saved.
     Effect::new(move |_| {

@@ -1,6 +1,8 @@
 //! The task board (To do / In progress / In review / Done) and the list view. Cards move by drag
 //! and drop once the page is live, and by each card's status form before (or without) JavaScript.
 
+use crate::components::table::{Column, DataTable};
+use crate::ids::TaskId;
 use crate::tasks::{SetTaskStatus, Task, TaskStatus};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -33,7 +35,7 @@ fn MoveForm(task: Task, set_status: ServerAction<SetTaskStatus>) -> impl IntoVie
 #[component]
 pub fn TaskBoard(tasks: Vec<Task>, can_edit: bool, set_status: ServerAction<SetTaskStatus>) -> impl IntoView {
     // The card being dragged (drag data is also set, for browsers that insist on it).
-    let dragging = RwSignal::new(None::<String>);
+    let dragging = RwSignal::new(None::<TaskId>);
     let columns = TaskStatus::ALL
         .iter()
         .map(|status| {
@@ -45,12 +47,12 @@ pub fn TaskBoard(tasks: Vec<Task>, can_edit: bool, set_status: ServerAction<SetT
                 .into_iter()
                 .map(|task| {
                     let id = task.id.to_string();
-                    let drag_id = id.clone();
+                    let drag_id = task.id;
                     let on_dragstart = move |ev: web_sys::DragEvent| {
                         if let Some(data) = ev.data_transfer() {
-                            let _ = data.set_data("text/plain", &drag_id);
+                            let _ = data.set_data("text/plain", &drag_id.to_string());
                         }
-                        dragging.set(Some(drag_id.clone()));
+                        dragging.set(Some(drag_id));
                     };
                     let (title, estimate) = (task.title.clone(), estimate_label(task.estimate_minutes));
                     let move_form = can_edit.then(|| view! { <MoveForm task set_status /> });
@@ -103,18 +105,7 @@ pub fn TaskList(tasks: Vec<Task>, can_edit: bool, set_status: ServerAction<SetTa
             }
         })
         .collect_view();
-    view! {
-        <table class="data">
-            <thead>
-                <tr>
-                    <th scope="col">"Task"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Estimate"</th>
-                    <th scope="col"><span class="visually-hidden">"Move"</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
-    .into_any()
+    const COLUMNS: &[Column] =
+        &[Column::shown("Task"), Column::shown("Status"), Column::shown("Estimate"), Column::hidden("Move")];
+    view! { <DataTable columns=COLUMNS>{rows}</DataTable> }.into_any()
 }

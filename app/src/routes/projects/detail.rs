@@ -2,8 +2,9 @@
 
 use super::board::{TaskBoard, TaskList};
 use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
-use crate::components::loading::{loading, LoadFailed};
+use crate::components::loading::Load;
 use crate::components::timer::use_timer;
+use crate::ids::{param, TaskId};
 use crate::projects::{get_project, ProjectPage};
 use crate::tasks::{list_tasks, CreateTask, DeleteTask, SetTaskStatus, Task, TaskStatus, UpdateTask};
 use crate::time::{format_hm, list_task_time};
@@ -24,7 +25,7 @@ struct TaskActions {
 pub fn ProjectDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let project = Resource::new(id, get_project);
+    let project = Resource::new(id, |id| async move { get_project(param(&id)?).await });
     let actions = TaskActions {
         create: ServerAction::new(),
         set_status: ServerAction::new(),
@@ -41,19 +42,14 @@ pub fn ProjectDetailPage() -> impl IntoView {
                 actions.delete.version().get(),
             )
         },
-        |(id, ..)| list_tasks(id),
+        |(id, ..)| async move { list_tasks(param(&id)?).await },
     );
     view! {
         <Title text="Project" />
         <section class="page">
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match project.await {
-                        Ok(page) => view! { <ProjectView page tasks actions /> }.into_any(),
-                        Err(error) => view! { <LoadFailed error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Load resource=project let:page>
+                <ProjectView page tasks actions />
+            </Load>
         </section>
     }
 }
@@ -143,7 +139,7 @@ fn TaskDialog(
     let close = if list_view { "?view=list" } else { "?view=board" };
     let id = task.id.to_string();
     let delete_id = id.clone();
-    let (timer_task, tracked_task) = (id.clone(), id.clone());
+    let (timer_task, tracked_task) = (id.clone(), task.id);
     let statuses: Vec<(String, String)> =
         TaskStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect();
     view! {
@@ -189,10 +185,10 @@ fn TaskDialog(
 
 /// How much time the task has: the viewer's own, or everyone's with `time.viewAll`.
 #[component]
-fn TrackedTime(task_id: String) -> impl IntoView {
+fn TrackedTime(task_id: TaskId) -> impl IntoView {
     let timer = use_timer();
     let entries = Resource::new(
-        move || (task_id.clone(), timer.map(|t| (t.stop.version().get(), t.log.version().get()))),
+        move || (task_id, timer.map(|t| (t.stop.version().get(), t.log.version().get()))),
         |(id, _)| list_task_time(id),
     );
     view! {

@@ -2,13 +2,22 @@
 
 use crate::clients::list_clients;
 use crate::components::gate::IfCan;
-use crate::components::loading::{loading, LoadFailed};
+use crate::components::loading::Load;
+use crate::components::table::{Column, DataTable, EmptyState};
 use crate::permissions::Permission;
 use crate::projects::list_projects;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
+
+const COLUMNS: &[Column] = &[
+    Column::shown("Project"),
+    Column::shown("Client"),
+    Column::shown("Status"),
+    Column::shown("Due"),
+    Column::shown("Open tasks"),
+];
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
@@ -54,49 +63,31 @@ pub fn ProjectsPage() -> impl IntoView {
                 </div>
                 <button type="submit">"Filter"</button>
             </Form>
-            <Transition fallback=loading>
-                {move || Suspend::new(async move {
-                    match projects.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <div class="empty-state">
-                                <h2>"No projects here"</h2>
-                                <p>"Projects belong to a client and hold the tasks you track time on."</p>
-                            </div>
-                        }
-                        .into_any(),
-                        Ok(list) => {
-                            let rows = list
-                                .into_iter()
-                                .map(|p| view! {
-                                    <tr>
-                                        <td><A href=format!("/projects/{}", p.id)>{p.name}</A></td>
-                                        <td><A href=format!("/clients/{}", p.client_id)>{p.client_name}</A></td>
-                                        <td>{p.status.label()}</td>
-                                        <td>{p.due_date.map(|d| d.to_string()).unwrap_or_default()}</td>
-                                        <td>{p.open_tasks}</td>
-                                    </tr>
-                                })
-                                .collect_view();
-                            view! {
-                                <table class="data">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Project"</th>
-                                            <th scope="col">"Client"</th>
-                                            <th scope="col">"Status"</th>
-                                            <th scope="col">"Due"</th>
-                                            <th scope="col">"Open tasks"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            }
-                            .into_any()
-                        }
-                        Err(error) => view! { <LoadFailed error /> }.into_any(),
+            <Load resource=projects let:list>
+                {if list.is_empty() {
+                    view! {
+                        <EmptyState
+                            title="No projects here"
+                            text="Projects belong to a client and hold the tasks you track time on."
+                        />
                     }
-                })}
-            </Transition>
+                    .into_any()
+                } else {
+                    let rows = list
+                        .into_iter()
+                        .map(|p| view! {
+                            <tr>
+                                <td><A href=format!("/projects/{}", p.id)>{p.name}</A></td>
+                                <td><A href=format!("/clients/{}", p.client_id)>{p.client_name}</A></td>
+                                <td>{p.status.label()}</td>
+                                <td>{p.due_date.map(|d| d.to_string()).unwrap_or_default()}</td>
+                                <td>{p.open_tasks}</td>
+                            </tr>
+                        })
+                        .collect_view();
+                    view! { <DataTable columns=COLUMNS>{rows}</DataTable> }.into_any()
+                }}
+            </Load>
         </section>
     }
 }

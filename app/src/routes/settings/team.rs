@@ -1,39 +1,12 @@
 //! `/settings/team`: members with their roles and permission overrides, invitations, custom roles.
 
 use crate::components::form::{action_error, field_error, FormError, SelectField};
-use crate::components::layout::ShellActions;
-use crate::components::loading::{loading, LoadFailed};
-use crate::components::team::{CustomRolesCard, InviteCard, PendingInvitations};
+use crate::components::loading::Load;
+use crate::components::team::{refresh_after, CustomRolesCard, InviteCard, PendingInvitations, TeamEpoch};
 use crate::permissions::{Group, Permission};
 use crate::team::{get_team, InviteMember, RemoveMember, SetMemberPermission, SetMemberRole, TeamMember, TeamOverview};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use server_fn::ServerFn;
-
-/// Bumped after every successful team change so the overview is fetched again.
-#[derive(Clone, Copy)]
-pub struct TeamEpoch(pub RwSignal<u64>);
-
-/// Refetches the team (and the shell's session, whose permissions may have changed) once `action`
-/// succeeds. Failures leave the page as it is, so their messages stay beside their forms.
-pub fn refresh_after<S>(action: ServerAction<S>)
-where
-    S: ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let epoch = use_context::<TeamEpoch>();
-    let shell = use_context::<ShellActions>();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            if let Some(TeamEpoch(epoch)) = epoch {
-                epoch.update(|n| *n += 1);
-            }
-            if let Some(shell) = shell {
-                shell.refresh.update(|n| *n += 1);
-            }
-        }
-    });
-}
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
@@ -44,14 +17,9 @@ pub fn TeamPage() -> impl IntoView {
     refresh_after(invite);
     view! {
         <Title text="Team" />
-        <Transition fallback=loading>
-            {move || Suspend::new(async move {
-                match team.await {
-                    Ok(overview) => view! { <TeamSections overview invite /> }.into_any(),
-                    Err(error) => view! { <LoadFailed error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Load resource=team let:overview>
+            <TeamSections overview invite />
+        </Load>
     }
 }
 

@@ -2,13 +2,13 @@
 
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::ids::UserId;
 use crate::server::errors::ResultExt;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
 pub async fn insert(db: impl PgExecutor<'_>, email: &str, name: &str, password_hash: &str) -> AppResult<CurrentUser> {
-    sqlx::query_as!(
-        CurrentUser,
+    let row = sqlx::query!(
         r#"insert into accounts (id, email, name, password_hash) values ($1, $2, $3, $4)
            returning id, email::text as "email!", name"#,
         Uuid::now_v7(),
@@ -20,13 +20,14 @@ pub async fn insert(db: impl PgExecutor<'_>, email: &str, name: &str, password_h
     .await
     .on_constraint("accounts_email_key", |_| {
         AppError::field("email", "An account with this e-mail address already exists. Sign in instead.")
-    })
+    })?;
+    Ok(CurrentUser { id: UserId(row.id), email: row.email, name: row.name })
 }
 
 /// The id and password hash for an e-mail address (case-insensitive), if there is such an account.
-pub async fn credentials(db: impl PgExecutor<'_>, email: &str) -> AppResult<Option<(Uuid, String)>> {
+pub async fn credentials(db: impl PgExecutor<'_>, email: &str) -> AppResult<Option<(UserId, String)>> {
     let row = sqlx::query!("select id, password_hash from accounts where email = $1::citext", email)
         .fetch_optional(db)
         .await?;
-    Ok(row.map(|r| (r.id, r.password_hash)))
+    Ok(row.map(|r| (UserId(r.id), r.password_hash)))
 }

@@ -2,62 +2,61 @@
 
 use crate::business::{BusinessSummary, Role};
 use crate::error::{AppError, AppResult};
-use crate::server::errors::{internal, ResultExt};
+use crate::ids::{BusinessId, UserId};
+use crate::server::errors::ResultExt;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
 /// Creates a business with `user_id` as its owner and makes it their active one, atomically.
-pub async fn create_with_owner(db: &PgPool, user_id: Uuid, name: &str, currency: &str) -> AppResult<BusinessSummary> {
+pub async fn create_with_owner(db: &PgPool, user_id: UserId, name: &str, currency: &str) -> AppResult<BusinessSummary> {
     let mut tx = db.begin().await?;
     let id = sqlx::query_scalar!(
         "insert into businesses (id, name, currency, created_by) values ($1, $2, $3, $4) returning id",
         Uuid::now_v7(),
         name,
         currency,
-        user_id
+        user_id.0
     )
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query!(
         "insert into memberships (business_id, user_id, role) values ($1, $2, $3)",
         id,
-        user_id,
-        Role::Owner.as_str()
+        user_id.0,
+        Role::Owner as _
     )
     .execute(&mut *tx)
     .await?;
-    set_active(&mut *tx, user_id, id).await?;
+    set_active(&mut *tx, user_id, id.into()).await?;
     tx.commit().await?;
-    Ok(BusinessSummary { id, name: name.to_owned(), currency: currency.to_owned(), role: Role::Owner })
+    Ok(BusinessSummary { id: id.into(), name: name.to_owned(), currency: currency.to_owned(), role: Role::Owner })
 }
 
 /// Every business the user belongs to, oldest membership first.
-pub async fn list_for_user(db: impl PgExecutor<'_>, user_id: Uuid) -> AppResult<Vec<BusinessSummary>> {
+pub async fn list_for_user(db: impl PgExecutor<'_>, user_id: UserId) -> AppResult<Vec<BusinessSummary>> {
     let rows = sqlx::query!(
-        "select b.id, b.name, b.currency, m.role
-         from memberships m join businesses b on b.id = m.business_id
-         where m.user_id = $1
-         order by m.created_at, b.id",
-        user_id
+        r#"select b.id, b.name, b.currency, m.role as "role: Role"
+           from memberships m join businesses b on b.id = m.business_id
+           where m.user_id = $1
+           order by m.created_at, b.id"#,
+        user_id.0
     )
     .fetch_all(db)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            let role = r.role.parse::<Role>().map_err(|e| internal("unknown role in memberships", e))?;
-            Ok(BusinessSummary { id: r.id, name: r.name, currency: r.currency, role })
-        })
-        .collect()
+    Ok(rows
+        .into_iter()
+        .map(|r| BusinessSummary { id: r.id.into(), name: r.name, currency: r.currency, role: r.role })
+        .collect())
 }
 
 /// Makes `business_id` the user's active business. A business they don't belong to is `NotFound`
 /// (the foreign key to memberships refuses it, so there is no check-then-act race).
-pub async fn set_active(db: impl PgExecutor<'_>, user_id: Uuid, business_id: Uuid) -> AppResult<()> {
+pub async fn set_active(db: impl PgExecutor<'_>, user_id: UserId, business_id: BusinessId) -> AppResult<()> {
     sqlx::query!(
         "insert into user_active_business (user_id, business_id) values ($1, $2)
          on conflict (user_id) do update set business_id = excluded.business_id",
-        user_id,
-        business_id
+        user_id.0,
+        business_id.0
     )
     .execute(db)
     .await
@@ -65,10 +64,13 @@ pub async fn set_active(db: impl PgExecutor<'_>, user_id: Uuid, business_id: Uui
     Ok(())
 }
 
-pub async fn settings(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<crate::settings::BusinessSettings> {
+pub async fn settings(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+) -> AppResult<crate::settings::BusinessSettings> {
     let row = sqlx::query!(
         "select name, address, currency, hours_per_day, forgotten_timer_hours, timezone from businesses where id = $1",
-        business_id
+        business_id.0
     )
     .fetch_one(db)
     .await?;
@@ -79,7 +81,7 @@ pub async fn settings(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<c
         hours_per_day: row.hours_per_day,
         forgotten_timer_hours: row.forgotten_timer_hours,
         timezone: row.timezone,
-        timezones: crate::server::time::zone_names(),
+        timezones: Vec::new(),
         can_edit: false,
     })
 }
@@ -94,14 +96,18 @@ pub struct SettingsUpdate<'a> {
     pub timezone: Option<&'a str>,
 }
 
-pub async fn update_settings(db: impl PgExecutor<'_>, business_id: Uuid, update: &SettingsUpdate<'_>) -> AppResult<()> {
+pub async fn update_settings(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    update: &SettingsUpdate<'_>,
+) -> AppResult<()> {
     sqlx::query!(
         "update businesses set name = $2, address = $3, currency = $4,
                 hours_per_day = coalesce($5, hours_per_day),
                 forgotten_timer_hours = coalesce($6, forgotten_timer_hours),
                 timezone = coalesce($7, timezone)
          where id = $1",
-        business_id,
+        business_id.0,
         update.name,
         update.address,
         update.currency,

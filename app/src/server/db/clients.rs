@@ -1,12 +1,13 @@
-//! Client, timeline and per-member rate SQL.
+//! Client SQL.
 
-use crate::clients::form::ClientInput;
-use crate::clients::{Client, ClientSummary, Contact, EventKind, MemberRate, TimelineEntry};
+use crate::clients::form::{changed_fields, ClientInput};
+use crate::clients::{Client, ClientSummary, Contact};
 use crate::error::{AppError, AppResult};
-use crate::money::{Money, Rate};
+use crate::ids::{BusinessId, ClientId, UserId};
 use crate::server::db::{like_pattern, money, money_columns, rate, rate_columns};
 use crate::server::errors::{internal, ResultExt};
 use sqlx::{PgConnection, PgExecutor};
+use std::collections::HashSet;
 use uuid::Uuid;
 
 fn duplicate_name() -> AppError {
@@ -19,7 +20,7 @@ fn contacts_json(contacts: &[Contact]) -> AppResult<serde_json::Value> {
 
 pub async fn list(
     db: impl PgExecutor<'_>,
-    business_id: Uuid,
+    business_id: BusinessId,
     search: &str,
     include_archived: bool,
 ) -> AppResult<Vec<ClientSummary>> {
@@ -32,7 +33,7 @@ pub async fn list(
              and ($3 = '%%' or name ilike $3 or company ilike $3 or vat_number ilike $3 or contacts::text ilike $3)
            order by lower(name), id
            limit 1000"#,
-        business_id,
+        business_id.0,
         include_archived,
         pattern
     )
@@ -43,7 +44,7 @@ pub async fn list(
         .map(|r| {
             let contacts: Vec<Contact> = serde_json::from_value(r.contacts).unwrap_or_default();
             ClientSummary {
-                id: r.id,
+                id: r.id.into(),
                 name: r.name,
                 company: r.company,
                 primary_contact: contacts.first().map(|c| c.name.clone()),
@@ -54,20 +55,20 @@ pub async fn list(
         .collect())
 }
 
-pub async fn get(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<Client> {
+pub async fn get(db: impl PgExecutor<'_>, business_id: BusinessId, id: ClientId) -> AppResult<Client> {
     let r = sqlx::query!(
         "select id, name, company, address, company_number, vat_number, notes, contacts,
                 default_rate_minor, default_rate_currency, default_rate_unit, budget_minor, budget_currency,
                 archived_at, created_at
          from clients where business_id = $1 and id = $2",
-        business_id,
-        id
+        business_id.0,
+        id.0
     )
     .fetch_optional(db)
     .await?
     .ok_or(AppError::NotFound)?;
     Ok(Client {
-        id: r.id,
+        id: r.id.into(),
         name: r.name,
         company: r.company,
         address: r.address,
@@ -83,51 +84,131 @@ pub async fn get(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppRes
 }
 
 /// Inserts a client; a name already taken (case-insensitively) is a field error.
-pub async fn insert(db: &mut PgConnection, business_id: Uuid, actor: Uuid, input: &ClientInput) -> AppResult<Uuid> {
-    insert_unless_named(db, business_id, actor, input).await?.ok_or_else(duplicate_name)
+pub async fn insert(
+    db: &mut PgConnection,
+    business_id: BusinessId,
+    actor: UserId,
+    input: &ClientInput,
+) -> AppResult<ClientId> {
+    let ids = insert_unless_named(db, business_id, actor, std::slice::from_ref(input)).await?;
+    ids.into_iter().next().flatten().ok_or_else(duplicate_name)
 }
 
-/// Inserts a client unless one with the same name exists (`None`). `on conflict do nothing` keeps
-/// the transaction usable, so an import can skip a row and carry on.
+/// Inserts clients in one statement (an import sends 500 rows at a time), skipping each whose name
+/// is taken (case-insensitively) by an existing client or by an earlier input. Returns, in input
+/// order, the new id or `None` where skipped. `on conflict do nothing` keeps the transaction usable.
 pub async fn insert_unless_named(
     db: &mut PgConnection,
-    business_id: Uuid,
-    actor: Uuid,
-    input: &ClientInput,
-) -> AppResult<Option<Uuid>> {
-    let pricing = input.pricing.as_ref();
-    let (rate_minor, rate_currency, rate_unit) = rate_columns(pricing.and_then(|p| p.default_rate));
-    let (budget_minor, budget_currency) = money_columns(pricing.and_then(|p| p.budget));
-    Ok(sqlx::query_scalar!(
+    business_id: BusinessId,
+    actor: UserId,
+    inputs: &[ClientInput],
+) -> AppResult<Vec<Option<ClientId>>> {
+    let mut columns = ClientColumns::with_capacity(inputs.len());
+    for input in inputs {
+        columns.push(input)?;
+    }
+    let inserted: HashSet<Uuid> = sqlx::query_scalar!(
         "insert into clients (id, business_id, name, company, address, company_number, vat_number, notes, contacts,
                               default_rate_minor, default_rate_currency, default_rate_unit, budget_minor, budget_currency,
                               created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         select u.id, $1, u.name, u.company, u.address, u.company_number, u.vat_number, u.notes, u.contacts,
+                u.rate_minor, u.rate_currency, u.rate_unit, u.budget_minor, u.budget_currency, $2
+         from unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[],
+                     $11::bigint[], $12::text[], $13::text[], $14::bigint[], $15::text[])
+              with ordinality as u(id, name, company, address, company_number, vat_number, notes, contacts,
+                                   rate_minor, rate_currency, rate_unit, budget_minor, budget_currency, ord)
+         order by u.ord
          on conflict (business_id, (lower(btrim(name)))) do nothing
          returning id",
-        Uuid::now_v7(),
-        business_id,
-        input.name,
-        input.company,
-        input.address,
-        input.company_number,
-        input.vat_number,
-        input.notes,
-        contacts_json(&input.contacts)?,
-        rate_minor,
-        rate_currency as Option<String>,
-        rate_unit,
-        budget_minor,
-        budget_currency as Option<String>,
-        actor
+        business_id.0,
+        actor.0,
+        &columns.id,
+        &columns.name,
+        &columns.company,
+        &columns.address,
+        &columns.company_number,
+        &columns.vat_number,
+        &columns.notes,
+        &columns.contacts,
+        &columns.rate_minor as &[Option<i64>],
+        &columns.rate_currency as &[Option<String>],
+        &columns.rate_unit as &[Option<String>],
+        &columns.budget_minor as &[Option<i64>],
+        &columns.budget_currency as &[Option<String>]
     )
-    .fetch_optional(db)
-    .await?)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .collect();
+    Ok(columns.id.into_iter().map(|id| inserted.contains(&id).then_some(ClientId(id))).collect())
+}
+
+/// Clients as parallel arrays, the shape `unnest` takes.
+#[derive(Default)]
+struct ClientColumns {
+    id: Vec<Uuid>,
+    name: Vec<String>,
+    company: Vec<String>,
+    address: Vec<String>,
+    company_number: Vec<String>,
+    vat_number: Vec<String>,
+    notes: Vec<String>,
+    contacts: Vec<serde_json::Value>,
+    rate_minor: Vec<Option<i64>>,
+    rate_currency: Vec<Option<String>>,
+    rate_unit: Vec<Option<String>>,
+    budget_minor: Vec<Option<i64>>,
+    budget_currency: Vec<Option<String>>,
+}
+
+impl ClientColumns {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            id: Vec::with_capacity(n),
+            name: Vec::with_capacity(n),
+            company: Vec::with_capacity(n),
+            address: Vec::with_capacity(n),
+            company_number: Vec::with_capacity(n),
+            vat_number: Vec::with_capacity(n),
+            notes: Vec::with_capacity(n),
+            contacts: Vec::with_capacity(n),
+            rate_minor: Vec::with_capacity(n),
+            rate_currency: Vec::with_capacity(n),
+            rate_unit: Vec::with_capacity(n),
+            budget_minor: Vec::with_capacity(n),
+            budget_currency: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, input: &ClientInput) -> AppResult<()> {
+        let pricing = input.pricing.as_ref();
+        let (rate_minor, rate_currency, rate_unit) = rate_columns(pricing.and_then(|p| p.default_rate));
+        let (budget_minor, budget_currency) = money_columns(pricing.and_then(|p| p.budget));
+        self.id.push(Uuid::now_v7());
+        self.name.push(input.name.clone());
+        self.company.push(input.company.clone());
+        self.address.push(input.address.clone());
+        self.company_number.push(input.company_number.clone());
+        self.vat_number.push(input.vat_number.clone());
+        self.notes.push(input.notes.clone());
+        self.contacts.push(contacts_json(&input.contacts)?);
+        self.rate_minor.push(rate_minor);
+        self.rate_currency.push(rate_currency);
+        self.rate_unit.push(rate_unit);
+        self.budget_minor.push(budget_minor);
+        self.budget_currency.push(budget_currency);
+        Ok(())
+    }
 }
 
 /// Applies the input; pricing is left alone when the input carries none. Returns the labels of
 /// the fields that changed (for the timeline).
-pub async fn update(db: &mut PgConnection, business_id: Uuid, id: Uuid, input: &ClientInput) -> AppResult<Vec<String>> {
+pub async fn update(
+    db: &mut PgConnection,
+    business_id: BusinessId,
+    id: ClientId,
+    input: &ClientInput,
+) -> AppResult<Vec<String>> {
     let before = get(&mut *db, business_id, id).await?;
     let (default_rate, budget) = match &input.pricing {
         Some(p) => (p.default_rate, p.budget),
@@ -140,8 +221,8 @@ pub async fn update(db: &mut PgConnection, business_id: Uuid, id: Uuid, input: &
                 contacts = $9, default_rate_minor = $10, default_rate_currency = $11, default_rate_unit = $12,
                 budget_minor = $13, budget_currency = $14
          where business_id = $1 and id = $2",
-        business_id,
-        id,
+        business_id.0,
+        id.0,
         input.name,
         input.company,
         input.address,
@@ -158,31 +239,21 @@ pub async fn update(db: &mut PgConnection, business_id: Uuid, id: Uuid, input: &
     .execute(&mut *db)
     .await
     .on_constraint("clients_business_name_key", |_| duplicate_name())?;
-    let mut changed = Vec::new();
-    let mut note = |differs: bool, label: &str| {
-        if differs {
-            changed.push(label.to_owned());
-        }
-    };
-    note(before.name != input.name, "name");
-    note(before.company != input.company, "company");
-    note(before.address != input.address, "address");
-    note(before.company_number != input.company_number, "company number");
-    note(before.vat_number != input.vat_number, "VAT number");
-    note(before.notes != input.notes, "notes");
-    note(before.contacts != input.contacts, "contacts");
-    note(before.default_rate != default_rate, "default rate");
-    note(before.budget != budget, "budget");
-    Ok(changed)
+    Ok(changed_fields(&before, input, default_rate, budget))
 }
 
 /// Archives or restores; false when it already was in that state.
-pub async fn set_archived(db: &mut PgConnection, business_id: Uuid, id: Uuid, archived: bool) -> AppResult<bool> {
+pub async fn set_archived(
+    db: &mut PgConnection,
+    business_id: BusinessId,
+    id: ClientId,
+    archived: bool,
+) -> AppResult<bool> {
     let changed = sqlx::query_scalar!(
         "update clients set archived_at = case when $3 then now() else null end
          where business_id = $1 and id = $2 and (archived_at is null) = $3 returning id",
-        business_id,
-        id,
+        business_id.0,
+        id.0,
         archived
     )
     .fetch_optional(&mut *db)
@@ -193,164 +264,13 @@ pub async fn set_archived(db: &mut PgConnection, business_id: Uuid, id: Uuid, ar
     is_archived(&mut *db, business_id, id).await.map(|_| false)
 }
 
-pub async fn is_archived(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<bool> {
+pub async fn is_archived(db: impl PgExecutor<'_>, business_id: BusinessId, id: ClientId) -> AppResult<bool> {
     sqlx::query_scalar!(
         "select archived_at is not null as \"archived!\" from clients where business_id = $1 and id = $2",
-        business_id,
-        id
+        business_id.0,
+        id.0
     )
     .fetch_optional(db)
     .await?
     .ok_or(AppError::NotFound)
-}
-
-/// Appends to a client's timeline with the business's next sequence number (the update takes the
-/// business row's lock, so numbers are gap-free and ordered under concurrency).
-pub async fn add_event(
-    db: &mut PgConnection,
-    business_id: Uuid,
-    client_id: Uuid,
-    kind: EventKind,
-    body: &str,
-    payload: serde_json::Value,
-    actor: Option<Uuid>,
-) -> AppResult<i64> {
-    let seq = sqlx::query_scalar!(
-        "with next as (update businesses set timeline_seq = timeline_seq + 1 where id = $1 returning timeline_seq)
-         insert into timeline_entries (id, business_id, seq, client_id, kind, body, payload, actor_id)
-         select $2, $1, next.timeline_seq, $3, $4, $5, $6, $7 from next
-         returning seq",
-        business_id,
-        Uuid::now_v7(),
-        client_id,
-        kind.as_str(),
-        body,
-        payload,
-        actor
-    )
-    .fetch_one(db)
-    .await
-    .on_constraint("timeline_entries_client_fkey", |_| AppError::NotFound)?;
-    Ok(seq)
-}
-
-/// Newest first.
-pub async fn timeline(
-    db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    client_id: Uuid,
-    limit: i64,
-) -> AppResult<Vec<TimelineEntry>> {
-    let rows = sqlx::query!(
-        r#"select t.seq, t.kind, t.body, t.payload, a.name as "actor?", t.created_at
-           from timeline_entries t left join accounts a on a.id = t.actor_id
-           where t.business_id = $1 and t.client_id = $2
-           order by t.seq desc limit $3"#,
-        business_id,
-        client_id,
-        limit
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let kind = EventKind::parse(&r.kind)?;
-            let fields =
-                r.payload.get("fields").and_then(|f| serde_json::from_value(f.clone()).ok()).unwrap_or_default();
-            Some(TimelineEntry { seq: r.seq, kind, body: r.body, fields, actor: r.actor, at: r.created_at })
-        })
-        .collect())
-}
-
-pub async fn member_rates(db: impl PgExecutor<'_>, business_id: Uuid, client_id: Uuid) -> AppResult<Vec<MemberRate>> {
-    let rows = sqlx::query!(
-        r#"select r.user_id, a.name, a.email::text as "email!",
-                  r.bill_rate_minor, r.bill_rate_currency, r.bill_rate_unit,
-                  r.cost_minor, r.cost_currency, r.cost_unit, r.budget_minor, r.budget_currency
-           from team_rates r join accounts a on a.id = r.user_id
-           where r.business_id = $1 and r.client_id = $2
-           order by lower(a.name), r.user_id"#,
-        business_id,
-        client_id
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| MemberRate {
-            user_id: r.user_id,
-            name: r.name,
-            email: r.email,
-            bill_rate: rate(r.bill_rate_minor, r.bill_rate_currency, r.bill_rate_unit),
-            cost: rate(r.cost_minor, r.cost_currency, r.cost_unit),
-            budget: money(r.budget_minor, r.budget_currency),
-        })
-        .collect())
-}
-
-/// Creates or replaces a member's rates for a client. `cost: None` leaves the stored internal cost
-/// untouched (callers who may not see costs cannot change them either).
-pub async fn upsert_member_rate(
-    db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    client_id: Uuid,
-    user_id: Uuid,
-    bill: Option<Rate>,
-    cost: Option<Option<Rate>>,
-    budget: Option<Money>,
-) -> AppResult<()> {
-    let (bill_minor, bill_currency, bill_unit) = rate_columns(bill);
-    // Without a cost (None), the new row's cost columns are null and an existing row keeps its own.
-    let keep_cost = cost.is_none();
-    let (cost_minor, cost_currency, cost_unit) = rate_columns(cost.flatten());
-    let (budget_minor, budget_currency) = money_columns(budget);
-    sqlx::query!(
-        "insert into team_rates (business_id, client_id, user_id, bill_rate_minor, bill_rate_currency, bill_rate_unit,
-                                 cost_minor, cost_currency, cost_unit, budget_minor, budget_currency)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         on conflict (business_id, client_id, user_id) do update set
-           bill_rate_minor = excluded.bill_rate_minor, bill_rate_currency = excluded.bill_rate_currency,
-           bill_rate_unit = excluded.bill_rate_unit,
-           cost_minor = case when $12::bool then team_rates.cost_minor else excluded.cost_minor end,
-           cost_currency = case when $12 then team_rates.cost_currency else excluded.cost_currency end,
-           cost_unit = case when $12 then team_rates.cost_unit else excluded.cost_unit end,
-           budget_minor = excluded.budget_minor, budget_currency = excluded.budget_currency",
-        business_id,
-        client_id,
-        user_id,
-        bill_minor,
-        bill_currency as Option<String>,
-        bill_unit,
-        cost_minor,
-        cost_currency as Option<String>,
-        cost_unit,
-        budget_minor,
-        budget_currency as Option<String>,
-        keep_cost
-    )
-    .execute(db)
-    .await
-    .on_constraint("team_rates_membership_fkey", |_| AppError::field("user_id", "That person isn't on your team."))
-    .map(|_| ())
-}
-
-pub async fn delete_member_rate(
-    db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    client_id: Uuid,
-    user_id: Uuid,
-) -> AppResult<()> {
-    let deleted = sqlx::query!(
-        "delete from team_rates where business_id = $1 and client_id = $2 and user_id = $3",
-        business_id,
-        client_id,
-        user_id
-    )
-    .execute(db)
-    .await?;
-    if deleted.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
 }

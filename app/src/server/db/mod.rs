@@ -1,6 +1,7 @@
 //! SQL, one module per domain. Functions take `&PgPool` or a connection explicitly so tests can hand
 //! each one its own database, and every business-scoped query filters by `business_id`.
 
+pub mod access;
 pub mod accounts;
 pub mod businesses;
 pub mod clients;
@@ -8,7 +9,9 @@ pub mod projects;
 pub mod sessions;
 pub mod tasks;
 pub mod team;
+pub mod team_rates;
 pub mod time;
+pub mod timeline;
 
 use crate::money::{CurrencyCode, Money, Rate, RateUnit};
 

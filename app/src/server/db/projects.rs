@@ -1,27 +1,24 @@
 //! Project SQL.
 
 use crate::error::{AppError, AppResult};
+use crate::ids::{BusinessId, ClientId, ProjectId, UserId};
 use crate::projects::{Project, ProjectInput, ProjectStatus};
 use crate::server::db::{like_pattern, money, money_columns, rate, rate_columns};
-use crate::server::errors::{internal, ResultExt};
+use crate::server::errors::ResultExt;
 use sqlx::PgExecutor;
 use uuid::Uuid;
-
-fn status(value: &str) -> AppResult<ProjectStatus> {
-    ProjectStatus::parse(value).ok_or_else(|| internal("unknown project status", value.to_owned()))
-}
 
 /// Projects of a business, optionally one project, one client's, or those matching a search.
 async fn select(
     db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    id: Option<Uuid>,
-    client_id: Option<Uuid>,
+    business_id: BusinessId,
+    id: Option<ProjectId>,
+    client_id: Option<ClientId>,
     search: &str,
 ) -> AppResult<Vec<Project>> {
     let pattern = like_pattern(search);
     let rows = sqlx::query!(
-        r#"select p.id, p.client_id, c.name as client_name, p.name, p.status, p.due_date,
+        r#"select p.id, p.client_id, c.name as client_name, p.name, p.status as "status: ProjectStatus", p.due_date,
                   p.default_rate_minor, p.default_rate_currency, p.default_rate_unit, p.budget_minor, p.budget_currency,
                   (select count(*) from tasks t where t.business_id = p.business_id and t.project_id = p.id and t.status <> 'done') as "open_tasks!"
            from projects p join clients c on c.business_id = p.business_id and c.id = p.client_id
@@ -29,9 +26,9 @@ async fn select(
              and ($4 = '%%' or p.name ilike $4 or c.name ilike $4)
            order by (p.status = 'completed'), lower(p.name), p.id
            limit 1000"#,
-        business_id,
-        id,
-        client_id,
+        business_id.0,
+        id.map(|id| id.0),
+        client_id.map(|id| id.0),
         pattern
     )
     .fetch_all(db)
@@ -39,11 +36,11 @@ async fn select(
     rows.into_iter()
         .map(|r| {
             Ok(Project {
-                id: r.id,
-                client_id: r.client_id,
+                id: r.id.into(),
+                client_id: r.client_id.into(),
                 client_name: r.client_name,
                 name: r.name,
-                status: status(&r.status)?,
+                status: r.status,
                 due_date: r.due_date,
                 default_rate: rate(r.default_rate_minor, r.default_rate_currency, r.default_rate_unit),
                 budget: money(r.budget_minor, r.budget_currency),
@@ -55,14 +52,14 @@ async fn select(
 
 pub async fn list(
     db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    client_id: Option<Uuid>,
+    business_id: BusinessId,
+    client_id: Option<ClientId>,
     search: &str,
 ) -> AppResult<Vec<Project>> {
     select(db, business_id, None, client_id, search).await
 }
 
-pub async fn get(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<Project> {
+pub async fn get(db: impl PgExecutor<'_>, business_id: BusinessId, id: ProjectId) -> AppResult<Project> {
     select(db, business_id, Some(id), None, "").await?.into_iter().next().ok_or(AppError::NotFound)
 }
 
@@ -70,7 +67,12 @@ fn unknown_client() -> AppError {
     AppError::field("client_id", "Choose one of your clients.")
 }
 
-pub async fn insert(db: impl PgExecutor<'_>, business_id: Uuid, actor: Uuid, input: &ProjectInput) -> AppResult<Uuid> {
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    actor: UserId,
+    input: &ProjectInput,
+) -> AppResult<ProjectId> {
     let (rate_minor, rate_currency, rate_unit) = rate_columns(input.default_rate);
     let (budget_minor, budget_currency) = money_columns(input.budget);
     sqlx::query_scalar!(
@@ -78,35 +80,41 @@ pub async fn insert(db: impl PgExecutor<'_>, business_id: Uuid, actor: Uuid, inp
                                default_rate_unit, budget_minor, budget_currency, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
         Uuid::now_v7(),
-        business_id,
-        input.client_id,
+        business_id.0,
+        input.client_id.0,
         input.name,
-        input.status.as_str(),
+        input.status as _,
         input.due_date,
         rate_minor,
         rate_currency as Option<String>,
         rate_unit,
         budget_minor,
         budget_currency as Option<String>,
-        actor
+        actor.0
     )
     .fetch_one(db)
     .await
     .on_constraint("projects_client_fkey", |_| unknown_client())
+    .map(ProjectId)
 }
 
-pub async fn update(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid, input: &ProjectInput) -> AppResult<()> {
+pub async fn update(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    id: ProjectId,
+    input: &ProjectInput,
+) -> AppResult<()> {
     let (rate_minor, rate_currency, rate_unit) = rate_columns(input.default_rate);
     let (budget_minor, budget_currency) = money_columns(input.budget);
     let updated = sqlx::query!(
         "update projects set client_id = $3, name = $4, status = $5, due_date = $6, default_rate_minor = $7,
                 default_rate_currency = $8, default_rate_unit = $9, budget_minor = $10, budget_currency = $11
          where business_id = $1 and id = $2",
-        business_id,
-        id,
-        input.client_id,
+        business_id.0,
+        id.0,
+        input.client_id.0,
         input.name,
-        input.status.as_str(),
+        input.status as _,
         input.due_date,
         rate_minor,
         rate_currency as Option<String>,

@@ -4,8 +4,9 @@
 use crate::auth::CurrentUser;
 use crate::business::{BusinessSummary, Role};
 use crate::error::AppResult;
-use crate::permissions::{effective, Permission, PermissionSet};
-use crate::server::errors::internal;
+use crate::ids::UserId;
+use crate::permissions::effective_from_stored;
+use crate::permissions::PermissionSet;
 use crate::server::session::{Principal, TTL};
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
@@ -18,7 +19,7 @@ pub struct Resolved {
 
 pub async fn create(
     db: impl PgExecutor<'_>,
-    user_id: Uuid,
+    user_id: UserId,
     token_hash: &[u8],
     user_agent: Option<&str>,
 ) -> AppResult<Uuid> {
@@ -27,7 +28,7 @@ pub async fn create(
         "insert into sessions (id, user_id, token_hash, expires_at, user_agent)
          values ($1, $2, $3, now() + make_interval(secs => $4), $5) returning id",
         Uuid::now_v7(),
-        user_id,
+        user_id.0,
         token_hash,
         TTL.num_seconds() as f64,
         user_agent
@@ -43,7 +44,7 @@ pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolve
     let row = sqlx::query!(
         r#"select s.id as session_id, s.refreshed_at, u.id as user_id, u.email::text as "email!", u.name,
                   b.id as "business_id?", b.name as "business_name?", b.currency as "business_currency?",
-                  m.role as "role?", cr.permissions as "custom_permissions?",
+                  m.role as "role?: Role", cr.permissions as "custom_permissions?",
                   array(select o.permission from permission_overrides o
                         where o.business_id = m.business_id and o.user_id = u.id and o.effect = 'grant') as "grants!",
                   array(select o.permission from permission_overrides o
@@ -68,31 +69,20 @@ pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolve
     let Some(row) = row else { return Ok(None) };
     let (business, permissions) = match (row.business_id, row.business_name, row.business_currency, row.role) {
         (Some(id), Some(name), Some(currency), Some(role)) => {
-            let role = role.parse::<Role>().map_err(|e| internal("unknown role in memberships", e))?;
-            let permissions = effective(
-                role,
-                permission_set(&row.custom_permissions.unwrap_or_default()),
-                permission_set(&row.grants),
-                permission_set(&row.denies),
-            );
-            (Some(BusinessSummary { id, name, currency, role }), permissions)
+            let permissions = effective_from_stored(role, row.custom_permissions.as_deref(), &row.grants, &row.denies);
+            (Some(BusinessSummary { id: id.into(), name, currency, role }), permissions)
         }
         _ => (None, PermissionSet::EMPTY),
     };
     Ok(Some(Resolved {
         principal: Principal {
             session_id: row.session_id,
-            user: CurrentUser { id: row.user_id, email: row.email, name: row.name },
+            user: CurrentUser { id: row.user_id.into(), email: row.email, name: row.name },
             business,
             permissions,
         },
         refreshed_at: row.refreshed_at,
     }))
-}
-
-/// Stored permission keys as a set; keys no longer in the catalog are ignored.
-pub fn permission_set(keys: &[String]) -> PermissionSet {
-    keys.iter().filter_map(|k| Permission::from_key(k)).collect()
 }
 
 /// Slides the expiry to 7 days from now.

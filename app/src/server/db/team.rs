@@ -3,27 +3,24 @@
 
 use crate::business::Role;
 use crate::error::{AppError, AppResult};
+use crate::ids::{BusinessId, CustomRoleId, InvitationId, UserId};
+use crate::permissions::from_keys as permission_set;
 use crate::permissions::{effective, Permission, PermissionSet};
-use crate::server::db::sessions::permission_set;
-use crate::server::errors::{internal, ResultExt};
+use crate::server::errors::ResultExt;
 use crate::team::{CustomRole, CustomRoleRef, Effect, Override, TeamMember};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-fn parse_role(role: &str) -> AppResult<Role> {
-    role.parse::<Role>().map_err(|e| internal("unknown role in the database", e))
-}
-
 /// Serialises team changes within one business (last-owner checks must not race).
-pub async fn lock_business(tx: &mut PgConnection, business_id: Uuid) -> AppResult<()> {
-    sqlx::query!("select id from businesses where id = $1 for update", business_id).fetch_one(tx).await?;
+pub async fn lock_business(tx: &mut PgConnection, business_id: BusinessId) -> AppResult<()> {
+    sqlx::query!("select id from businesses where id = $1 for update", business_id.0).fetch_one(tx).await?;
     Ok(())
 }
 
-pub async fn members(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<TeamMember>> {
+pub async fn members(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Vec<TeamMember>> {
     let rows = sqlx::query!(
-        r#"select m.user_id, a.name, a.email::text as "email!", m.role, m.custom_role_id,
+        r#"select m.user_id, a.name, a.email::text as "email!", m.role as "role: Role", m.custom_role_id,
                   cr.name as "custom_role_name?", cr.permissions as "custom_permissions?",
                   coalesce(array_agg(o.permission order by o.permission) filter (where o.permission is not null), '{}') as "override_permissions!",
                   coalesce(array_agg(o.effect order by o.permission) filter (where o.permission is not null), '{}') as "override_effects!"
@@ -34,21 +31,19 @@ pub async fn members(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Ve
            where m.business_id = $1
            group by m.user_id, a.name, a.email, m.role, m.custom_role_id, cr.name, cr.permissions, m.created_at
            order by m.created_at, m.user_id"#,
-        business_id
+        business_id.0
     )
     .fetch_all(db)
     .await?;
     rows.into_iter()
         .map(|r| {
-            let role = parse_role(&r.role)?;
+            let role = r.role;
             let overrides: Vec<Override> = r
                 .override_permissions
                 .iter()
                 .zip(&r.override_effects)
                 .filter_map(|(permission, effect)| {
-                    let permission = Permission::from_key(permission)?;
-                    let effect = if effect == "grant" { Effect::Grant } else { Effect::Deny };
-                    Some(Override { permission, effect })
+                    Some(Override { permission: Permission::from_key(permission)?, effect: Effect::parse(effect)? })
                 })
                 .collect();
             let set = |wanted: Effect| -> PermissionSet {
@@ -57,30 +52,38 @@ pub async fn members(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Ve
             let custom = permission_set(&r.custom_permissions.unwrap_or_default());
             let effective = effective(role, custom, set(Effect::Grant), set(Effect::Deny));
             let custom_role = match (r.custom_role_id, r.custom_role_name) {
-                (Some(id), Some(name)) => Some(CustomRoleRef { id, name }),
+                (Some(id), Some(name)) => Some(CustomRoleRef { id: id.into(), name }),
                 _ => None,
             };
-            Ok(TeamMember { user_id: r.user_id, name: r.name, email: r.email, role, custom_role, overrides, effective })
+            Ok(TeamMember {
+                user_id: r.user_id.into(),
+                name: r.name,
+                email: r.email,
+                role,
+                custom_role,
+                overrides,
+                effective,
+            })
         })
         .collect()
 }
 
 /// A member's role in the business, if they are a member.
-pub async fn member_role(db: impl PgExecutor<'_>, business_id: Uuid, user_id: Uuid) -> AppResult<Option<Role>> {
+pub async fn member_role(db: impl PgExecutor<'_>, business_id: BusinessId, user_id: UserId) -> AppResult<Option<Role>> {
     let role = sqlx::query_scalar!(
-        "select role from memberships where business_id = $1 and user_id = $2",
-        business_id,
-        user_id
+        r#"select role as "role: Role" from memberships where business_id = $1 and user_id = $2"#,
+        business_id.0,
+        user_id.0
     )
     .fetch_optional(db)
     .await?;
-    role.map(|r| parse_role(&r)).transpose()
+    Ok(role)
 }
 
-pub async fn owner_count(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<i64> {
+pub async fn owner_count(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<i64> {
     Ok(sqlx::query_scalar!(
         r#"select count(*) as "count!" from memberships where business_id = $1 and role = 'owner'"#,
-        business_id
+        business_id.0
     )
     .fetch_one(db)
     .await?)
@@ -88,17 +91,17 @@ pub async fn owner_count(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResul
 
 pub async fn set_role(
     db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    user_id: Uuid,
+    business_id: BusinessId,
+    user_id: UserId,
     role: Role,
-    custom_role_id: Option<Uuid>,
+    custom_role_id: Option<CustomRoleId>,
 ) -> AppResult<()> {
     let updated = sqlx::query!(
         "update memberships set role = $3, custom_role_id = $4 where business_id = $1 and user_id = $2",
-        business_id,
-        user_id,
-        role.as_str(),
-        custom_role_id
+        business_id.0,
+        user_id.0,
+        role as _,
+        custom_role_id.map(|id| id.0)
     )
     .execute(db)
     .await
@@ -112,8 +115,8 @@ pub async fn set_role(
 /// Sets (`Some`) or clears (`None`) one override.
 pub async fn set_override(
     db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    user_id: Uuid,
+    business_id: BusinessId,
+    user_id: UserId,
     permission: Permission,
     effect: Option<Effect>,
 ) -> AppResult<()> {
@@ -122,10 +125,10 @@ pub async fn set_override(
             sqlx::query!(
                 "insert into permission_overrides (business_id, user_id, permission, effect) values ($1, $2, $3, $4)
                  on conflict (business_id, user_id, permission) do update set effect = excluded.effect",
-                business_id,
-                user_id,
+                business_id.0,
+                user_id.0,
                 permission.key(),
-                effect.as_str()
+                effect as _
             )
             .execute(db)
             .await
@@ -134,8 +137,8 @@ pub async fn set_override(
         None => {
             sqlx::query!(
                 "delete from permission_overrides where business_id = $1 and user_id = $2 and permission = $3",
-                business_id,
-                user_id,
+                business_id.0,
+                user_id.0,
                 permission.key()
             )
             .execute(db)
@@ -145,34 +148,44 @@ pub async fn set_override(
     Ok(())
 }
 
-pub async fn remove_member(db: impl PgExecutor<'_>, business_id: Uuid, user_id: Uuid) -> AppResult<()> {
-    let deleted = sqlx::query!("delete from memberships where business_id = $1 and user_id = $2", business_id, user_id)
-        .execute(db)
-        .await?;
+pub async fn remove_member(db: impl PgExecutor<'_>, business_id: BusinessId, user_id: UserId) -> AppResult<()> {
+    let deleted =
+        sqlx::query!("delete from memberships where business_id = $1 and user_id = $2", business_id.0, user_id.0)
+            .execute(db)
+            .await?;
     if deleted.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
     Ok(())
 }
 
-pub async fn custom_roles(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<CustomRole>> {
+pub async fn custom_roles(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Vec<CustomRole>> {
     let rows = sqlx::query!(
         r#"select r.id, r.name, r.permissions,
                   (select count(*) from memberships m where m.business_id = r.business_id and m.custom_role_id = r.id)
                 + (select count(*) from invitations i
                    where i.business_id = r.business_id and i.custom_role_id = r.id and i.status = 'pending') as "in_use!"
            from custom_roles r where r.business_id = $1 order by lower(r.name), r.id"#,
-        business_id
+        business_id.0
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| CustomRole { id: r.id, name: r.name, permissions: permission_set(&r.permissions), in_use: r.in_use })
+        .map(|r| CustomRole {
+            id: r.id.into(),
+            name: r.name,
+            permissions: permission_set(&r.permissions),
+            in_use: r.in_use,
+        })
         .collect())
 }
 
-pub async fn custom_role(db: impl PgExecutor<'_>, business_id: Uuid, role_id: Uuid) -> AppResult<Option<CustomRole>> {
+pub async fn custom_role(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    role_id: CustomRoleId,
+) -> AppResult<Option<CustomRole>> {
     Ok(custom_roles(db, business_id).await?.into_iter().find(|r| r.id == role_id))
 }
 
@@ -186,34 +199,34 @@ fn keys(permissions: PermissionSet) -> Vec<String> {
 
 pub async fn create_custom_role(
     db: impl PgExecutor<'_>,
-    business_id: Uuid,
+    business_id: BusinessId,
     name: &str,
     permissions: PermissionSet,
 ) -> AppResult<CustomRole> {
     let id = sqlx::query_scalar!(
         "insert into custom_roles (id, business_id, name, permissions) values ($1, $2, $3, $4) returning id",
         Uuid::now_v7(),
-        business_id,
+        business_id.0,
         name,
         &keys(permissions)
     )
     .fetch_one(db)
     .await
     .on_constraint("custom_roles_business_name_key", |_| duplicate_role_name())?;
-    Ok(CustomRole { id, name: name.to_owned(), permissions, in_use: 0 })
+    Ok(CustomRole { id: id.into(), name: name.to_owned(), permissions, in_use: 0 })
 }
 
 pub async fn update_custom_role(
     db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    role_id: Uuid,
+    business_id: BusinessId,
+    role_id: CustomRoleId,
     name: &str,
     permissions: PermissionSet,
 ) -> AppResult<()> {
     let updated = sqlx::query!(
         "update custom_roles set name = $3, permissions = $4 where business_id = $1 and id = $2",
-        business_id,
-        role_id,
+        business_id.0,
+        role_id.0,
         name,
         &keys(permissions)
     )
@@ -231,19 +244,23 @@ pub const ROLE_IN_USE: &str =
 
 /// Deletes a custom role nobody holds. The foreign key from memberships is the final word even if
 /// someone is given the role concurrently.
-pub async fn delete_custom_role(tx: &mut PgConnection, business_id: Uuid, role_id: Uuid) -> AppResult<()> {
+pub async fn delete_custom_role(
+    tx: &mut PgConnection,
+    business_id: BusinessId,
+    role_id: CustomRoleId,
+) -> AppResult<()> {
     let pending = sqlx::query_scalar!(
         r#"select count(*) as "count!" from invitations
            where business_id = $1 and custom_role_id = $2 and status = 'pending'"#,
-        business_id,
-        role_id
+        business_id.0,
+        role_id.0
     )
     .fetch_one(&mut *tx)
     .await?;
     if pending > 0 {
         return Err(AppError::NotAllowed(ROLE_IN_USE.to_owned()));
     }
-    let deleted = sqlx::query!("delete from custom_roles where business_id = $1 and id = $2", business_id, role_id)
+    let deleted = sqlx::query!("delete from custom_roles where business_id = $1 and id = $2", business_id.0, role_id.0)
         .execute(&mut *tx)
         .await
         .on_constraint("memberships_custom_role_fkey", |_| AppError::NotAllowed(ROLE_IN_USE.to_owned()))?;
@@ -254,12 +271,12 @@ pub async fn delete_custom_role(tx: &mut PgConnection, business_id: Uuid, role_i
 }
 
 pub struct InvitationRow {
-    pub id: Uuid,
-    pub business_id: Uuid,
+    pub id: InvitationId,
+    pub business_id: BusinessId,
     pub business_name: String,
     pub email: String,
     pub role: Role,
-    pub custom_role_id: Option<Uuid>,
+    pub custom_role_id: Option<CustomRoleId>,
     pub custom_role_name: Option<String>,
     pub status: String,
     pub expires_at: DateTime<Utc>,
@@ -269,11 +286,11 @@ pub struct InvitationRow {
 /// it), or a business's live pending ones.
 async fn invitations(
     db: impl PgExecutor<'_>,
-    id: Option<Uuid>,
-    pending_in: Option<Uuid>,
+    id: Option<InvitationId>,
+    pending_in: Option<BusinessId>,
 ) -> AppResult<Vec<InvitationRow>> {
     let rows = sqlx::query!(
-        r#"select i.id, i.business_id, b.name as business_name, i.email::text as "email!", i.role, i.custom_role_id,
+        r#"select i.id, i.business_id, b.name as business_name, i.email::text as "email!", i.role as "role: Role", i.custom_role_id,
                   cr.name as "custom_role_name?", i.status, i.expires_at
            from invitations i
            join businesses b on b.id = i.business_id
@@ -281,20 +298,20 @@ async fn invitations(
            where ($1::uuid is null or i.id = $1)
              and ($2::uuid is null or (i.business_id = $2 and i.status = 'pending' and i.expires_at > now()))
            order by i.created_at, i.id"#,
-        id,
-        pending_in
+        id.map(|id| id.0),
+        pending_in.map(|id| id.0)
     )
     .fetch_all(db)
     .await?;
     rows.into_iter()
         .map(|r| {
             Ok(InvitationRow {
-                id: r.id,
-                business_id: r.business_id,
+                id: r.id.into(),
+                business_id: r.business_id.into(),
                 business_name: r.business_name,
                 email: r.email,
-                role: parse_role(&r.role)?,
-                custom_role_id: r.custom_role_id,
+                role: r.role,
+                custom_role_id: r.custom_role_id.map(CustomRoleId),
                 custom_role_name: r.custom_role_name,
                 status: r.status,
                 expires_at: r.expires_at,
@@ -303,11 +320,11 @@ async fn invitations(
         .collect()
 }
 
-pub async fn invitation(db: impl PgExecutor<'_>, id: Uuid) -> AppResult<Option<InvitationRow>> {
+pub async fn invitation(db: impl PgExecutor<'_>, id: InvitationId) -> AppResult<Option<InvitationRow>> {
     Ok(invitations(db, Some(id), None).await?.into_iter().next())
 }
 
-pub async fn pending_invitations(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<InvitationRow>> {
+pub async fn pending_invitations(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Vec<InvitationRow>> {
     invitations(db, None, Some(business_id)).await
 }
 
@@ -315,16 +332,16 @@ pub async fn pending_invitations(db: impl PgExecutor<'_>, business_id: Uuid) -> 
 /// or has a live pending invitation (expired ones are marked expired first).
 pub async fn create_invitation(
     tx: &mut PgConnection,
-    business_id: Uuid,
-    invited_by: Uuid,
+    business_id: BusinessId,
+    invited_by: UserId,
     email: &str,
     role: Role,
-    custom_role_id: Option<Uuid>,
-) -> AppResult<(Uuid, DateTime<Utc>)> {
+    custom_role_id: Option<CustomRoleId>,
+) -> AppResult<(InvitationId, DateTime<Utc>)> {
     let already_member = sqlx::query_scalar!(
         r#"select exists(select 1 from memberships m join accounts a on a.id = m.user_id
                          where m.business_id = $1 and a.email = $2::citext) as "exists!""#,
-        business_id,
+        business_id.0,
         email
     )
     .fetch_one(&mut *tx)
@@ -335,7 +352,7 @@ pub async fn create_invitation(
     sqlx::query!(
         "update invitations set status = 'expired'
          where business_id = $1 and email = $2::citext and status = 'pending' and expires_at <= now()",
-        business_id,
+        business_id.0,
         email
     )
     .execute(&mut *tx)
@@ -344,11 +361,11 @@ pub async fn create_invitation(
         "insert into invitations (id, business_id, email, role, custom_role_id, invited_by, expires_at)
          values ($1, $2, $3, $4, $5, $6, now() + interval '7 days') returning id, expires_at",
         Uuid::now_v7(),
-        business_id,
+        business_id.0,
         email,
-        role.as_str(),
-        custom_role_id,
-        invited_by
+        role as _,
+        custom_role_id.map(|id| id.0),
+        invited_by.0
     )
     .fetch_one(&mut *tx)
     .await
@@ -358,15 +375,15 @@ pub async fn create_invitation(
             "There's already a pending invitation for this e-mail address. Revoke it to send a new one.",
         )
     })?;
-    Ok((row.id, row.expires_at))
+    Ok((InvitationId(row.id), row.expires_at))
 }
 
-pub async fn revoke_invitation(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<()> {
+pub async fn revoke_invitation(db: impl PgExecutor<'_>, business_id: BusinessId, id: InvitationId) -> AppResult<()> {
     let updated = sqlx::query!(
         "update invitations set status = 'revoked', revoked_at = now()
          where business_id = $1 and id = $2 and status = 'pending'",
-        business_id,
-        id
+        business_id.0,
+        id.0
     )
     .execute(db)
     .await?;
@@ -377,12 +394,12 @@ pub async fn revoke_invitation(db: impl PgExecutor<'_>, business_id: Uuid, id: U
 }
 
 /// Marks a pending, unexpired invitation accepted; false if it no longer is.
-pub async fn mark_accepted(tx: &mut PgConnection, id: Uuid, user_id: Uuid) -> AppResult<bool> {
+pub async fn mark_accepted(tx: &mut PgConnection, id: InvitationId, user_id: UserId) -> AppResult<bool> {
     let updated = sqlx::query!(
         "update invitations set status = 'accepted', accepted_at = now(), accepted_by = $2
          where id = $1 and status = 'pending' and expires_at > now()",
-        id,
-        user_id
+        id.0,
+        user_id.0
     )
     .execute(tx)
     .await?;
@@ -391,17 +408,17 @@ pub async fn mark_accepted(tx: &mut PgConnection, id: Uuid, user_id: Uuid) -> Ap
 
 pub async fn add_member(
     tx: &mut PgConnection,
-    business_id: Uuid,
-    user_id: Uuid,
+    business_id: BusinessId,
+    user_id: UserId,
     role: Role,
-    custom_role_id: Option<Uuid>,
+    custom_role_id: Option<CustomRoleId>,
 ) -> AppResult<()> {
     sqlx::query!(
         "insert into memberships (business_id, user_id, role, custom_role_id) values ($1, $2, $3, $4)",
-        business_id,
-        user_id,
-        role.as_str(),
-        custom_role_id
+        business_id.0,
+        user_id.0,
+        role as _,
+        custom_role_id.map(|id| id.0)
     )
     .execute(tx)
     .await

@@ -1,6 +1,7 @@
 //! Time entry SQL.
 
 use crate::error::{AppError, AppResult};
+use crate::ids::{BusinessId, ProjectId, TaskId, TimeEntryId, UserId};
 use crate::money::Money;
 use crate::server::db::{money, rate};
 use crate::server::errors::ResultExt;
@@ -16,10 +17,10 @@ pub struct TimeSettings {
     pub forgotten_timer_hours: i32,
 }
 
-pub async fn settings(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<TimeSettings> {
+pub async fn settings(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<TimeSettings> {
     let r = sqlx::query!(
         "select timezone, hours_per_day, forgotten_timer_hours from businesses where id = $1",
-        business_id
+        business_id.0
     )
     .fetch_one(db)
     .await?;
@@ -31,11 +32,11 @@ pub async fn settings(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<T
 }
 
 /// Serialises timer changes per member: concurrent starts queue up instead of racing.
-pub async fn lock_member(tx: &mut PgConnection, business_id: Uuid, user_id: Uuid) -> AppResult<()> {
+pub async fn lock_member(tx: &mut PgConnection, business_id: BusinessId, user_id: UserId) -> AppResult<()> {
     sqlx::query!(
         "select role from memberships where business_id = $1 and user_id = $2 for update",
-        business_id,
-        user_id
+        business_id.0,
+        user_id.0
     )
     .fetch_optional(tx)
     .await?
@@ -46,9 +47,9 @@ pub async fn lock_member(tx: &mut PgConnection, business_id: Uuid, user_id: Uuid
 /// Every rate that could apply to `user_id` working on `task_id`, and whether its client is archived.
 pub async fn rate_inputs(
     db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    task_id: Uuid,
-    user_id: Uuid,
+    business_id: BusinessId,
+    task_id: TaskId,
+    user_id: UserId,
 ) -> AppResult<(RateInputs, bool)> {
     let r = sqlx::query!(
         r#"select p.default_rate_minor as p_minor, p.default_rate_currency as p_currency, p.default_rate_unit as p_unit,
@@ -62,9 +63,9 @@ pub async fn rate_inputs(
            join businesses b on b.id = t.business_id
            left join team_rates r on r.business_id = t.business_id and r.client_id = c.id and r.user_id = $3
            where t.business_id = $1 and t.id = $2"#,
-        business_id,
-        task_id,
-        user_id
+        business_id.0,
+        task_id.0,
+        user_id.0
     )
     .fetch_optional(db)
     .await?
@@ -83,40 +84,51 @@ pub async fn rate_inputs(
 }
 
 pub struct RunningRow {
-    pub id: Uuid,
-    pub task_id: Uuid,
+    pub id: TimeEntryId,
+    pub task_id: TaskId,
     pub task_title: String,
-    pub project_id: Uuid,
+    pub project_id: ProjectId,
     pub project_name: String,
     pub started_at: DateTime<Utc>,
 }
 
-pub async fn running(db: impl PgExecutor<'_>, business_id: Uuid, user_id: Uuid) -> AppResult<Option<RunningRow>> {
-    Ok(sqlx::query_as!(
-        RunningRow,
+pub async fn running(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    user_id: UserId,
+) -> AppResult<Option<RunningRow>> {
+    let row = sqlx::query!(
         r#"select e.id, e.task_id, t.title as task_title, p.id as project_id, p.name as project_name, e.started_at
            from time_entries e
            join tasks t on t.business_id = e.business_id and t.id = e.task_id
            join projects p on p.business_id = t.business_id and p.id = t.project_id
            where e.business_id = $1 and e.user_id = $2 and e.ended_at is null"#,
-        business_id,
-        user_id
+        business_id.0,
+        user_id.0
     )
     .fetch_optional(db)
-    .await?)
+    .await?;
+    Ok(row.map(|r| RunningRow {
+        id: r.id.into(),
+        task_id: r.task_id.into(),
+        task_title: r.task_title,
+        project_id: r.project_id.into(),
+        project_name: r.project_name,
+        started_at: r.started_at,
+    }))
 }
 
 pub async fn finish(
     db: impl PgExecutor<'_>,
-    business_id: Uuid,
-    id: Uuid,
+    business_id: BusinessId,
+    id: TimeEntryId,
     ended_at: DateTime<Utc>,
     duration: i64,
 ) -> AppResult<()> {
     sqlx::query!(
         "update time_entries set ended_at = $3, duration_seconds = $4 where business_id = $1 and id = $2 and ended_at is null",
-        business_id,
-        id,
+        business_id.0,
+        id.0,
         ended_at,
         duration
     )
@@ -126,9 +138,9 @@ pub async fn finish(
 }
 
 pub struct NewEntry {
-    pub business_id: Uuid,
-    pub user_id: Uuid,
-    pub task_id: Uuid,
+    pub business_id: BusinessId,
+    pub user_id: UserId,
+    pub task_id: TaskId,
     pub timer: bool,
     pub started_at: DateTime<Utc>,
     /// `None` for a running timer.
@@ -139,16 +151,16 @@ pub struct NewEntry {
     pub cost: Option<Money>,
 }
 
-pub async fn insert(db: impl PgExecutor<'_>, entry: &NewEntry) -> AppResult<Uuid> {
+pub async fn insert(db: impl PgExecutor<'_>, entry: &NewEntry) -> AppResult<TimeEntryId> {
     let ended_at = entry.duration.map(|d| entry.started_at + chrono::Duration::seconds(d));
     sqlx::query_scalar!(
         "insert into time_entries (id, business_id, user_id, task_id, source, started_at, ended_at, duration_seconds, billable,
                                    note, rate_minor, rate_currency, rate_source, cost_minor, cost_currency)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id",
         Uuid::now_v7(),
-        entry.business_id,
-        entry.user_id,
-        entry.task_id,
+        entry.business_id.0,
+        entry.user_id.0,
+        entry.task_id.0,
         if entry.timer { "timer" } else { "manual" },
         entry.started_at,
         ended_at,
@@ -157,7 +169,7 @@ pub async fn insert(db: impl PgExecutor<'_>, entry: &NewEntry) -> AppResult<Uuid
         entry.note,
         entry.rate.map(|(m, _)| m.minor),
         entry.rate.map(|(m, _)| m.currency.to_string()) as Option<String>,
-        entry.rate.map(|(_, s)| s.as_str()),
+        entry.rate.map(|(_, s)| s) as _,
         entry.cost.map(|m| m.minor),
         entry.cost.map(|m| m.currency.to_string()) as Option<String>
     )
@@ -168,14 +180,15 @@ pub async fn insert(db: impl PgExecutor<'_>, entry: &NewEntry) -> AppResult<Uuid
         "time_entries_task_fkey" => Some(AppError::NotFound),
         _ => None,
     })
+    .map(TimeEntryId)
 }
 
 /// A stored entry with the names shown next to it.
 pub struct EntryRow {
-    pub id: Uuid,
-    pub user_id: Uuid,
+    pub id: TimeEntryId,
+    pub user_id: UserId,
     pub user_name: String,
-    pub task_id: Uuid,
+    pub task_id: TaskId,
     pub task_title: String,
     pub project_name: String,
     pub client_name: String,
@@ -184,7 +197,7 @@ pub struct EntryRow {
     pub billable: bool,
     pub note: String,
     pub rate: Option<Money>,
-    pub rate_source: Option<String>,
+    pub rate_source: Option<RateSource>,
     pub cost: Option<Money>,
     pub billed: bool,
 }
@@ -192,9 +205,9 @@ pub struct EntryRow {
 /// Which stopped entries to read; `None` means any.
 #[derive(Debug, Clone, Copy)]
 pub struct EntryFilter {
-    pub id: Option<Uuid>,
-    pub user_id: Option<Uuid>,
-    pub task_id: Option<Uuid>,
+    pub id: Option<TimeEntryId>,
+    pub user_id: Option<UserId>,
+    pub task_id: Option<TaskId>,
     /// Entries that started in `[from, to)`.
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
@@ -209,11 +222,15 @@ impl EntryFilter {
 }
 
 /// Stopped entries matching the filter, oldest first.
-pub async fn entries(db: impl PgExecutor<'_>, business_id: Uuid, filter: EntryFilter) -> AppResult<Vec<EntryRow>> {
+pub async fn entries(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    filter: EntryFilter,
+) -> AppResult<Vec<EntryRow>> {
     let rows = sqlx::query!(
         r#"select e.id, e.user_id, a.name as user_name, e.task_id, t.title as task_title, p.name as project_name,
                   c.name as client_name, e.started_at, e.duration_seconds, e.billable, e.note,
-                  e.rate_minor, e.rate_currency, e.rate_source, e.cost_minor, e.cost_currency,
+                  e.rate_minor, e.rate_currency, e.rate_source as "rate_source: RateSource", e.cost_minor, e.cost_currency,
                   (e.invoice_line_id is not null) as "billed!"
            from time_entries e
            join accounts a on a.id = e.user_id
@@ -224,22 +241,22 @@ pub async fn entries(db: impl PgExecutor<'_>, business_id: Uuid, filter: EntryFi
              and ($6::uuid is null or e.id = $6)
              and e.ended_at is not null and e.started_at >= $4 and e.started_at < $5
            order by e.started_at, e.id"#,
-        business_id,
-        filter.user_id,
-        filter.task_id,
+        business_id.0,
+        filter.user_id.map(|id| id.0),
+        filter.task_id.map(|id| id.0),
         filter.from,
         filter.to,
-        filter.id
+        filter.id.map(|id| id.0)
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
         .map(|r| EntryRow {
-            id: r.id,
-            user_id: r.user_id,
+            id: r.id.into(),
+            user_id: r.user_id.into(),
             user_name: r.user_name,
-            task_id: r.task_id,
+            task_id: r.task_id.into(),
             task_title: r.task_title,
             project_name: r.project_name,
             client_name: r.client_name,
@@ -257,28 +274,33 @@ pub async fn entries(db: impl PgExecutor<'_>, business_id: Uuid, filter: EntryFi
 
 /// Owner and billing state of one entry.
 pub struct EntryState {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub billed: bool,
 }
 
-pub async fn state(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<EntryState> {
+pub async fn state(db: impl PgExecutor<'_>, business_id: BusinessId, id: TimeEntryId) -> AppResult<EntryState> {
     let r = sqlx::query!(
         r#"select user_id, (invoice_line_id is not null) as "billed!" from time_entries where business_id = $1 and id = $2"#,
-        business_id,
-        id
+        business_id.0,
+        id.0
     )
     .fetch_optional(db)
     .await?
     .ok_or(AppError::NotFound)?;
-    Ok(EntryState { user_id: r.user_id, billed: r.billed })
+    Ok(EntryState { user_id: r.user_id.into(), billed: r.billed })
 }
 
 /// Updates a note unless the entry has been billed in the meantime.
-pub async fn update_note(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid, note: &str) -> AppResult<bool> {
+pub async fn update_note(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    id: TimeEntryId,
+    note: &str,
+) -> AppResult<bool> {
     let updated = sqlx::query!(
         "update time_entries set note = $3 where business_id = $1 and id = $2 and invoice_line_id is null",
-        business_id,
-        id,
+        business_id.0,
+        id.0,
         note
     )
     .execute(db)
@@ -286,11 +308,11 @@ pub async fn update_note(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid, n
     Ok(updated.rows_affected() == 1)
 }
 
-pub async fn delete(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> AppResult<bool> {
+pub async fn delete(db: impl PgExecutor<'_>, business_id: BusinessId, id: TimeEntryId) -> AppResult<bool> {
     let deleted = sqlx::query!(
         "delete from time_entries where business_id = $1 and id = $2 and invoice_line_id is null",
-        business_id,
-        id
+        business_id.0,
+        id.0
     )
     .execute(db)
     .await?;
@@ -298,17 +320,21 @@ pub async fn delete(db: impl PgExecutor<'_>, business_id: Uuid, id: Uuid) -> App
 }
 
 /// Whether any of the task's time is on an invoice (then the task cannot be deleted).
-pub async fn task_has_billed_time(db: impl PgExecutor<'_>, business_id: Uuid, task_id: Uuid) -> AppResult<bool> {
+pub async fn task_has_billed_time(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    task_id: TaskId,
+) -> AppResult<bool> {
     Ok(sqlx::query_scalar!(
         r#"select exists(select 1 from time_entries where business_id = $1 and task_id = $2 and invoice_line_id is not null) as "billed!""#,
-        business_id,
-        task_id
+        business_id.0,
+        task_id.0
     )
     .fetch_one(db)
     .await?)
 }
 
-pub async fn open_tasks(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult<Vec<TaskOption>> {
+pub async fn open_tasks(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Vec<TaskOption>> {
     let rows = sqlx::query!(
         "select t.id, t.title, p.name as project_name, c.name as client_name
          from tasks t
@@ -317,12 +343,14 @@ pub async fn open_tasks(db: impl PgExecutor<'_>, business_id: Uuid) -> AppResult
          where t.business_id = $1 and t.status <> 'done' and p.status <> 'completed' and c.archived_at is null
          order by lower(c.name), lower(p.name), t.created_at
          limit 1000",
-        business_id
+        business_id.0
     )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| TaskOption { id: r.id, label: format!("{} · {} · {}", r.client_name, r.project_name, r.title) })
+        .map(|r| TaskOption {
+            id: r.id.into(), label: format!("{} · {} · {}", r.client_name, r.project_name, r.title)
+        })
         .collect())
 }

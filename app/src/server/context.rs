@@ -1,0 +1,93 @@
+//! Who is acting, built without Leptos: a server function builds it from the request's session, an
+//! MCP tool from its token, a scheduled job or a test from a member's ids. Every operation takes a
+//! [`BusinessCtx`] and checks its own permission through [`BusinessCtx::require`], so no caller can
+//! skip the check by forgetting it.
+
+use crate::auth::CurrentUser;
+use crate::business::BusinessSummary;
+use crate::error::{AppError, AppResult};
+use crate::ids::{BusinessId, UserId};
+use crate::permissions::{Permission, PermissionSet};
+use crate::server::clock::Clock;
+use crate::server::session::Principal;
+use crate::server::{db, AppState, AuthSettings};
+use sqlx::PgPool;
+use std::sync::Arc;
+
+/// A signed-in account, before (or without) choosing a business: creating or switching a
+/// business, accepting an invitation.
+pub struct AccountCtx {
+    pub pool: PgPool,
+    pub auth: Arc<AuthSettings>,
+    pub user: CurrentUser,
+    pub clock: Clock,
+}
+
+impl AccountCtx {
+    pub fn new(state: &AppState, user: CurrentUser, clock: Clock) -> Self {
+        Self { pool: state.pool.clone(), auth: state.auth.clone(), user, clock }
+    }
+}
+
+/// A member acting in one business with their effective permissions. Queries scope to
+/// [`BusinessCtx::business_id`]; a row of another business is `NotFound`.
+pub struct BusinessCtx {
+    pub pool: PgPool,
+    pub auth: Arc<AuthSettings>,
+    pub user: CurrentUser,
+    pub business: BusinessSummary,
+    pub permissions: PermissionSet,
+    pub clock: Clock,
+    /// `scheme://host[:port]` for absolute links (invitations): `BETTER_AUTH_URL`, else the
+    /// request's host.
+    pub origin: String,
+}
+
+impl BusinessCtx {
+    /// The session's active business. A signed-in account without one is `Forbidden`.
+    pub fn from_principal(state: &AppState, principal: Principal, clock: Clock, origin: String) -> AppResult<Self> {
+        let Some(business) = principal.business else { return Err(AppError::Forbidden) };
+        Ok(Self {
+            pool: state.pool.clone(),
+            auth: state.auth.clone(),
+            user: principal.user,
+            business,
+            permissions: principal.permissions,
+            clock,
+            origin,
+        })
+    }
+
+    /// `user` acting in `business`, with the permissions their membership carries now (role,
+    /// custom role, overrides). Not a member: `NotFound`. For callers without a session cookie:
+    /// MCP tools, scheduled jobs, tests.
+    pub async fn for_member(state: &AppState, user: UserId, business: BusinessId, clock: Clock) -> AppResult<Self> {
+        let access = db::access::member(&state.pool, business, user).await?.ok_or(AppError::NotFound)?;
+        Ok(Self {
+            pool: state.pool.clone(),
+            auth: state.auth.clone(),
+            user: access.user,
+            business: access.business,
+            permissions: access.permissions,
+            clock,
+            origin: state.auth.public_origin.clone().unwrap_or_else(|| "http://localhost:3000".to_owned()),
+        })
+    }
+
+    /// `Forbidden` unless the member holds `permission`. The first line of every operation.
+    pub fn require(&self, permission: Permission) -> AppResult<()> {
+        if self.can(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(permission)
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,52 @@
+//! Task operations: a project's board, and the open tasks time can be logged on.
+
+use crate::error::{AppError, AppResult};
+use crate::ids::{ProjectId, TaskId};
+use crate::permissions::Permission;
+use crate::server::db::{projects, tasks as db, time};
+use crate::server::BusinessCtx;
+use crate::tasks::{Task, TaskInput, TaskStatus};
+use crate::time::TaskOption;
+
+/// A project's tasks; someone else's project is NotFound, not an empty board.
+pub async fn list(ctx: &BusinessCtx, project: ProjectId) -> AppResult<Vec<Task>> {
+    ctx.require(Permission::TasksView)?;
+    projects::get(&ctx.pool, ctx.business.id, project).await?;
+    db::list(&ctx.pool, ctx.business.id, project).await
+}
+
+/// Every task not done, on active clients, for the "log time" pickers.
+pub async fn open(ctx: &BusinessCtx) -> AppResult<Vec<TaskOption>> {
+    ctx.require(Permission::TasksView)?;
+    time::open_tasks(&ctx.pool, ctx.business.id).await
+}
+
+pub async fn create(ctx: &BusinessCtx, project: ProjectId, title: String, status: TaskStatus) -> AppResult<Task> {
+    ctx.require(Permission::TasksCreate)?;
+    db::insert(&ctx.pool, ctx.business.id, project, ctx.user.id, &title, status).await
+}
+
+pub async fn update(ctx: &BusinessCtx, id: TaskId, input: TaskInput) -> AppResult<()> {
+    ctx.require(Permission::TasksEdit)?;
+    db::update(&ctx.pool, ctx.business.id, id, &input.title, input.status, input.estimate_minutes).await
+}
+
+pub async fn set_status(ctx: &BusinessCtx, id: TaskId, status: TaskStatus) -> AppResult<()> {
+    ctx.require(Permission::TasksEdit)?;
+    db::set_status(&ctx.pool, ctx.business.id, id, status).await
+}
+
+/// Deleting a task deletes its unbilled time with it; billed time (on an invoice) makes it stay.
+pub async fn delete(ctx: &BusinessCtx, id: TaskId) -> AppResult<()> {
+    ctx.require(Permission::TasksDelete)?;
+    let mut tx = ctx.pool.begin().await?;
+    db::get(&mut *tx, ctx.business.id, id).await?;
+    if time::task_has_billed_time(&mut *tx, ctx.business.id, id).await? {
+        return Err(AppError::NotAllowed(
+            "This task has time billed on an invoice, so it can't be deleted. Mark it done instead.".into(),
+        ));
+    }
+    db::delete(&mut *tx, ctx.business.id, id).await?;
+    tx.commit().await?;
+    Ok(())
+}
