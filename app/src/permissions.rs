@@ -53,6 +53,7 @@ catalog! {
     TimeViewAll => "time.viewAll", Time, "See everyone's time";
     TimeEdit => "time.edit", Time, "Edit time entry notes";
     TimeDelete => "time.delete", Time, "Delete time entries";
+    TimeManageOthers => "time.manageOthers", Time, "Edit and delete teammates' time entries";
     InvoicesView => "invoices.view", Invoices, "View invoices and look up exchange rates";
     InvoicesCreate => "invoices.create", Invoices, "Create draft invoices";
     InvoicesEdit => "invoices.edit", Invoices, "Edit drafts (lines, details, notes)";
@@ -267,7 +268,7 @@ pub fn role_bundle(role: Role) -> PermissionSet {
     .collect();
     match role {
         Role::Owner | Role::Admin => PermissionSet::all(),
-        Role::Manager => member.with(TeamInvite).with(TeamRemoveMember),
+        Role::Manager => member.with(TeamInvite).with(TeamRemoveMember).with(TimeManageOthers),
         Role::Member => member,
         Role::Accountant => [
             ClientsView,
@@ -349,10 +350,18 @@ mod tests {
     use Permission::*;
 
     #[test]
-    fn the_catalog_has_the_37_documented_permissions_plus_the_5_later_ones() {
-        assert_eq!(Permission::ALL.len(), 42);
+    fn the_catalog_has_the_37_documented_permissions_plus_the_6_later_ones() {
+        assert_eq!(Permission::ALL.len(), 43);
         assert!(Permission::ALL.len() < 64, "PermissionSet is a u64");
-        let later = [InvoicesVoid, InvoicesDelete, InvoicesManageRecurring, DataExport, SettingsManageUpdates];
+        // time.manageOthers: seeing everyone's time (time.viewAll) no longer lets anyone change it.
+        let later = [
+            InvoicesVoid,
+            InvoicesDelete,
+            InvoicesManageRecurring,
+            DataExport,
+            SettingsManageUpdates,
+            TimeManageOthers,
+        ];
         assert_eq!(Permission::ALL.iter().filter(|p| !later.contains(p)).count(), 37);
     }
 
@@ -391,7 +400,8 @@ mod tests {
         assert!(!member.contains(SettingsEdit) && !member.contains(DataExport));
 
         let manager = role_bundle(Role::Manager);
-        assert_eq!(manager, member.with(TeamInvite).with(TeamRemoveMember));
+        assert_eq!(manager, member.with(TeamInvite).with(TeamRemoveMember).with(TimeManageOthers));
+        assert!(!member.contains(TimeManageOthers), "members change only their own time");
         assert!(!manager.contains(TeamManageRoles) && !manager.contains(SettingsEdit));
 
         let accountant = role_bundle(Role::Accountant);

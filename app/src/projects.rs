@@ -97,10 +97,7 @@ impl ProjectForm {
         };
         let due_date = match self.due_date.trim() {
             "" => None,
-            text => errors.check(
-                "due_date",
-                NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "Enter a date like 2026-12-31.".to_owned()),
-            ),
+            text => errors.check("due_date", validation::date(text)),
         };
         let default_rate =
             errors.check_money("rate", parse_rate(&self.rate_amount, &self.rate_currency, &self.rate_unit)).flatten();
@@ -170,7 +167,7 @@ mod tests {
         assert_eq!(input.due_date, NaiveDate::from_ymd_opt(2026, 12, 31));
         let bad = ProjectForm { due_date: "31/12/2026".into(), status: "paused".into(), ..form };
         let errors = bad.validate().unwrap_err();
-        assert_eq!(errors.get("due_date"), Some("Enter a date like 2026-12-31."));
+        assert_eq!(errors.get("due_date"), Some("Enter a date like 2026-11-25, between the years 1900 and 9999."));
         assert_eq!(errors.get("status"), Some("Choose a status."));
     }
 }

@@ -26,8 +26,7 @@ pub struct BusinessSettings {
 
 /// Trims a multi-line address; each line is printed as is on documents.
 pub fn address(input: &str) -> Result<String, String> {
-    let lines: Vec<&str> = input.lines().map(str::trim_end).collect();
-    let address = lines.join("\n").trim().to_owned();
+    let address = crate::validation::multi_line(input)?;
     if address.chars().count() > ADDRESS_MAX_CHARS {
         Err(format!("Keep the address to {ADDRESS_MAX_CHARS} characters or fewer."))
     } else {

@@ -40,13 +40,13 @@ pub const TITLE_MAX_CHARS: usize = 300;
 pub const ESTIMATE_MAX_MINUTES: i32 = 60_000;
 
 pub fn title(input: &str) -> Result<String, String> {
-    let title = input.trim();
+    let title = crate::validation::single_line(input)?;
     if title.is_empty() {
         Err("Give the task a title.".into())
     } else if title.chars().count() > TITLE_MAX_CHARS {
         Err(format!("Keep titles to {TITLE_MAX_CHARS} characters or fewer."))
     } else {
-        Ok(title.to_owned())
+        Ok(title)
     }
 }
 

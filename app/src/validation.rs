@@ -87,6 +87,52 @@ pub fn money_key(group: &str, part: &str) -> String {
     format!("{group}_{part}")
 }
 
+pub const CONTROL_CHARACTERS: &str = "Remove the control characters (like NUL) from this text.";
+
+/// Characters that change how the text around them is displayed while being invisible themselves:
+/// bidi overrides and isolates, zero-width spaces and joiners, the BOM. In names shown to
+/// teammates they can disguise one name as another, so names lose them.
+fn is_invisible_formatting(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// One line of text as typed: trimmed, invisible formatting removed, control characters (NUL,
+/// tabs, line breaks, escapes) refused, because Postgres cannot store NUL and the rest has no
+/// place in a name or title.
+pub fn single_line(input: &str) -> Result<String, String> {
+    let text: String = input.trim().chars().filter(|c| !is_invisible_formatting(*c)).collect();
+    if text.chars().any(char::is_control) {
+        Err(CONTROL_CHARACTERS.into())
+    } else {
+        Ok(text.trim().to_owned())
+    }
+}
+
+/// Several lines as typed (addresses, notes): line breaks and tabs stay, trailing spaces and
+/// other control characters do not; `\r\n` becomes `\n`.
+pub fn multi_line(input: &str) -> Result<String, String> {
+    let text = input.replace("\r\n", "\n").replace('\r', "\n");
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(CONTROL_CHARACTERS.into());
+    }
+    Ok(text.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_owned())
+}
+
+/// Dates people can mean: from 1900 to 9999. Anything outside is a typo (or a probe), and keeping
+/// to it means date arithmetic on user input can never overflow.
+pub fn in_date_range(date: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1900..=9999).contains(&date.year())
+}
+
+/// A `YYYY-MM-DD` date between 1900 and 9999.
+pub fn date(input: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| in_date_range(*d))
+        .ok_or_else(|| "Enter a date like 2026-11-25, between the years 1900 and 9999.".to_owned())
+}
+
 pub const PASSWORD_MIN_CHARS: usize = 8;
 pub const PASSWORD_MAX_CHARS: usize = 128;
 pub const NAME_MAX_CHARS: usize = 100;
@@ -100,7 +146,7 @@ pub fn email(input: &str) -> Result<String, String> {
         return Err("Enter your e-mail address.".into());
     }
     let valid = email.chars().count() <= EMAIL_MAX_CHARS
-        && !email.chars().any(char::is_whitespace)
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || is_invisible_formatting(c))
         && match email.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -137,15 +183,13 @@ pub fn required_name(input: &str, what: &str) -> Result<String, String> {
 
 /// [`required_name`] with another length limit.
 pub fn required_name_max(input: &str, what: &str, max: usize) -> Result<String, String> {
-    let name = input.trim();
+    let name = single_line(input).map_err(|_| "Use letters, numbers and punctuation only.".to_owned())?;
     if name.is_empty() {
         Err(format!("Enter {what}."))
     } else if name.chars().count() > max {
         Err(format!("Keep it to {max} characters or fewer."))
-    } else if name.chars().any(char::is_control) {
-        Err("Use letters, numbers and punctuation only.".into())
     } else {
-        Ok(name.to_owned())
+        Ok(name)
     }
 }
 
@@ -210,5 +254,24 @@ mod tests {
         assert_eq!(errors.summary(), "Please correct the highlighted fields.");
         assert!(errors.into_result().is_err());
         assert!(FieldErrors::new().into_result().is_ok());
+    }
+
+    #[test]
+    fn text_with_nul_or_control_characters_is_refused_and_invisible_formatting_dropped() {
+        assert_eq!(single_line("Design\0").unwrap_err(), CONTROL_CHARACTERS);
+        assert_eq!(single_line("a\u{1b}[31m").unwrap_err(), CONTROL_CHARACTERS);
+        assert_eq!(single_line(" Ad\u{202E}min\u{200B} ").as_deref(), Ok("Admin"), "bidi and zero-width go");
+        assert_eq!(multi_line("1 Long Lane  \r\nLondon\t \n").as_deref(), Ok("1 Long Lane\nLondon"));
+        assert_eq!(multi_line("note\0").unwrap_err(), CONTROL_CHARACTERS);
+        assert!(email("dana\0@example.com").is_err());
+        assert_eq!(required_name("\u{202E}Dana", "a name").as_deref(), Ok("Dana"));
+    }
+
+    #[test]
+    fn dates_are_iso_and_between_1900_and_9999() {
+        assert_eq!(date(" 2026-11-30 ").map(|d| d.to_string()).as_deref(), Ok("2026-11-30"));
+        for bad in ["+262142-12-31", "1899-12-31", "10000-01-01", "30/11/2026", "2026-02-30", ""] {
+            assert!(date(bad).is_err(), "{bad:?}");
+        }
     }
 }

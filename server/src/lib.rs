@@ -6,5 +6,6 @@ pub mod csrf;
 pub mod error_status;
 pub mod health;
 pub mod healthcheck;
+pub mod security_headers;
 pub mod startup;
 pub mod telemetry;

@@ -3,6 +3,7 @@
 
 use crate::config::{weak_secret_warning, Config};
 use crate::csrf::{self, CsrfPolicy};
+use crate::security_headers::{self, SecurityHeaders};
 use crate::{error_status, health};
 use app::app::{shell, App};
 use app::server::{session, AppState, AuthSettings, MIGRATOR};
@@ -11,11 +12,13 @@ use axum::Router;
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use secrecy::ExposeSecret;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::net::SocketAddr;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -42,18 +45,22 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
     // Pages and server functions: they need the session (one query per request) and the status
     // mapping for server-function errors.
     let app_routes = Router::new()
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .leptos_routes(&state, routes, move || page(options.clone()))
         .layer(from_fn(error_status::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware));
+    let headers =
+        Arc::new(SecurityHeaders { hsts: public_origin.as_deref().is_some_and(|o| o.starts_with("https://")) });
     let csrf = Arc::new(CsrfPolicy { public_origin });
     Router::new()
         .merge(health::routes())
         .merge(app_routes)
         // Static files (/pkg, favicon) skip the session lookup; unknown paths render the 404 page.
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(page))
         .layer(from_fn_with_state(csrf, csrf::middleware))
+        .layer(from_fn_with_state(headers, security_headers::middleware))
         // CSV imports without JavaScript post the whole file.
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
+        .layer(catch_panics())
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
@@ -63,6 +70,46 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .with_state(state)
 }
 
+/// A panic anywhere below (a bug, by definition) becomes a logged 500 page instead of a dropped
+/// connection; the panic message goes to the log only.
+pub fn catch_panics() -> CatchPanicLayer<PanicHandler> {
+    CatchPanicLayer::custom(panic_response as PanicHandler)
+}
+
+type Panic = Box<dyn std::any::Any + Send + 'static>;
+pub type PanicHandler = fn(Panic) -> http::Response<axum::body::Body>;
+
+fn panic_response(panic: Panic) -> http::Response<axum::body::Body> {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned());
+    tracing::error!(panic = %message, "a request panicked");
+    let mut response = http::Response::new(axum::body::Body::from(
+        "<!doctype html><title>Something went wrong</title><h1>Something went wrong on our side.</h1>\
+         <p>Please try again. If it keeps happening, tell whoever runs this Clerq.</p>",
+    ));
+    *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+    response
+        .headers_mut()
+        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/html; charset=utf-8"));
+    response
+}
+
+/// The HTML shell of every page, with the Content Security Policy for this response's nonce
+/// (leptos_axum provides a fresh nonce per request and puts it on its own inline scripts).
+fn page(options: LeptosOptions) -> impl leptos::IntoView {
+    if let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), leptos::prelude::use_context::<leptos_axum::ResponseOptions>())
+    {
+        if let Ok(value) = http::HeaderValue::from_str(&security_headers::page_csp(&nonce.to_string())) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    shell(options)
+}
+
 /// Leptos' settings from `LEPTOS_*` (cargo-leptos and the Dockerfile set them).
 pub fn leptos_options() -> Result<LeptosOptions, StartupError> {
     leptos::config::get_configuration(None)
@@ -70,13 +117,22 @@ pub fn leptos_options() -> Result<LeptosOptions, StartupError> {
         .map_err(|e| StartupError::Leptos(e.to_string()))
 }
 
+/// Limits every connection carries, so no request can hold Postgres indefinitely: a statement
+/// runs at most 15 s (the HTTP timeout is 30 s), waits at most 5 s for a lock, and a transaction
+/// left idle is ended after 30 s.
+pub const SESSION_LIMITS: [(&str, &str); 3] =
+    [("statement_timeout", "15s"), ("lock_timeout", "5s"), ("idle_in_transaction_session_timeout", "30s")];
+
 /// Connects, retrying for about 30 seconds so a database that is still starting is waited for.
 pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, StartupError> {
     let options = PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(3));
+    let connect_options = PgConnectOptions::from_str(database_url)
+        .map_err(|e| StartupError::Database(e.to_string()))?
+        .options(SESSION_LIMITS);
     let mut delay = Duration::from_millis(250);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        match options.clone().connect(database_url).await {
+        match options.clone().connect_with(connect_options.clone()).await {
             Ok(pool) => return Ok(pool),
             Err(error) if tokio::time::Instant::now() + delay < deadline => {
                 tracing::warn!("database not reachable yet ({error}); retrying in {delay:?}");

@@ -66,19 +66,21 @@ pub struct ClientInput {
     pub pricing: Option<Pricing>,
 }
 
-fn optional_text(input: &str, max: usize, what: &str) -> Result<String, String> {
-    let text = input.trim();
+fn at_most(text: String, max: usize, what: &str) -> Result<String, String> {
     if text.chars().count() > max {
         Err(format!("Keep {what} to {max} characters or fewer."))
     } else {
-        Ok(text.to_owned())
+        Ok(text)
     }
+}
+
+fn optional_text(input: &str, max: usize, what: &str) -> Result<String, String> {
+    at_most(validation::single_line(input)?, max, what)
 }
 
 /// A multi-line field: trailing spaces go, the lines stay.
 fn multiline(input: &str, max: usize, what: &str) -> Result<String, String> {
-    let text = input.lines().map(str::trim_end).collect::<Vec<_>>().join("\n").trim().to_owned();
-    optional_text(&text, max, what)
+    at_most(validation::multi_line(input)?, max, what)
 }
 
 /// Why a rate or budget was refused to someone without "Manage client rates".
@@ -145,6 +147,11 @@ impl ClientForm {
                 continue; // an unused row
             }
             let key = |field: &str| format!("contacts.{index}.{field}");
+            for (field, value) in [("name", name), ("role", role)] {
+                if let Err(message) = validation::single_line(value) {
+                    errors.add(&key(field), message);
+                }
+            }
             if name.is_empty() {
                 errors.add(&key("name"), "Enter the contact's name.");
             } else if name.chars().count() > 100 {

@@ -152,13 +152,13 @@ pub const NOTE_MAX_CHARS: usize = 10_000;
 
 /// Trims a note and checks its length (1..10 000 characters).
 pub fn note_text(input: &str) -> Result<String, String> {
-    let text = input.trim();
+    let text = crate::validation::multi_line(input)?;
     if text.is_empty() {
         Err("Write something first.".into())
     } else if text.chars().count() > NOTE_MAX_CHARS {
         Err(format!("Keep notes to {NOTE_MAX_CHARS} characters or fewer."))
     } else {
-        Ok(text.to_owned())
+        Ok(text)
     }
 }
 

@@ -4,7 +4,8 @@ use crate::components::form::{action_error, field_error, FieldError, FormError, 
 use crate::components::layout::ShellActions;
 use crate::permissions::{Group, PermissionSet};
 use crate::team::{
-    CreateRole, CustomRole, DeleteRole, InviteMember, PendingInvitation, RevokeInvitation, RoleOption, UpdateRole,
+    CreateRole, CustomRole, DeleteRole, InviteMember, PendingInvitation, RegenerateInvitation, RevokeInvitation,
+    RoleOption, UpdateRole,
 };
 use leptos::prelude::*;
 use server_fn::ServerFn;
@@ -61,7 +62,7 @@ pub fn InviteCard(invite: ServerAction<InviteMember>, assignable: Vec<RoleOption
             {move || created().map(|invitation| view! {
                 <div class="invite-result">
                     <p role="status">{format!("Invitation for {} as {}.", invitation.email, invitation.role_label)}</p>
-                    <LinkToCopy id="new-invite-link".to_owned() label="Invitation link".to_owned() link=invitation.link />
+                    <LinkToCopy id="new-invite-link".to_owned() label="Invitation link".to_owned() link=invitation.link.unwrap_or_default() />
                 </div>
             })}
         </section>
@@ -109,20 +110,39 @@ pub fn PendingInvitations(invitations: Vec<PendingInvitation>) -> impl IntoView 
 #[component]
 fn PendingInvitationRow(invitation: PendingInvitation) -> impl IntoView {
     let revoke = ServerAction::<RevokeInvitation>::new();
+    let regenerate = ServerAction::<RegenerateInvitation>::new();
     refresh_after(revoke);
+    refresh_after(regenerate);
     let error = action_error(revoke);
+    let regenerate_error = action_error(regenerate);
     let expires = invitation.expires_at.format("%-d %b").to_string();
+    let email = invitation.email.clone();
+    let link = match invitation.link.clone() {
+        Some(link) => view! {
+            <LinkToCopy
+                id=format!("invite-link-{}", invitation.id)
+                label=format!("Link for {email}")
+                link
+            />
+            <ActionForm action=regenerate>
+                <input type="hidden" name="invitation_id" value=invitation.id.to_string() />
+                <button type="submit">{format!("New link for {email}")}</button>
+                <FormError error=regenerate_error />
+            </ActionForm>
+        }
+        .into_any(),
+        None => view! {
+            <p class="hint">"Only teammates who hold every permission of this role see its link."</p>
+        }
+        .into_any(),
+    };
     view! {
         <li class="invitation">
             <p>
                 <strong>{invitation.email.clone()}</strong>
                 {format!(" · {} · expires {expires}", invitation.role_label)}
             </p>
-            <LinkToCopy
-                id=format!("invite-link-{}", invitation.id)
-                label=format!("Link for {}", invitation.email)
-                link=invitation.link.clone()
-            />
+            {link}
             <ActionForm action=revoke>
                 <input type="hidden" name="invitation_id" value=invitation.id.to_string() />
                 <button type="submit" class="danger">{format!("Revoke invitation for {}", invitation.email)}</button>

@@ -4,6 +4,7 @@
 use crate::auth::safe_redirect;
 use crate::error::{AppError, AppResult};
 use crate::ids::UserId;
+use crate::server::rate_limit::ip_key;
 use crate::server::{append_response_header, db, password, principal, request_parts, session, state, AppState};
 use crate::validation::{self, FieldErrors};
 use axum::extract::ConnectInfo;
@@ -13,8 +14,19 @@ use std::net::{IpAddr, SocketAddr};
 
 pub const INVALID_CREDENTIALS: &str = "Invalid email or password";
 
+fn too_many(what: &str, wait: std::time::Duration) -> AppError {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let (amount, unit) = if seconds > 90 { (seconds.div_ceil(60), "minute") } else { (seconds, "second") };
+    AppError::TooManyRequests(format!(
+        "Too many {what}. Please wait {amount} {unit}{} and try again.",
+        if amount == 1 { "" } else { "s" }
+    ))
+}
+
 pub async fn sign_up(name: String, email: String, password: String, redirect: String) -> AppResult<()> {
     let state = state()?;
+    let parts = request_parts()?;
+    let ip = ip_key(client_ip(&parts, state.auth.trust_proxy_headers));
     let mut errors = FieldErrors::new();
     let name = errors.check("name", validation::required_name(&name, "your name"));
     let email = errors.check("email", validation::email(&email));
@@ -22,6 +34,8 @@ pub async fn sign_up(name: String, email: String, password: String, redirect: St
     let (Some(name), Some(email), Some(password)) = (name, email, password) else {
         return Err(errors.into());
     };
+    // Counted once the form is valid: each new account costs a hash and a row.
+    state.sign_up_limiter.attempt(&[ip]).map_err(|wait| too_many("new accounts from your network", wait))?;
     let hash = password::hash(password).await?;
     let user = db::accounts::insert(&state.pool, &email, &name, &hash).await?;
     start_session(&state, user.id).await?;
@@ -34,18 +48,20 @@ pub async fn sign_in(email: String, password: String, redirect: String) -> AppRe
     let state = state()?;
     let parts = request_parts()?;
     let email = email.trim().to_owned();
-    let ip =
-        client_ip(&parts, state.auth.trust_proxy_headers).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-    let keys = [format!("ip:{ip}"), format!("email:{}", email.to_lowercase())];
-    if let Err(wait) = state.sign_in_limiter.attempt(&keys) {
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        return Err(AppError::TooManyRequests(format!(
-            "Too many sign-in attempts. Please wait {seconds} second{} and try again.",
-            if seconds == 1 { "" } else { "s" }
-        )));
+    if email.chars().count() > validation::EMAIL_MAX_CHARS {
+        return Err(AppError::field(FieldErrors::FORM, INVALID_CREDENTIALS));
     }
+    // Keyed exactly as the database compares addresses (citext), so no spelling of one address
+    // (case, dotted capital I, …) gets a budget of its own.
+    let email_key = format!("email:{}", db::accounts::comparable_email(&state.pool, &email).await?);
+    let keys = [ip_key(client_ip(&parts, state.auth.trust_proxy_headers)), email_key.clone()];
+    state.sign_in_limiter.attempt(&keys).map_err(|wait| too_many("sign-in attempts", wait))?;
     if password.is_empty() {
         return Err(AppError::field("password", "Enter your password."));
+    }
+    if password.chars().count() > validation::PASSWORD_MAX_CHARS {
+        // No account has a longer one, and hashing megabytes of input is work nobody should cause.
+        return Err(AppError::field(FieldErrors::FORM, INVALID_CREDENTIALS));
     }
     let credentials = db::accounts::credentials(&state.pool, &email).await?;
     let (user_id, stored) = credentials.map_or((None, None), |(id, hash)| (Some(id), Some(hash)));
@@ -53,6 +69,7 @@ pub async fn sign_in(email: String, password: String, redirect: String) -> AppRe
     let Some(user_id) = user_id.filter(|_| matches) else {
         return Err(AppError::field(FieldErrors::FORM, INVALID_CREDENTIALS));
     };
+    state.sign_in_limiter.reset(&email_key);
     start_session(&state, user_id).await?;
     leptos_axum::redirect(safe_redirect(&redirect).unwrap_or("/"));
     Ok(())

@@ -75,7 +75,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: PgPool,
     pub auth: Arc<AuthSettings>,
+    #[from_ref(skip)]
     pub sign_in_limiter: Arc<rate_limit::RateLimiter>,
+    #[from_ref(skip)]
+    pub sign_up_limiter: Arc<rate_limit::RateLimiter>,
     pub clock: clock::Clock,
     /// `CLERQ_TEST_CLOCK`: requests may shift the clock with [`clock::OFFSET_HEADER`] (browser tests).
     pub clock_header: bool,
@@ -88,6 +91,7 @@ impl AppState {
             pool,
             auth: Arc::new(auth),
             sign_in_limiter: Arc::new(rate_limit::RateLimiter::sign_in()),
+            sign_up_limiter: Arc::new(rate_limit::RateLimiter::sign_up()),
             clock: clock::Clock::System,
             clock_header: false,
         }

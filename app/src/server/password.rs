@@ -20,7 +20,18 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     argon2().hash_password(salt.as_str().as_bytes(), &salt).map(|h| h.to_string()).unwrap_or_default()
 });
 
+/// At most this many hashes run at once (one per core): each takes 19 MiB, so a burst of sign-ups
+/// or sign-ins queues here instead of exhausting memory.
+static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map(usize::from).unwrap_or(2).clamp(1, 8))
+});
+
+async fn hashing_slot() -> AppResult<tokio::sync::SemaphorePermit<'static>> {
+    HASHING.acquire().await.map_err(|e| internal("the hashing semaphore was closed", e))
+}
+
 pub async fn hash(password: String) -> AppResult<String> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
@@ -33,6 +44,7 @@ pub async fn hash(password: String) -> AppResult<String> {
 /// Verifies `password` against `stored`, or against a dummy hash when there is no account, so both
 /// failures take the same time. Returns true only for a real match.
 pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let exists = stored.is_some();
         let encoded = stored.unwrap_or_else(|| DUMMY_HASH.clone());

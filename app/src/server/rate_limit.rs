@@ -1,4 +1,4 @@
-//! In-memory sliding-window rate limiting (per process): sign-in allows `limit` attempts per key in
+//! In-memory sliding-window rate limiting (per process): a limiter allows `limit` attempts per key in
 //! any `window`. Keys are strings such as `ip:203.0.113.9` or `email:dana@example.com`; an attempt is
 //! refused when any of its keys is exhausted, and refused attempts are not counted, so a locked-out
 //! key frees up `window` after its last accepted attempt.
@@ -21,6 +21,17 @@ impl RateLimiter {
     /// Sign-in: 3 attempts per 10 seconds per IP and per e-mail.
     pub fn sign_in() -> Self {
         Self::new(3, Duration::from_secs(10))
+    }
+
+    /// Sign-up: 5 new accounts per 10 minutes per IP (each costs an argon2 hash and a row).
+    pub fn sign_up() -> Self {
+        Self::new(5, Duration::from_secs(600))
+    }
+
+    /// Forgets `key`'s attempts: a successful sign-in clears its e-mail's failures (never the IP's,
+    /// or signing in to one's own account would reset a guesser's budget).
+    pub fn reset(&self, key: &str) {
+        self.hits.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(key);
     }
 
     /// Records an attempt for every key, or refuses it and returns how long until a slot frees up.
@@ -112,5 +123,49 @@ mod tests {
             assert!(limiter.attempt_at(&keys("1.1.1.1", "a@x.io"), t0 + Duration::from_secs(s)).is_err());
         }
         assert!(limiter.attempt_at(&keys("1.1.1.1", "a@x.io"), t0 + Duration::from_secs(10)).is_ok());
+    }
+}
+
+/// The key for a client address: IPv4 as is, IPv6 by its /64 (one subscriber's whole prefix, which
+/// they can rotate through freely).
+pub fn ip_key(ip: Option<std::net::IpAddr>) -> String {
+    match ip {
+        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("ip6:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(std::net::IpAddr::V6(v6)) => {
+            format!("ip:{}", v6.to_ipv4_mapped().map_or_else(|| v6.to_string(), |v4| v4.to_string()))
+        }
+        Some(ip) => format!("ip:{ip}"),
+        None => "ip:unknown".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_addresses_count_by_their_64_bit_prefix() {
+        let a = ip_key("2001:db8:1:2:aaaa::1".parse().ok());
+        let b = ip_key("2001:db8:1:2:ffff:ffff:ffff:ffff".parse().ok());
+        assert_eq!(a, b, "one /64");
+        assert_ne!(a, ip_key("2001:db8:1:3::1".parse().ok()));
+        assert_eq!(ip_key("::ffff:192.0.2.7".parse().ok()), "ip:192.0.2.7", "mapped IPv4 is IPv4");
+        assert_eq!(ip_key("192.0.2.7".parse().ok()), "ip:192.0.2.7");
+    }
+
+    #[test]
+    fn a_reset_key_starts_afresh_while_the_others_keep_counting() {
+        let limiter = RateLimiter::sign_in();
+        let t0 = Instant::now();
+        let keys = ["ip:1.1.1.1".to_owned(), "email:a@x.io".to_owned()];
+        for _ in 0..3 {
+            limiter.attempt_at(&keys, t0).expect("within limit");
+        }
+        limiter.reset("email:a@x.io");
+        assert!(limiter.attempt_at(&keys[1..], t0).is_ok(), "the e-mail starts afresh");
+        assert!(limiter.attempt_at(&keys[..1], t0).is_err(), "the address does not");
     }
 }

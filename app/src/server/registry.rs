@@ -38,8 +38,8 @@ use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
 use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
 use crate::tasks::{CreateTask, DeleteTask, ListOpenTasks, ListTasks, SetTaskStatus, UpdateTask};
 use crate::team::{
-    AcceptInvitation, CreateRole, DeleteRole, GetInvitation, GetTeam, InviteMember, RemoveMember, RevokeInvitation,
-    SetMemberPermission, SetMemberRole, UpdateRole,
+    AcceptInvitation, CreateRole, DeleteRole, GetInvitation, GetTeam, InviteMember, RegenerateInvitation, RemoveMember,
+    RevokeInvitation, SetMemberPermission, SetMemberRole, UpdateRole,
 };
 use crate::time::{
     DeleteTimeEntry, GetRunningTimer, GetTimesheet, ListTaskTime, LogTime, StartTimer, StopTimer, StopTimerAt,
@@ -62,6 +62,7 @@ registry! {
     GetTeam => Permission(Permission::TeamView),
     InviteMember => Permission(Permission::TeamInvite),
     RevokeInvitation => Permission(Permission::TeamInvite),
+    RegenerateInvitation => Permission(Permission::TeamInvite),
     RemoveMember => Permission(Permission::TeamRemoveMember),
     SetMemberRole => Permission(Permission::TeamManageRoles),
     SetMemberPermission => Permission(Permission::TeamManageRoles),

@@ -36,15 +36,24 @@ pub async fn set_status(ctx: &BusinessCtx, id: TaskId, status: TaskStatus) -> Ap
     db::set_status(&ctx.pool, ctx.business.id, id, status).await
 }
 
-/// Deleting a task deletes its unbilled time with it; billed time (on an invoice) makes it stay.
+/// Deleting a task deletes its unbilled time with it. Billed time (on an invoice) or a running
+/// timer makes it stay; teammates' time goes only with `time.manageOthers`.
 pub async fn delete(ctx: &BusinessCtx, id: TaskId) -> AppResult<()> {
     ctx.require(Permission::TasksDelete)?;
     let mut tx = ctx.pool.begin().await?;
     db::get(&mut *tx, ctx.business.id, id).await?;
-    if time::task_has_billed_time(&mut *tx, ctx.business.id, id).await? {
-        return Err(AppError::NotAllowed(
-            "This task has time billed on an invoice, so it can't be deleted. Mark it done instead.".into(),
-        ));
+    let time = time::task_time(&mut *tx, ctx.business.id, id, ctx.user.id).await?;
+    let refusal = if time.billed {
+        Some("This task has time billed on an invoice, so it can't be deleted. Mark it done instead.")
+    } else if time.running {
+        Some("A timer is running on this task. Stop it before deleting the task.")
+    } else if time.others && !ctx.can(Permission::TimeManageOthers) {
+        Some("Teammates have tracked time on this task, so you can't delete it. Mark it done instead.")
+    } else {
+        None
+    };
+    if let Some(message) = refusal {
+        return Err(AppError::NotAllowed(message.into()));
     }
     db::delete(&mut *tx, ctx.business.id, id).await?;
     tx.commit().await?;

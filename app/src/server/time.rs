@@ -186,6 +186,13 @@ async fn entry(ctx: &BusinessCtx, tz: Tz, id: TimeEntryId) -> AppResult<TimeEntr
 
 pub async fn log_manual(ctx: &BusinessCtx, input: ManualEntry) -> AppResult<TimeEntryView> {
     ctx.require(Permission::TimeLog)?;
+    if input.rate.is_some() && !ctx.can(Permission::ClientsManageRates) {
+        // Whoever may not set client rates may not bill their own hours at a rate they choose.
+        return Err(AppError::field(
+            &crate::validation::money_key("rate", "amount"),
+            "Setting a rate on an entry needs the \"Manage client rates\" permission. Leave it empty to use the usual rate.",
+        ));
+    }
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
     let tz = zone(&settings.timezone);
     let (mut inputs, archived) =
@@ -274,8 +281,9 @@ pub async fn timesheet(ctx: &BusinessCtx, week: Option<NaiveDate>, member: Optio
         tasks,
         viewing_self: member_id == ctx.user.id,
         can_log: ctx.can(Permission::TimeLog),
-        can_edit: ctx.can(Permission::TimeEdit),
-        can_delete: ctx.can(Permission::TimeDelete),
+        can_edit: ctx.can(Permission::TimeEdit) && (member_id == ctx.user.id || ctx.can(Permission::TimeManageOthers)),
+        can_delete: ctx.can(Permission::TimeDelete)
+            && (member_id == ctx.user.id || ctx.can(Permission::TimeManageOthers)),
         timezone: settings.timezone,
         business_currency: ctx.business.currency.clone(),
     })
@@ -292,11 +300,20 @@ pub async fn for_task(ctx: &BusinessCtx, task: TaskId) -> AppResult<Vec<TimeEntr
     Ok(rows.into_iter().map(|r| entry_view(r, tz, show_cost)).collect())
 }
 
-/// The single rule for changing an entry: yours (or anyone's with `time.viewAll`), and not billed.
+/// The single rule for changing an entry: your own, or a teammate's with `time.manageOthers`
+/// (seeing everyone's time is not enough), and never once billed. An entry you cannot see is
+/// `NotFound`.
 async fn check_changeable(ctx: &BusinessCtx, id: TimeEntryId) -> AppResult<()> {
     let state = db::state(&ctx.pool, ctx.business.id, id).await?;
-    if state.user_id != ctx.user.id && !ctx.can(Permission::TimeViewAll) {
-        return Err(AppError::NotFound);
+    if state.user_id != ctx.user.id {
+        if !ctx.can(Permission::TimeViewAll) && !ctx.can(Permission::TimeManageOthers) {
+            return Err(AppError::NotFound);
+        }
+        if !ctx.can(Permission::TimeManageOthers) {
+            return Err(AppError::NotAllowed(
+                "You can change only your own time entries. Changing a teammate's needs \"Edit and delete teammates' time entries\".".into(),
+            ));
+        }
     }
     if state.billed {
         return Err(billed());

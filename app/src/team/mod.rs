@@ -62,8 +62,9 @@ pub struct PendingInvitation {
     pub email: String,
     pub role_label: String,
     pub expires_at: DateTime<Utc>,
-    /// The absolute link to share; only people who may invite see it.
-    pub link: String,
+    /// The absolute link to share. A link is a bearer credential: only members who hold every
+    /// permission the invited role carries (who could have created it) see it.
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,6 +208,12 @@ pub async fn invite_member(email: String, role: String) -> AppResult<PendingInvi
 #[server(prefix = "/api", endpoint = "team/revoke_invitation")]
 pub async fn revoke_invitation(invitation_id: InvitationId) -> AppResult<()> {
     crate::server::team::revoke(&crate::server::business()?, invitation_id).await
+}
+
+/// A new link for a pending invitation; the old one stops working.
+#[server(prefix = "/api", endpoint = "team/regenerate_invitation")]
+pub async fn regenerate_invitation(invitation_id: InvitationId) -> AppResult<PendingInvitation> {
+    crate::server::team::regenerate(&crate::server::business()?, invitation_id).await
 }
 
 #[server(prefix = "/api", endpoint = "team/remove_member")]

@@ -70,6 +70,22 @@ pub fn check_override(
     Ok(())
 }
 
+/// The rank rule: nobody removes, re-roles or overrides someone who holds a permission they lack
+/// (owners hold everything, so they outrank everyone).
+pub fn check_rank(actor: Actor, target_permissions: PermissionSet) -> AppResult<()> {
+    if target_permissions.is_subset_of(actor.permissions) {
+        Ok(())
+    } else {
+        Err(not_allowed("You can't change a teammate who has permissions you don't have."))
+    }
+}
+
+/// Whether `actor` may see (and so share) the link of an invitation to a role carrying
+/// `permissions`: only if they could have created it.
+pub fn may_share_invitation(actor: Actor, permissions: PermissionSet) -> bool {
+    permissions.is_subset_of(actor.permissions)
+}
+
 /// Removing `target` from the team.
 pub fn check_removal(actor: Actor, target: UserId, target_role: Role, owners: i64) -> AppResult<()> {
     if target_role == Role::Owner && owners <= 1 {
@@ -110,13 +126,13 @@ pub fn role_permissions(actor: Actor, keys: &[String]) -> AppResult<PermissionSe
 }
 
 pub fn role_name(name: &str) -> AppResult<String> {
-    let trimmed = name.trim();
+    let trimmed = crate::validation::single_line(name).map_err(|e| AppError::field("name", e))?;
     if trimmed.is_empty() {
         Err(AppError::field("name", "Enter a name for the role."))
     } else if trimmed.chars().count() > ROLE_NAME_MAX_CHARS {
         Err(AppError::field("name", format!("Keep role names to {ROLE_NAME_MAX_CHARS} characters or fewer.")))
     } else {
-        Ok(trimmed.to_owned())
+        Ok(trimmed)
     }
 }
 
@@ -265,5 +281,18 @@ mod tests {
         assert!(role_name("   ").is_err());
         assert!(role_name(&"x".repeat(60)).is_ok());
         assert!(role_name(&"x".repeat(61)).is_err());
+    }
+
+    #[test]
+    fn nobody_touches_a_teammate_who_holds_more_than_they_do() {
+        let manager = actor(Role::Manager);
+        assert_eq!(
+            rule(check_rank(manager, role_bundle(Role::Admin))),
+            "You can't change a teammate who has permissions you don't have."
+        );
+        assert!(check_rank(manager, role_bundle(Role::Member)).is_ok(), "a manager outranks a member");
+        assert!(check_rank(actor(Role::Owner), role_bundle(Role::Admin)).is_ok());
+        assert!(!may_share_invitation(manager, role_bundle(Role::Admin)), "an admin invitation's link stays hidden");
+        assert!(may_share_invitation(manager, role_bundle(Role::Contractor)));
     }
 }

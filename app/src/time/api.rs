@@ -37,9 +37,12 @@ pub async fn log_time(entry: ManualEntryForm) -> AppResult<TimeEntryView> {
 /// `time.viewAll`, another member.
 #[server(prefix = "/api", endpoint = "time/timesheet")]
 pub async fn get_timesheet(#[server(default)] week: String, #[server(default)] member: String) -> AppResult<Timesheet> {
-    // Both come from the page's query string: an unreadable week shows this week; an unreadable
-    // member is nobody you can see.
-    let week = chrono::NaiveDate::parse_from_str(week.trim(), "%Y-%m-%d").ok();
+    // Both come from the page's query string: an empty week is this week, an unreadable or absurd
+    // one is the request's mistake; an unreadable member is nobody you can see.
+    let week = match week.trim() {
+        "" => None,
+        text => Some(crate::validation::date(text).map_err(|e| crate::error::AppError::field("week", e))?),
+    };
     let member = match member.trim() {
         "" => None,
         id => Some(id.parse().map_err(|_| crate::error::AppError::NotFound)?),

@@ -66,11 +66,7 @@ impl ManualEntryForm {
     pub fn validate(&self) -> Result<ManualEntry, FieldErrors> {
         let mut errors = FieldErrors::new();
         let task = errors.check("task_id", self.task_id.parse::<TaskId>().map_err(|_| "Choose a task.".to_owned()));
-        let date = errors.check(
-            "date",
-            NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
-                .map_err(|_| "Enter a date like 2026-11-25.".to_owned()),
-        );
+        let date = errors.check("date", crate::validation::date(&self.date));
         let start = match self.start_time.trim() {
             "" => Some(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)),
             text => errors.check(
@@ -94,15 +90,17 @@ impl ManualEntryForm {
 /// The "when did you stop?" field of a forgotten timer: `YYYY-MM-DDTHH:MM`, local.
 pub fn parse_local_datetime(input: &str) -> Result<NaiveDateTime, FieldErrors> {
     NaiveDateTime::parse_from_str(input.trim(), "%Y-%m-%dT%H:%M")
-        .map_err(|_| FieldErrors::one("ended_at", "Enter a date and time, like 2026-11-25T17:30."))
+        .ok()
+        .filter(|at| crate::validation::in_date_range(at.date()))
+        .ok_or_else(|| FieldErrors::one("ended_at", "Enter a date and time, like 2026-11-25T17:30."))
 }
 
 pub fn note(input: &str) -> Result<String, String> {
-    let note = input.trim();
+    let note = crate::validation::multi_line(input)?;
     if note.chars().count() > NOTE_MAX_CHARS {
         Err(format!("Keep notes to {NOTE_MAX_CHARS} characters or fewer."))
     } else {
-        Ok(note.to_owned())
+        Ok(note)
     }
 }
 

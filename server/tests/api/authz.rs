@@ -38,7 +38,9 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         "/api/business/switch" => vec![("business_id", Uuid::now_v7().to_string())],
         "/api/settings/update" => vec![("name", "Renamed".into()), ("address", "".into()), ("currency", "EUR".into())],
         "/api/team/invite" => vec![("email", email("invitee")), ("role", "viewer".into())],
-        "/api/team/revoke_invitation" => vec![("invitation_id", f.invitation.to_string())],
+        "/api/team/revoke_invitation" | "/api/team/regenerate_invitation" => {
+            vec![("invitation_id", f.invitation.to_string())]
+        }
         "/api/team/remove_member" => vec![("user_id", member)],
         "/api/team/set_role" => vec![("user_id", member), ("role", "viewer".into())],
         "/api/team/set_permission" => {

@@ -76,7 +76,13 @@ impl TestApp {
             settings.public_origin.clone(),
             settings.trust_proxy_headers,
         );
-        let state = AppState::new(leptos_options(), pool.clone(), auth);
+        let mut state = AppState::new(leptos_options(), pool.clone(), auth);
+        if !settings.real_sign_up_limit {
+            state.sign_up_limiter = std::sync::Arc::new(app::server::rate_limit::RateLimiter::new(
+                100_000,
+                std::time::Duration::from_secs(1),
+            ));
+        }
         let router = server::startup::router(state, settings.public_origin)
             .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000))));
         Self { pool, router }
@@ -133,6 +139,9 @@ impl TestApp {
 pub struct Settings {
     pub public_origin: Option<String>,
     pub trust_proxy_headers: bool,
+    /// Keep the real per-IP sign-up limit. Every other test signs its many accounts up from the
+    /// one mock address, so they get a limit they never reach.
+    pub real_sign_up_limit: bool,
 }
 
 pub fn server_fn_request(
@@ -195,7 +204,12 @@ impl TestApp {
         let reply = self.call("/api/team/invite", &[("email", email), ("role", role)], Some(inviter)).await;
         assert_eq!(reply.status, StatusCode::OK, "invite failed: {}", reply.text());
         let invitation: app::team::PendingInvitation = reply.json();
-        invitation.link.rsplit_once("/invite/").map(|(_, token)| token.to_owned()).expect("link has a token")
+        invitation
+            .link
+            .expect("the inviter sees the link")
+            .rsplit_once("/invite/")
+            .map(|(_, token)| token.to_owned())
+            .expect("link has a token")
     }
 
     /// A new account that joins the inviter's business as `role` through an invitation; returns its cookie.

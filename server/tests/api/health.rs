@@ -118,3 +118,41 @@ async fn ready_gives_up_after_its_timeout_when_the_database_hangs(_pool: PgPool)
         .expect("health.ready answers on its own timeout, not the pool's");
     assert_unavailable(&reply);
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_batch_names_at_most_eight_procedures(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let eight = ["health.ping"; 8].join(",");
+    let reply = app.get(&format!("/api/trpc/{eight}?batch=1"), None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json::<Value>().as_array().map(Vec::len), Some(8));
+
+    let many = ["health.ready"; 9].join(",");
+    let reply = app.get(&format!("/api/trpc/{many}?batch=1"), None).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text());
+    let body: Value = reply.json();
+    assert_eq!(body["error"]["json"]["data"]["code"], "BAD_REQUEST");
+    assert!(body["error"]["json"]["message"].as_str().is_some_and(|m| m.contains("at most 8")), "{body}");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn readiness_is_checked_at_most_once_a_second(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    assert_eq!(app.get("/api/trpc/health.ready", None).await.status, StatusCode::OK);
+    // The pool is gone, but the answer of a moment ago still stands: probes don't each cost a query.
+    pool.close().await;
+    assert_eq!(app.get("/api/trpc/health.ready", None).await.status, StatusCode::OK);
+    tokio::time::sleep(server::health::READY_CACHE + std::time::Duration::from_millis(100)).await;
+    assert_unavailable(&app.get("/api/trpc/health.ready", None).await);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn every_connection_is_limited_in_statement_lock_and_idle_transaction_time(pool: PgPool) {
+    let url = crate::common::database_url_of(&pool).await;
+    let limited = server::startup::connect(&url, 2).await.expect("connects");
+    for (name, value) in server::startup::SESSION_LIMITS {
+        let shown: String =
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("show {name}"))).fetch_one(&limited).await.expect("show");
+        assert_eq!(shown, value, "{name}");
+    }
+}

@@ -123,3 +123,189 @@ async fn public_pages_render_for_visitors_and_unknown_pages_are_404(pool: PgPool
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.text().contains("Page not found"));
 }
+
+#[tokio::test]
+async fn a_panic_becomes_a_500_page_not_a_dropped_connection() {
+    use axum::routing::get;
+    use tower::ServiceExt;
+    let router: axum::Router = axum::Router::new()
+        .route(
+            "/boom",
+            get(|| async {
+                if std::hint::black_box(true) {
+                    panic!("a bug with a secret: hunter2");
+                }
+                "unreachable"
+            }),
+        )
+        .layer(server::startup::catch_panics());
+    let response = router
+        .oneshot(http::Request::get("/boom").body(axum::body::Body::empty()).expect("request"))
+        .await
+        .expect("a response, not a dropped connection");
+    assert_eq!(response.status(), http::StatusCode::INTERNAL_SERVER_ERROR);
+    let body = http_body_util::BodyExt::collect(response.into_body()).await.expect("body").to_bytes();
+    let text = String::from_utf8_lossy(&body);
+    assert!(text.contains("Something went wrong on our side."), "{text}");
+    assert!(!text.contains("hunter2"), "the panic message stays in the log");
+}
+
+/// An address's spellings that Postgres (citext) treats as the same address.
+fn spellings(local: &str, domain: &str) -> Vec<String> {
+    let mut all = Vec::new();
+    for mask in 0..(1u32 << local.len().min(5)) {
+        let cased: String = local
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < 5 && mask & (1 << i) != 0 { c.to_ascii_uppercase() } else { c })
+            .collect();
+        all.push(format!("{cased}@{domain}"));
+    }
+    // A capital I with a dot lower-cases to a plain i in the database's comparison.
+    all.push(format!("{}@{domain}", local.replacen('i', "İ", 1)));
+    all.push(format!("  {}@{}  ", local.to_uppercase(), domain.to_uppercase()));
+    all
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn twenty_spellings_of_one_address_share_one_sign_in_budget(pool: PgPool) {
+    let app = TestApp::with(pool, SECRET, Settings { trust_proxy_headers: true, ..Settings::default() });
+    let local = format!("alice{}", uuid::Uuid::now_v7().simple());
+    let spellings = spellings(&local, "example.com");
+    assert!(spellings.len() >= 20, "{}", spellings.len());
+    let mut refused = 0;
+    for (i, spelling) in spellings.iter().take(20).enumerate() {
+        let reply = app.send(sign_in_from(&format!("198.51.100.{}", i + 1), spelling, "guess")).await;
+        if reply.status == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 17, "three guesses in ten seconds, whatever the spelling or address");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_successful_sign_in_clears_the_addresss_failures_but_not_the_networks(pool: PgPool) {
+    let app = TestApp::with(pool, SECRET, Settings { trust_proxy_headers: true, ..Settings::default() });
+    let address = email("forgetful");
+    app.sign_up("Dana", &address).await;
+    for i in 1..=2 {
+        assert_eq!(
+            app.send(sign_in_from(&format!("192.0.2.{i}"), &address, "wrong")).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    assert_eq!(app.send(sign_in_from("192.0.2.3", &address, PASSWORD)).await.status, StatusCode::OK);
+    for i in 4..=6 {
+        let reply = app.send(sign_in_from(&format!("192.0.2.{i}"), &address, "wrong")).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "the budget started afresh (attempt from .{i})");
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn sign_ups_are_limited_per_network_and_an_ipv6_network_is_its_64_bit_prefix(pool: PgPool) {
+    let settings = Settings { trust_proxy_headers: true, real_sign_up_limit: true, ..Settings::default() };
+    let app = TestApp::with(pool, SECRET, settings);
+    let sign_up_from = |ip: String| {
+        let address = email("farm");
+        server_fn_request(
+            "/api/auth/sign_up",
+            &[("name", "Farm"), ("email", &address), ("password", PASSWORD)],
+            None,
+            &[("x-forwarded-for", &ip)],
+        )
+    };
+    for i in 1..=5 {
+        let reply = app.send(sign_up_from(format!("2001:db8:5:6::{i}"))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    }
+    let reply = app.send(sign_up_from("2001:db8:5:6:ffff::99".to_owned())).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "the same /64");
+    assert!(matches!(reply.app_error(), AppError::TooManyRequests(m) if m.starts_with("Too many new accounts")));
+    let elsewhere = app.send(sign_up_from("2001:db8:5:7::1".to_owned())).await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "another network is unaffected");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_overlong_password_or_address_is_turned_away_before_any_hashing(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let address = email("long");
+    app.sign_up("Dana", &address).await;
+    let huge = "p".repeat(100_000);
+    let reply = app.call("/api/auth/sign_in", &[("email", &address), ("password", &huge)], None).await;
+    assert_eq!(reply.app_error().form_message().as_deref(), Some("Invalid email or password"));
+    let long_address = format!("{}@example.com", "a".repeat(300));
+    let reply = app.call("/api/auth/sign_in", &[("email", &long_address), ("password", PASSWORD)], None).await;
+    assert_eq!(reply.app_error().form_message().as_deref(), Some("Invalid email or password"));
+    let sign_up =
+        app.call("/api/auth/sign_up", &[("name", "X"), ("email", &email("x")), ("password", &huge)], None).await;
+    assert_eq!(sign_up.app_error().field_message("password").as_deref(), Some("Use at most 128 characters."));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn pages_carry_a_nonce_csp_and_every_response_the_hardening_headers(pool: PgPool) {
+    let app = TestApp::new(pool.clone());
+    let page = app.get("/sign-in", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let header = |reply: &crate::common::Reply, name: &str| {
+        reply.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned).unwrap_or_default()
+    };
+    let csp = header(&page, "content-security-policy");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("a nonce in {csp}"));
+    assert!(nonce.len() >= 16, "{nonce}");
+    assert!(page.text().contains(&format!("nonce=\"{nonce}\"")), "the page's own scripts carry the nonce");
+    assert!(!csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    let again = header(&app.get("/sign-in", None).await, "content-security-policy");
+    assert_ne!(again, csp, "a fresh nonce per response");
+
+    let api = app.get("/api/trpc/health.ping", None).await;
+    assert_eq!(header(&api, "content-security-policy"), server::security_headers::API_CSP);
+    for reply in [&page, &api] {
+        assert_eq!(header(reply, "x-content-type-options"), "nosniff");
+        assert_eq!(header(reply, "x-frame-options"), "DENY");
+        assert_eq!(header(reply, "referrer-policy"), "same-origin");
+        assert_eq!(header(reply, "strict-transport-security"), "", "no HSTS over plain http");
+    }
+
+    let https = TestApp::with(
+        pool,
+        SECRET,
+        Settings { public_origin: Some("https://clerq.example.com".into()), ..Settings::default() },
+    );
+    let secure = https.get("/api/trpc/health.ping", None).await;
+    assert!(header(&secure, "strict-transport-security").starts_with("max-age="), "HSTS over https");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn text_with_nul_or_control_characters_is_a_field_error_not_a_500(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    let client: uuid::Uuid = app.call("/api/clients/create", &[("form[name]", "Acme")], Some(&owner)).await.json();
+    let project: uuid::Uuid = app
+        .call("/api/projects/create", &[("form[client_id]", &client.to_string()), ("form[name]", "Site")], Some(&owner))
+        .await
+        .json();
+    let reply = app
+        .call("/api/tasks/create", &[("project_id", &project.to_string()), ("title", "Design\0")], Some(&owner))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    assert_eq!(reply.app_error().field_message("title").as_deref(), Some(app::validation::CONTROL_CHARACTERS));
+    let note =
+        app.call("/api/clients/add_note", &[("client_id", &client.to_string()), ("text", "a\0b")], Some(&owner)).await;
+    assert_eq!(note.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", note.text());
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn absurd_dates_are_the_requests_mistake(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    let reply = app.call("/api/time/timesheet", &[("week", "+262142-12-31")], Some(&owner)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.text());
+    let page = app.get("/time?week=%2B262142-12-31", Some(&owner)).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "the page answers with the error's status");
+    let ok = app.get("/time?week=2026-11-25", Some(&owner)).await;
+    assert_eq!(ok.status, StatusCode::OK);
+}

@@ -100,7 +100,10 @@ async fn invitations_expire_after_seven_days_and_can_be_revoked(pool: PgPool) {
     );
     let overview = team(&app, &owner).await;
     let pending = overview.invitations.iter().find(|i| i.email == late).expect("listed");
-    assert!(pending.link.ends_with(&fresh), "the pending invitation's link can be copied again");
+    assert!(
+        pending.link.as_deref().is_some_and(|l| l.ends_with(&fresh)),
+        "the pending invitation's link can be copied again"
+    );
     let reply =
         app.call("/api/team/revoke_invitation", &[("invitation_id", &pending.id.to_string())], Some(&owner)).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -286,6 +289,13 @@ async fn permissions_can_be_granted_only_by_those_who_hold_them_but_denied_by_an
                 ("permissions[0]", "team.view"),
                 ("permissions[1]", "team.manageRoles"),
                 ("permissions[2]", "clients.view"),
+                // A viewer's permissions too: nobody changes a teammate who holds more than they do.
+                ("permissions[3]", "projects.view"),
+                ("permissions[4]", "tasks.view"),
+                ("permissions[5]", "time.viewOwn"),
+                ("permissions[6]", "invoices.view"),
+                ("permissions[7]", "expenses.view"),
+                ("permissions[8]", "dashboard.view"),
             ],
             Some(&owner),
         )
@@ -314,7 +324,7 @@ async fn permissions_can_be_granted_only_by_those_who_hold_them_but_denied_by_an
         "You can only grant permissions you have yourself."
     );
     assert_eq!(grant("clients.view", "grant").await.status, StatusCode::OK);
-    assert_eq!(grant("invoices.view", "deny").await.status, StatusCode::OK, "denying needs no such holding");
+    assert_eq!(grant("settings.edit", "deny").await.status, StatusCode::OK, "denying needs no such holding");
     let reply = app
         .call("/api/team/create_role", &[("name", "Sneaky"), ("permissions[0]", "settings.edit")], Some(&lead))
         .await;
@@ -441,4 +451,143 @@ async fn business_settings_need_view_to_read_and_edit_to_change(pool: PgPool) {
         app.call("/api/settings/update", &[("name", ""), ("address", ""), ("currency", "XXX")], Some(&owner)).await;
     let AppError::Validation(errors) = invalid.app_error() else { panic!("validation") };
     assert!(errors.get("name").is_some() && errors.get("currency").is_some());
+}
+
+/// An owner, an admin and a manager in one business; returns their cookies.
+async fn owner_admin_manager(app: &TestApp) -> (String, String, String) {
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    let admin = app.teammate(&owner, "Ada Admin", "admin").await;
+    let manager = app.teammate(&owner, "Mia Manager", "manager").await;
+    (owner, admin, manager)
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_invitation_link_is_shown_only_to_members_who_could_have_created_it(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (owner, _, manager) = owner_admin_manager(&app).await;
+    let victim = email("future.admin");
+    let token = app.invite(&owner, &victim, "admin").await;
+    app.invite(&owner, &email("helper"), "contractor").await;
+
+    // The hijack: a manager (team.invite) used to copy the admin invitation's link, sign up with
+    // the invitee's unproven address and accept it. The link no longer reaches them.
+    let seen_by_manager = team(&app, &manager).await.invitations;
+    let admin_invite = seen_by_manager.iter().find(|i| i.email == victim).expect("listed");
+    assert_eq!(admin_invite.link, None, "a manager cannot see an admin invitation's link");
+    let helper_invite = seen_by_manager.iter().find(|i| i.email != victim).expect("listed");
+    assert!(helper_invite.link.is_some(), "a contractor invitation is within a manager's reach");
+    let renewed = app
+        .call("/api/team/regenerate_invitation", &[("invitation_id", &admin_invite.id.to_string())], Some(&manager))
+        .await;
+    assert_eq!(
+        not_allowed(&renewed),
+        "Only someone who holds every permission of the invited role can renew its link."
+    );
+    let text = app.call("/api/team/get", &[], Some(&manager)).await.text();
+    assert!(!text.contains(&token), "the token appears nowhere in what the manager receives");
+    let owners_view = team(&app, &owner).await.invitations;
+    assert!(owners_view.iter().all(|i| i.link.is_some()), "the owner sees every link");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn accepting_rechecks_the_inviter_and_demoting_them_revokes_what_they_can_no_longer_give(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (owner, admin, _) = owner_admin_manager(&app).await;
+    let address = email("invited.by.ada");
+    let token = app.invite(&admin, &address, "admin").await;
+    let admin_id = app.user_id(&admin).await.to_string();
+
+    let demote = app.call("/api/team/set_role", &[("user_id", &admin_id), ("role", "member")], Some(&owner)).await;
+    assert_eq!(demote.status, StatusCode::OK, "{}", demote.text());
+    assert!(team(&app, &owner).await.invitations.iter().all(|i| i.email != address), "the invitation was revoked");
+
+    // Even a pending one (revoked or not) is only as good as its inviter's standing now.
+    sqlx::query("update invitations set status = 'pending', revoked_at = null where email = $1")
+        .bind(&address)
+        .execute(&app.pool)
+        .await
+        .expect("reopened");
+    let invitee = app.sign_up("Ivy", &address).await;
+    let reply = app.call("/api/team/accept", &[("token", &token)], Some(&invitee)).await;
+    assert_eq!(not_allowed(&reply), "This invitation is no longer valid. Ask for a new one.");
+    assert!(app.session(Some(&invitee)).await.expect("signed in").active_business.is_none());
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn nobody_removes_or_changes_a_teammate_who_holds_more_than_they_do(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (owner, admin, manager) = owner_admin_manager(&app).await;
+    let admin_id = app.user_id(&admin).await.to_string();
+    let outranked = "You can't change a teammate who has permissions you don't have.";
+
+    let reply = app.call("/api/team/remove_member", &[("user_id", &admin_id)], Some(&manager)).await;
+    assert_eq!(not_allowed(&reply), outranked, "a manager cannot remove an admin");
+
+    // Someone who manages roles but holds less than the admin can neither re-role nor override them.
+    let create = app
+        .call(
+            "/api/team/create_role",
+            &[("name", "Role keeper"), ("permissions[0]", "team.view"), ("permissions[1]", "team.manageRoles")],
+            Some(&owner),
+        )
+        .await;
+    let role: app::team::CustomRole = create.json();
+    let keeper = app.teammate(&owner, "Kim", &format!("custom:{}", role.id)).await;
+    let reply = app
+        .call("/api/team/set_role", &[("user_id", &admin_id), ("role", &format!("custom:{}", role.id))], Some(&keeper))
+        .await;
+    assert_eq!(not_allowed(&reply), outranked);
+    let reply = app
+        .call(
+            "/api/team/set_permission",
+            &[("user_id", &admin_id), ("permission", "settings.edit"), ("effect", "deny")],
+            Some(&keeper),
+        )
+        .await;
+    assert_eq!(not_allowed(&reply), outranked);
+    let members = team(&app, &owner).await.members;
+    assert!(members.iter().any(|m| m.user_id.to_string() == admin_id && m.role == Role::Admin), "nothing changed");
+
+    let manager_id = app.user_id(&manager).await.to_string();
+    let reply = app.call("/api/team/remove_member", &[("user_id", &manager_id)], Some(&admin)).await;
+    assert_eq!(reply.status, StatusCode::OK, "an admin outranks a manager: {}", reply.text());
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_role_list_offers_only_roles_the_caller_may_give(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let (owner, _, manager) = owner_admin_manager(&app).await;
+    let wide =
+        app.call("/api/team/create_role", &[("name", "Wide"), ("permissions[0]", "settings.edit")], Some(&owner)).await;
+    assert_eq!(wide.status, StatusCode::OK, "{}", wide.text());
+    let offered: Vec<String> = team(&app, &manager).await.assignable.into_iter().map(|r| r.label).collect();
+    for beyond in ["Owner", "Admin", "Wide"] {
+        assert!(!offered.iter().any(|l| l == beyond), "{beyond} offered to a manager: {offered:?}");
+    }
+    for within in ["Member", "Contractor", "Viewer"] {
+        assert!(offered.iter().any(|l| l == within), "{within} missing: {offered:?}");
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_renewed_link_replaces_the_old_one(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    let address = email("renewed");
+    let old = app.invite(&owner, &address, "member").await;
+    let pending = team(&app, &owner).await.invitations.into_iter().next().expect("pending");
+    let reply =
+        app.call("/api/team/regenerate_invitation", &[("invitation_id", &pending.id.to_string())], Some(&owner)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let renewed: app::team::PendingInvitation = reply.json();
+    let new = renewed.link.expect("link").rsplit_once("/invite/").map(|(_, t)| t.to_owned()).expect("token");
+    assert_ne!(new, old);
+
+    let preview: InvitationPreview = app.call("/api/team/invitation", &[("token", &old)], None).await.json();
+    assert_eq!(preview.status, InvitationStatus::Revoked, "the old link is dead");
+    let invitee = app.sign_up("Rae", &address).await;
+    let stale = app.call("/api/team/accept", &[("token", &old)], Some(&invitee)).await;
+    assert_eq!(not_allowed(&stale), "This invitation was revoked. Ask for a new one.");
+    let fresh = app.call("/api/team/accept", &[("token", &new)], Some(&invitee)).await;
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.text());
 }

@@ -484,3 +484,81 @@ async fn time_cannot_be_logged_against_another_business_or_an_archived_client(po
         AppError::field("task_id", "This task's client is archived. Restore the client to track time on it.")
     );
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn seeing_everyones_time_is_not_changing_it(pool: PgPool) {
+    let s = setup(pool, 1).await;
+    let member = s.app.teammate(&s.owner, "Max", "member").await;
+    let manager = s.app.teammate(&s.owner, "Mia", "manager").await;
+    let owners = logged(&s, &s.owner, &s.tasks[0], "2026-11-23", "2h", &[]).await;
+    let owners_id = owners.id.to_string();
+
+    // A member has time.viewAll, time.edit and time.delete, but not time.manageOthers.
+    let edit = s.app.call("/api/time/update_note", &[("id", &owners_id), ("note", "mine now")], Some(&member)).await;
+    assert!(matches!(edit.app_error(), AppError::NotAllowed(m) if m.starts_with("You can change only your own")));
+    let delete = s.app.call("/api/time/delete", &[("id", &owners_id)], Some(&member)).await;
+    assert!(matches!(delete.app_error(), AppError::NotAllowed(_)));
+    let entries: Vec<TimeEntryView> =
+        s.app.call("/api/time/for_task", &[("task_id", &s.tasks[0])], Some(&s.owner)).await.json();
+    assert_eq!(entries.iter().find(|e| e.id == owners.id).map(|e| e.note.as_str()), Some(""), "unchanged");
+
+    let owner_id = s.app.user_id(&s.owner).await.to_string();
+    let sheet: Timesheet =
+        s.app.call("/api/time/timesheet", &[("week", "2026-11-23"), ("member", &owner_id)], Some(&member)).await.json();
+    assert!(!sheet.can_edit && !sheet.can_delete, "no controls for entries they cannot change");
+
+    let managed = s.app.call("/api/time/update_note", &[("id", &owners_id), ("note", "checked")], Some(&manager)).await;
+    assert_eq!(managed.status, StatusCode::OK, "managers hold time.manageOthers: {}", managed.text());
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_task_with_a_running_timer_or_a_teammates_time_is_not_deleted_by_someone_who_may_not_change_it(pool: PgPool) {
+    let s = setup(pool, 2).await;
+    let member = s.app.teammate(&s.owner, "Max", "member").await;
+    logged(&s, &s.owner, &s.tasks[0], "2026-11-23", "2h", &[]).await;
+    let reply = s.app.call("/api/tasks/delete", &[("id", &s.tasks[0])], Some(&member)).await;
+    assert!(matches!(reply.app_error(), AppError::NotAllowed(m) if m.starts_with("Teammates have tracked time")));
+
+    let started = s.app.call("/api/time/start", &[("task_id", &s.tasks[1])], Some(&member)).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.text());
+    let reply = s.app.call("/api/tasks/delete", &[("id", &s.tasks[1])], Some(&s.owner)).await;
+    assert!(
+        matches!(reply.app_error(), AppError::NotAllowed(m) if m.starts_with("A timer is running")),
+        "not even an owner deletes a task under a running timer"
+    );
+    let owners_task = s.app.call("/api/tasks/delete", &[("id", &s.tasks[0])], Some(&s.owner)).await;
+    assert_eq!(owners_task.status, StatusCode::OK, "{}", owners_task.text());
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_rate_typed_on_an_entry_needs_the_rate_permission(pool: PgPool) {
+    let s = setup(pool, 1).await;
+    let limited = s
+        .app
+        .call(
+            "/api/team/create_role",
+            &[
+                ("name", "Tracker"),
+                ("permissions[0]", "time.log"),
+                ("permissions[1]", "time.viewOwn"),
+                ("permissions[2]", "tasks.view"),
+            ],
+            Some(&s.owner),
+        )
+        .await;
+    let role: app::team::CustomRole = limited.json();
+    let tracker = s.app.teammate(&s.owner, "Tia", &format!("custom:{}", role.id)).await;
+    let reply = log(
+        &s,
+        &tracker,
+        &s.tasks[0],
+        "2026-11-23",
+        "1h",
+        &[("entry[rate_amount]", "500"), ("entry[rate_currency]", "EUR")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.app_error().field_message("rate_amount").is_some_and(|m| m.contains("Manage client rates")));
+    let plain = log(&s, &tracker, &s.tasks[0], "2026-11-23", "1h", &[]).await;
+    assert_eq!(plain.status, StatusCode::OK, "without a rate the entry is logged: {}", plain.text());
+}

@@ -24,6 +24,12 @@ pub async fn insert(db: impl PgExecutor<'_>, email: &str, name: &str, password_h
     Ok(CurrentUser { id: UserId(row.id), email: row.email, name: row.name })
 }
 
+/// An address as the database compares it (`citext` compares lower-cased text under the
+/// database's collation, which Rust's lower-casing does not always match).
+pub async fn comparable_email(db: impl PgExecutor<'_>, email: &str) -> AppResult<String> {
+    Ok(sqlx::query_scalar!(r#"select lower($1::citext::text) as "lower!""#, email).fetch_one(db).await?)
+}
+
 /// The id and password hash for an e-mail address (case-insensitive), if there is such an account.
 pub async fn credentials(db: impl PgExecutor<'_>, email: &str) -> AppResult<Option<(UserId, String)>> {
     let row = sqlx::query!("select id, password_hash from accounts where email = $1::citext", email)

@@ -280,6 +280,10 @@ pub struct InvitationRow {
     pub custom_role_name: Option<String>,
     pub status: String,
     pub expires_at: DateTime<Utc>,
+    /// `None` once the inviter's account is gone: such an invitation can no longer be accepted.
+    pub invited_by: Option<UserId>,
+    /// What the invited role carries (the custom role's permissions as they are now).
+    pub permissions: PermissionSet,
 }
 
 /// Invitations by id (whatever the business: the link's token already proved the caller holds
@@ -291,7 +295,8 @@ async fn invitations(
 ) -> AppResult<Vec<InvitationRow>> {
     let rows = sqlx::query!(
         r#"select i.id, i.business_id, b.name as business_name, i.email::text as "email!", i.role as "role: Role", i.custom_role_id,
-                  cr.name as "custom_role_name?", i.status, i.expires_at
+                  cr.name as "custom_role_name?", cr.permissions as "custom_permissions?", i.status, i.expires_at,
+                  i.invited_by
            from invitations i
            join businesses b on b.id = i.business_id
            left join custom_roles cr on cr.business_id = i.business_id and cr.id = i.custom_role_id
@@ -315,6 +320,11 @@ async fn invitations(
                 custom_role_name: r.custom_role_name,
                 status: r.status,
                 expires_at: r.expires_at,
+                invited_by: r.invited_by.map(UserId),
+                permissions: match r.role {
+                    Role::Custom => permission_set(&r.custom_permissions.unwrap_or_default()),
+                    role => crate::permissions::role_bundle(role),
+                },
             })
         })
         .collect()
@@ -390,6 +400,24 @@ pub async fn revoke_invitation(db: impl PgExecutor<'_>, business_id: BusinessId,
     if updated.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
+    Ok(())
+}
+
+/// Revokes `ids` (pending ones of the business; others are left as they are).
+pub async fn revoke_invitations(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    ids: &[InvitationId],
+) -> AppResult<()> {
+    let ids: Vec<Uuid> = ids.iter().map(|id| id.0).collect();
+    sqlx::query!(
+        "update invitations set status = 'revoked', revoked_at = now()
+         where business_id = $1 and id = any($2) and status = 'pending'",
+        business_id.0,
+        &ids
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 

@@ -319,19 +319,32 @@ pub async fn delete(db: impl PgExecutor<'_>, business_id: BusinessId, id: TimeEn
     Ok(deleted.rows_affected() == 1)
 }
 
-/// Whether any of the task's time is on an invoice (then the task cannot be deleted).
-pub async fn task_has_billed_time(
+/// What stands in the way of deleting a task: its time on an invoice, a timer running on it, and
+/// time tracked by members other than `member`.
+pub struct TaskTime {
+    pub billed: bool,
+    pub running: bool,
+    pub others: bool,
+}
+
+pub async fn task_time(
     db: impl PgExecutor<'_>,
     business_id: BusinessId,
     task_id: TaskId,
-) -> AppResult<bool> {
-    Ok(sqlx::query_scalar!(
-        r#"select exists(select 1 from time_entries where business_id = $1 and task_id = $2 and invoice_line_id is not null) as "billed!""#,
+    member: UserId,
+) -> AppResult<TaskTime> {
+    let row = sqlx::query!(
+        r#"select coalesce(bool_or(invoice_line_id is not null), false) as "billed!",
+                  coalesce(bool_or(ended_at is null), false) as "running!",
+                  coalesce(bool_or(user_id <> $3), false) as "others!"
+           from time_entries where business_id = $1 and task_id = $2"#,
         business_id.0,
-        task_id.0
+        task_id.0,
+        member.0
     )
     .fetch_one(db)
-    .await?)
+    .await?;
+    Ok(TaskTime { billed: row.billed, running: row.running, others: row.others })
 }
 
 pub async fn open_tasks(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Vec<TaskOption>> {

@@ -82,6 +82,15 @@ pub async fn accept(state: &AppState, ctx: &AccountCtx, token: &str) -> AppResul
         )));
     }
     let mut tx = ctx.pool.begin().await?;
+    // The link is a bearer credential: it is only as good as its inviter's standing now. Someone
+    // removed or demoted since cannot have their invitation give more than they hold.
+    let inviter = match row.invited_by {
+        Some(inviter) => crate::server::db::access::member(&mut *tx, row.business_id, inviter).await?,
+        None => None,
+    };
+    if !inviter.is_some_and(|i| row.permissions.is_subset_of(i.permissions)) {
+        return Err(not_allowed("This invitation is no longer valid. Ask for a new one."));
+    }
     if !db::mark_accepted(&mut tx, row.id, user.id).await? {
         return Err(not_allowed("This invitation is no longer valid. Ask for a new one."));
     }

@@ -7,10 +7,12 @@ use crate::business::Role;
 use crate::error::{AppError, AppResult};
 use crate::ids::{CustomRoleId, InvitationId, UserId};
 use crate::permissions::{assignable_roles, role_bundle, Permission, PermissionSet};
+use crate::server::db::access;
 use crate::server::db::team as db;
 use crate::server::BusinessCtx;
 use crate::team::rules::{
-    check_invite, check_override, check_removal, check_role_change, role_name, role_permissions, Actor,
+    check_invite, check_override, check_rank, check_removal, check_role_change, may_share_invitation, role_name,
+    role_permissions, Actor,
 };
 use crate::team::{role_label, CustomRole, Effect, PendingInvitation, RoleChoice, RoleOption, TeamOverview};
 use invitations::invitation_link;
@@ -43,24 +45,28 @@ pub async fn overview(ctx: &BusinessCtx) -> AppResult<TeamOverview> {
         db::pending_invitations(&ctx.pool, ctx.business.id)
             .await?
             .into_iter()
-            .map(|i| {
-                Ok(PendingInvitation {
-                    id: i.id,
-                    email: i.email,
-                    role_label: role_label(i.role, i.custom_role_name.as_deref()),
-                    expires_at: i.expires_at,
-                    link: invitation_link(&ctx.auth, &ctx.origin, i.id),
-                })
+            .map(|i| PendingInvitation {
+                id: i.id,
+                email: i.email,
+                role_label: role_label(i.role, i.custom_role_name.as_deref()),
+                expires_at: i.expires_at,
+                link: may_share_invitation(actor(ctx), i.permissions)
+                    .then(|| invitation_link(&ctx.auth, &ctx.origin, i.id)),
             })
-            .collect::<AppResult<Vec<_>>>()?
+            .collect()
     } else {
         Vec::new()
     };
+    // Only roles the caller may give: never more than they hold themselves.
     let assignable = assignable_roles(ctx.business.role)
         .into_iter()
+        .filter(|r| role_bundle(*r).is_subset_of(ctx.permissions))
         .map(|r| RoleOption { value: RoleChoice::Predefined(r).value(), label: r.label().to_owned() })
         .chain(
-            custom_roles.iter().map(|r| RoleOption { value: RoleChoice::Custom(r.id).value(), label: r.name.clone() }),
+            custom_roles
+                .iter()
+                .filter(|r| r.permissions.is_subset_of(ctx.permissions))
+                .map(|r| RoleOption { value: RoleChoice::Custom(r.id).value(), label: r.name.clone() }),
         )
         .collect();
     Ok(TeamOverview {
@@ -90,8 +96,59 @@ pub async fn invite(ctx: &BusinessCtx, email: String, role: RoleChoice) -> AppRe
         email,
         role_label: role_label(role, custom_name.as_deref()),
         expires_at,
-        link: invitation_link(&ctx.auth, &ctx.origin, id),
+        link: Some(invitation_link(&ctx.auth, &ctx.origin, id)),
     })
+}
+
+/// A new link for a pending invitation, for someone who could have created it: the old link
+/// stops working at once (its invitation is revoked and a fresh one takes its place).
+pub async fn regenerate(ctx: &BusinessCtx, id: InvitationId) -> AppResult<PendingInvitation> {
+    ctx.require(Permission::TeamInvite)?;
+    let pending = db::pending_invitations(&ctx.pool, ctx.business.id).await?;
+    let old = pending.into_iter().find(|i| i.id == id).ok_or(AppError::NotFound)?;
+    if !may_share_invitation(actor(ctx), old.permissions) {
+        return Err(AppError::NotAllowed(
+            "Only someone who holds every permission of the invited role can renew its link.".into(),
+        ));
+    }
+    let mut tx = ctx.pool.begin().await?;
+    db::revoke_invitation(&mut *tx, ctx.business.id, id).await?;
+    let (new_id, expires_at) =
+        db::create_invitation(&mut tx, ctx.business.id, ctx.user.id, &old.email, old.role, old.custom_role_id).await?;
+    tx.commit().await?;
+    Ok(PendingInvitation {
+        id: new_id,
+        email: old.email,
+        role_label: role_label(old.role, old.custom_role_name.as_deref()),
+        expires_at,
+        link: Some(invitation_link(&ctx.auth, &ctx.origin, new_id)),
+    })
+}
+
+/// A member's invitations that carry more than they now hold stop working: accepting re-checks
+/// the inviter anyway, this keeps the pending list honest.
+async fn revoke_invitations_beyond(
+    tx: &mut sqlx::PgConnection,
+    ctx: &BusinessCtx,
+    inviter: UserId,
+    holds: PermissionSet,
+) -> AppResult<()> {
+    let stale: Vec<InvitationId> = db::pending_invitations(&mut *tx, ctx.business.id)
+        .await?
+        .into_iter()
+        .filter(|i| i.invited_by == Some(inviter) && !i.permissions.is_subset_of(holds))
+        .map(|i| i.id)
+        .collect();
+    db::revoke_invitations(&mut *tx, ctx.business.id, &stale).await
+}
+
+/// The target's current permissions, or `NotFound` when they are not on the team.
+async fn target_permissions(
+    tx: &mut sqlx::PgConnection,
+    ctx: &BusinessCtx,
+    target: UserId,
+) -> AppResult<PermissionSet> {
+    Ok(access::member(&mut *tx, ctx.business.id, target).await?.ok_or(AppError::NotFound)?.permissions)
 }
 
 pub async fn revoke(ctx: &BusinessCtx, id: InvitationId) -> AppResult<()> {
@@ -106,7 +163,9 @@ pub async fn remove_member(ctx: &BusinessCtx, target: UserId) -> AppResult<()> {
     let target_role = db::member_role(&mut *tx, ctx.business.id, target).await?.ok_or(AppError::NotFound)?;
     let owners = db::owner_count(&mut *tx, ctx.business.id).await?;
     check_removal(actor(ctx), target, target_role, owners)?;
+    check_rank(actor(ctx), target_permissions(&mut tx, ctx, target).await?)?;
     db::remove_member(&mut *tx, ctx.business.id, target).await?;
+    revoke_invitations_beyond(&mut tx, ctx, target, PermissionSet::EMPTY).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -119,7 +178,10 @@ pub async fn set_role(ctx: &BusinessCtx, target: UserId, role: RoleChoice) -> Ap
     let target_role = db::member_role(&mut *tx, ctx.business.id, target).await?.ok_or(AppError::NotFound)?;
     let owners = db::owner_count(&mut *tx, ctx.business.id).await?;
     check_role_change(actor(ctx), target, target_role, new_role, permissions, owners)?;
+    check_rank(actor(ctx), target_permissions(&mut tx, ctx, target).await?)?;
     db::set_role(&mut *tx, ctx.business.id, target, new_role, custom_role_id).await?;
+    let now_holds = target_permissions(&mut tx, ctx, target).await?;
+    revoke_invitations_beyond(&mut tx, ctx, target, now_holds).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -131,9 +193,16 @@ pub async fn set_permission(
     effect: Option<Effect>,
 ) -> AppResult<()> {
     ctx.require(Permission::TeamManageRoles)?;
-    let target_role = db::member_role(&ctx.pool, ctx.business.id, target).await?.ok_or(AppError::NotFound)?;
+    let mut tx = ctx.pool.begin().await?;
+    db::lock_business(&mut tx, ctx.business.id).await?;
+    let target_role = db::member_role(&mut *tx, ctx.business.id, target).await?.ok_or(AppError::NotFound)?;
     check_override(actor(ctx), target, target_role, permission, effect)?;
-    db::set_override(&ctx.pool, ctx.business.id, target, permission, effect).await
+    check_rank(actor(ctx), target_permissions(&mut tx, ctx, target).await?)?;
+    db::set_override(&mut *tx, ctx.business.id, target, permission, effect).await?;
+    let now_holds = target_permissions(&mut tx, ctx, target).await?;
+    revoke_invitations_beyond(&mut tx, ctx, target, now_holds).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn create_role(ctx: &BusinessCtx, name: &str, permissions: &[String]) -> AppResult<CustomRole> {
