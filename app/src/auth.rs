@@ -62,6 +62,12 @@ pub async fn sign_out() -> AppResult<()> {
     crate::server::auth::sign_out().await
 }
 
+/// Ends every session of the signed-in account (other browsers and devices too).
+#[server(prefix = "/api", endpoint = "auth/sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> AppResult<()> {
+    crate::server::auth::sign_out_everywhere().await
+}
+
 /// The signed-in user with their businesses, or `None` for a visitor.
 #[server(prefix = "/api", endpoint = "auth/session")]
 pub async fn get_session() -> AppResult<Option<SessionInfo>> {

@@ -1,8 +1,9 @@
 //! Cross-site request forgery guard. State-changing requests (anything but GET/HEAD/OPTIONS) from a
 //! browser carry `Origin`; it must be `BETTER_AUTH_URL`'s origin, or without that setting, the origin
-//! of the `Host` the request was sent to. Clients that send neither `Origin` nor `Referer` (curl,
-//! scripts) carry no ambient browser cookies to abuse and pass, unless `Sec-Fetch-Site` says the
-//! request is cross-site.
+//! of the `Host` the request was sent to. Server functions (`/api/…`, which also take the plain
+//! HTML form posts) additionally need one of `Origin`/`Referer`: every browser sends one, and a
+//! request that hides both gets no benefit of the doubt. Other paths let such clients (curl,
+//! monitors) pass unless `Sec-Fetch-Site` says the request is cross-site.
 
 use app::error::AppError;
 use axum::body::Body;
@@ -26,7 +27,7 @@ pub struct Refusal {
 }
 
 impl CsrfPolicy {
-    pub fn check(&self, method: &Method, headers: &HeaderMap) -> Result<(), Refusal> {
+    pub fn check(&self, method: &Method, path: &str, headers: &HeaderMap) -> Result<(), Refusal> {
         if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
             return Ok(());
         }
@@ -58,9 +59,18 @@ impl CsrfPolicy {
             (None, _) if header_str(header::HeaderName::from_static("sec-fetch-site")) == Some("cross-site") => {
                 Err(Refusal { sent: "a cross-site request".to_owned(), expected: "same-origin".to_owned() })
             }
+            (None, expected) if needs_origin(path) => Err(Refusal {
+                sent: "a request without Origin or Referer".to_owned(),
+                expected: expected.unwrap_or_else(|| "this instance".to_owned()),
+            }),
             (None, _) => Ok(()),
         }
     }
+}
+
+/// Server functions; the tRPC health routes stay open to monitors.
+fn needs_origin(path: &str) -> bool {
+    path.starts_with("/api/") && !path.starts_with("/api/trpc")
 }
 
 /// `https://host:port` of a Referer URL.
@@ -71,7 +81,7 @@ fn origin_of(url: &str) -> Option<String> {
 }
 
 pub async fn middleware(State(policy): State<Arc<CsrfPolicy>>, request: Request, next: Next) -> Response {
-    match policy.check(request.method(), request.headers()) {
+    match policy.check(request.method(), request.uri().path(), request.headers()) {
         Ok(()) => next.run(request).await,
         Err(refusal) => {
             tracing::warn!(
@@ -115,21 +125,23 @@ mod tests {
     #[test]
     fn safe_methods_always_pass() {
         let policy = CsrfPolicy { public_origin: Some("https://clerq.example.com".into()) };
-        assert!(policy.check(&Method::GET, &headers(&[("origin", "https://evil.example")])).is_ok());
+        assert!(policy.check(&Method::GET, "/api/x", &headers(&[("origin", "https://evil.example")])).is_ok());
     }
 
     #[test]
     fn with_a_public_url_the_origin_must_match_exactly() {
         let policy = CsrfPolicy { public_origin: Some("https://clerq.example.com".into()) };
-        assert!(policy.check(&Method::POST, &headers(&[("origin", "https://clerq.example.com")])).is_ok());
-        assert!(policy.check(&Method::POST, &headers(&[("origin", "https://evil.example")])).is_err());
+        assert!(policy.check(&Method::POST, "/api/x", &headers(&[("origin", "https://clerq.example.com")])).is_ok());
+        assert!(policy.check(&Method::POST, "/api/x", &headers(&[("origin", "https://evil.example")])).is_err());
         assert!(
-            policy.check(&Method::POST, &headers(&[("origin", "http://clerq.example.com")])).is_err(),
+            policy.check(&Method::POST, "/api/x", &headers(&[("origin", "http://clerq.example.com")])).is_err(),
             "scheme counts"
         );
-        assert!(policy.check(&Method::POST, &headers(&[("origin", "null")])).is_err());
-        assert!(policy.check(&Method::POST, &headers(&[("referer", "https://evil.example/page")])).is_err());
-        assert!(policy.check(&Method::POST, &headers(&[("referer", "https://clerq.example.com/sign-in?x=1")])).is_ok());
+        assert!(policy.check(&Method::POST, "/api/x", &headers(&[("origin", "null")])).is_err());
+        assert!(policy.check(&Method::POST, "/api/x", &headers(&[("referer", "https://evil.example/page")])).is_err());
+        assert!(policy
+            .check(&Method::POST, "/api/x", &headers(&[("referer", "https://clerq.example.com/sign-in?x=1")]))
+            .is_ok());
     }
 
     #[test]
@@ -137,17 +149,19 @@ mod tests {
         let policy = CsrfPolicy { public_origin: None };
         let same = headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]);
         let cross = headers(&[("origin", "http://127.0.0.1:4000"), ("host", "127.0.0.1:3000")]);
-        assert!(policy.check(&Method::POST, &same).is_ok());
+        assert!(policy.check(&Method::POST, "/api/x", &same).is_ok());
         assert_eq!(
-            policy.check(&Method::POST, &cross),
+            policy.check(&Method::POST, "/api/x", &cross),
             Err(Refusal { sent: "http://127.0.0.1:4000".into(), expected: "127.0.0.1:3000".into() })
         );
     }
 
     #[test]
-    fn non_browser_clients_pass_unless_the_browser_says_cross_site() {
+    fn a_server_function_post_without_origin_or_referer_is_refused() {
         let policy = CsrfPolicy { public_origin: Some("https://clerq.example.com".into()) };
-        assert!(policy.check(&Method::POST, &HeaderMap::new()).is_ok());
-        assert!(policy.check(&Method::POST, &headers(&[("sec-fetch-site", "cross-site")])).is_err());
+        assert!(policy.check(&Method::POST, "/api/clients/create", &HeaderMap::new()).is_err());
+        assert!(policy.check(&Method::POST, "/api/trpc/health.ping", &HeaderMap::new()).is_ok(), "monitors");
+        assert!(policy.check(&Method::POST, "/elsewhere", &HeaderMap::new()).is_ok());
+        assert!(policy.check(&Method::POST, "/elsewhere", &headers(&[("sec-fetch-site", "cross-site")])).is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! The Clerq server: configuration, telemetry, the HTTP surface around the Leptos app, and start-up.
 #![recursion_limit = "256"]
 
+pub mod body_limit;
 pub mod config;
 pub mod csrf;
 pub mod error_status;

@@ -4,7 +4,7 @@
 use crate::config::{weak_secret_warning, Config};
 use crate::csrf::{self, CsrfPolicy};
 use crate::security_headers::{self, SecurityHeaders};
-use crate::{error_status, health};
+use crate::{body_limit, error_status, health};
 use app::app::{shell, App};
 use app::server::{session, AppState, AuthSettings, MIGRATOR};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -14,6 +14,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use secrecy::ExposeSecret;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -58,16 +59,26 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(page))
         .layer(from_fn_with_state(csrf, csrf::middleware))
         .layer(from_fn_with_state(headers, security_headers::middleware))
-        // CSV imports without JavaScript post the whole file.
-        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
+        // Small bodies by default; CSV imports without JavaScript post the whole file.
+        .layer(from_fn(body_limit::middleware))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit::IMPORT_LIMIT))
         .layer(catch_panics())
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
-            // The path only: query strings can carry tokens (invitations, signed links).
-            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            // The path only (query strings can carry tokens), with invitation tokens blanked.
+            tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()))
         }))
         .with_state(state)
+}
+
+/// A request path as the log may show it: an invitation link is a bearer credential, so its token
+/// never reaches the log.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/invite/") {
+        Some(token) if !token.is_empty() => std::borrow::Cow::Borrowed("/invite/[token]"),
+        _ => std::borrow::Cow::Borrowed(path),
+    }
 }
 
 /// A panic anywhere below (a bug, by definition) becomes a logged 500 page instead of a dropped
@@ -200,15 +211,36 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     if config.test_clock {
         tracing::warn!("CLERQ_TEST_CLOCK is set: requests may move this server's clock; never use it in production");
     }
-    let state = AppState::new(leptos_options, pool, auth).with_clock_header(config.test_clock);
+    let state = AppState::new(leptos_options, pool.clone(), auth).with_clock_header(config.test_clock);
     let app = router(state, config.public_origin.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| StartupError::Bind { addr, error })?;
     tracing::info!("Clerq is listening on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartupError::Serve)
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let signalled = stopping.clone();
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            signalled.notify_one();
+        })
+        .into_future();
+    // Requests in flight get DRAIN_DEADLINE to finish once the signal came; then the process exits
+    // anyway, before compose's stop_grace_period (30 s) would kill it mid-write.
+    let result = tokio::select! {
+        result = server => result.map_err(StartupError::Serve),
+        () = async {
+            stopping.notified().await;
+            tokio::time::sleep(DRAIN_DEADLINE).await;
+        } => {
+            tracing::warn!("requests still running {DRAIN_DEADLINE:?} after the stop signal; stopping anyway");
+            Ok(())
+        }
+    };
+    pool.close().await;
+    result
 }
+
+/// How long in-flight requests may run after SIGTERM (compose waits 30 s before SIGKILL).
+pub const DRAIN_DEADLINE: Duration = Duration::from_secs(20);
 
 fn spawn_session_cleanup(pool: PgPool) {
     tokio::spawn(async move {

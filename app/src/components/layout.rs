@@ -6,7 +6,7 @@
 //! switcher, user menu) re-render when the session is refetched, so a page keeps its state when,
 //! say, the business is renamed.
 
-use crate::auth::{get_session, SessionInfo, SignOut};
+use crate::auth::{get_session, SessionInfo, SignOut, SignOutEverywhere};
 use crate::business::{CreateBusiness, SwitchBusiness};
 use crate::components::timer::{ForgottenTimerBanner, TimerActions, TimerChip};
 use crate::error::{AppError, AppResult};
@@ -156,6 +156,7 @@ fn BusinessSwitcher(info: SessionInfo, actions: ShellActions) -> impl IntoView {
 
 #[component]
 fn UserMenu(info: SessionInfo, sign_out: ServerAction<SignOut>) -> impl IntoView {
+    let everywhere = ServerAction::<SignOutEverywhere>::new();
     view! {
         <details class="user-menu">
             <summary>{info.user.name.clone()}</summary>
@@ -163,6 +164,9 @@ fn UserMenu(info: SessionInfo, sign_out: ServerAction<SignOut>) -> impl IntoView
                 <p class="menu-email">{info.user.email.clone()}</p>
                 <ActionForm action=sign_out>
                     <button type="submit">"Sign out"</button>
+                </ActionForm>
+                <ActionForm action=everywhere>
+                    <button type="submit">"Sign out everywhere"</button>
                 </ActionForm>
             </div>
         </details>

@@ -26,9 +26,17 @@ pub enum CsvError {
     NoHeader,
     #[error("The file has more than {0} rows. Split it into smaller files.")]
     TooManyRows(usize),
+    #[error("Line {0} has more than {MAX_COLUMNS} columns. Keep only the columns to import.")]
+    TooManyColumns(usize),
+    #[error("Line {0} has a cell longer than {MAX_CELL_CHARS} characters.")]
+    CellTooLong(usize),
 }
 
 pub const MAX_ROWS: usize = 20_000;
+/// Bounds the work a single line can cause: a header of millions of commas is refused as soon as
+/// the 65th column starts, not after it has been split.
+pub const MAX_COLUMNS: usize = 64;
+pub const MAX_CELL_CHARS: usize = 10_000;
 
 /// Picks `;` when the header line has more semicolons than commas outside quotes.
 fn delimiter(text: &str) -> char {
@@ -67,6 +75,8 @@ pub fn parse(input: &str) -> Result<Table, CsvError> {
     let mut in_quotes = false;
     let mut quote_started_line = 1;
     let mut field_was_quoted = false;
+    // Characters in `field`, kept alongside so the cell limit costs nothing per character.
+    let mut field_chars = 0;
 
     while let Some(ch) = chars.next() {
         if in_quotes {
@@ -88,6 +98,10 @@ pub fn parse(input: &str) -> Result<Table, CsvError> {
                 }
                 other => field.push(other),
             }
+            field_chars += 1;
+            if field_chars > MAX_CELL_CHARS {
+                return Err(CsvError::CellTooLong(quote_started_line));
+            }
             continue;
         }
         match ch {
@@ -98,13 +112,18 @@ pub fn parse(input: &str) -> Result<Table, CsvError> {
             }
             c if c == delimiter => {
                 record.push(std::mem::take(&mut field));
+                field_chars = 0;
                 field_was_quoted = false;
+                if record.len() >= MAX_COLUMNS {
+                    return Err(CsvError::TooManyColumns(record_line));
+                }
             }
             '\r' | '\n' => {
                 if ch == '\r' && chars.peek() == Some(&'\n') {
                     chars.next();
                 }
                 record.push(std::mem::take(&mut field));
+                field_chars = 0;
                 field_was_quoted = false;
                 records.push((record_line, std::mem::take(&mut record)));
                 line += 1;
@@ -115,7 +134,13 @@ pub fn parse(input: &str) -> Result<Table, CsvError> {
                     return Err(CsvError::TextAfterQuote(line));
                 }
             }
-            other => field.push(other),
+            other => {
+                field.push(other);
+                field_chars += 1;
+                if field_chars > MAX_CELL_CHARS {
+                    return Err(CsvError::CellTooLong(line));
+                }
+            }
         }
         if records.len() > MAX_ROWS + 1 {
             return Err(CsvError::TooManyRows(MAX_ROWS));
@@ -202,5 +227,19 @@ mod tests {
             input.push_str(&format!("Client {i},c{i}@example.com\n"));
         }
         assert_eq!(parse(&input).expect("parses").rows.len(), 10_000);
+    }
+
+    #[test]
+    fn wide_lines_and_huge_cells_are_refused_early() {
+        let header = format!("name{}", ",x".repeat(64));
+        assert_eq!(parse(&header), Err(CsvError::TooManyColumns(1)));
+        let at_limit = format!("name{}\nAcme{}", ",x".repeat(63), ",1".repeat(63));
+        assert_eq!(parse(&at_limit).map(|t| t.headers.len()), Ok(64));
+        let million_commas = ",".repeat(1_000_000);
+        assert_eq!(parse(&million_commas), Err(CsvError::TooManyColumns(1)));
+        let long_cell = format!("name\n{}", "y".repeat(MAX_CELL_CHARS + 1));
+        assert_eq!(parse(&long_cell), Err(CsvError::CellTooLong(2)));
+        let long_quoted = format!("name\n\"{}\"", "y".repeat(MAX_CELL_CHARS + 1));
+        assert_eq!(parse(&long_quoted), Err(CsvError::CellTooLong(2)));
     }
 }

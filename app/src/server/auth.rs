@@ -85,6 +85,15 @@ pub async fn sign_out() -> AppResult<()> {
     Ok(())
 }
 
+pub async fn sign_out_everywhere() -> AppResult<()> {
+    let state = state()?;
+    let principal = principal()?.ok_or(AppError::Unauthorized)?;
+    db::sessions::delete_all(&state.pool, principal.user.id).await?;
+    append_response_header(header::SET_COOKIE, session::clear_cookie_header(&state.auth))?;
+    leptos_axum::redirect("/sign-in");
+    Ok(())
+}
+
 /// Issues a new session for `user_id` and sets its cookie. Any session the request arrived with is
 /// revoked first, so an identifier planted before sign-in never becomes authenticated (fixation).
 async fn start_session(state: &AppState, user_id: UserId) -> AppResult<()> {

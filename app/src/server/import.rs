@@ -16,6 +16,18 @@ pub fn analyze(ctx: &BusinessCtx, text: &str, mapping: &[String]) -> AppResult<(
     crate::import::analyze(text, mapping, &ctx.business.currency).map_err(|message| AppError::field("text", message))
 }
 
+/// `ANALYZE` scans the whole table, so however many imports run, this instance starts at most one
+/// a minute (the chunks of one large import arrive a few hundred milliseconds apart).
+fn analyze_is_due(now: std::time::Instant) -> bool {
+    static LAST: std::sync::Mutex<Option<std::time::Instant>> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if last.is_some_and(|at| now.duration_since(at) < std::time::Duration::from_secs(60)) {
+        return false;
+    }
+    *last = Some(now);
+    true
+}
+
 pub async fn import(ctx: &BusinessCtx, rows: &[ImportRow]) -> AppResult<ImportOutcome> {
     ctx.require(Permission::ClientsCreate)?;
     let may_price = ctx.can(Permission::ClientsManageRates);
@@ -46,11 +58,25 @@ pub async fn import(ctx: &BusinessCtx, rows: &[ImportRow]) -> AppResult<ImportOu
     tx.commit().await?;
     outcome.created = created.len();
     outcome.skipped = inputs.len() - created.len();
-    if outcome.created >= 100 {
+    if outcome.created >= 100 && analyze_is_due(std::time::Instant::now()) {
         // A bulk load leaves the planner's statistics behind until autovacuum catches up (up to a
         // minute), and stale ones turn client joins into nested loops: refresh them now.
         sqlx::query!("analyze clients").execute(&ctx.pool).await?;
     }
     outcome.failures.truncate(200);
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn analyze_runs_at_most_once_a_minute() {
+        let t0 = Instant::now() + Duration::from_secs(3600);
+        assert!(analyze_is_due(t0));
+        assert!(!analyze_is_due(t0 + Duration::from_secs(59)));
+        assert!(analyze_is_due(t0 + Duration::from_secs(61)));
+    }
 }

@@ -27,7 +27,7 @@ macro_rules! registry {
     };
 }
 
-use crate::auth::{GetSession, SignIn, SignOut, SignUp};
+use crate::auth::{GetSession, SignIn, SignOut, SignOutEverywhere, SignUp};
 use crate::business::{CreateBusiness, SwitchBusiness};
 use crate::clients::{
     AddClientNote, ArchiveClient, ClientTimeline, CreateClient, GetClient, ListClients, ListMemberRates,
@@ -55,6 +55,7 @@ registry! {
     // Signing out without a session is a harmless no-op that clears the cookie.
     SignOut => Public,
     CreateBusiness => SignedIn,
+    SignOutEverywhere => SignedIn,
     SwitchBusiness => SignedIn,
     AcceptInvitation => SignedIn,
     GetBusinessSettings => Permission(Permission::SettingsView),

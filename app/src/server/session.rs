@@ -18,7 +18,12 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 pub const COOKIE_NAME: &str = "clerq_session";
+/// Over https the cookie carries the `__Host-` prefix: browsers then refuse it unless it is
+/// Secure, for this exact host and path `/`, so no sibling subdomain can plant or shadow it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-clerq_session";
 pub const TTL: Duration = Duration::days(7);
+/// However active, a session ends 30 days after sign-in.
+pub const MAX_AGE: Duration = Duration::days(30);
 pub const REFRESH_AFTER: Duration = Duration::days(1);
 
 /// The signed-in user of a request, inserted into request extensions by [`middleware`].
@@ -73,6 +78,15 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
+/// The session cookie's name for this instance.
+pub fn cookie_name(auth: &AuthSettings) -> &'static str {
+    if auth.secure_cookies {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
+
 /// `Set-Cookie` for a session: HttpOnly, SameSite=Lax, Secure when served over https.
 pub fn set_cookie_header(auth: &AuthSettings, cookie_value: &str) -> HeaderValue {
     cookie_header(auth, cookie_value, TTL.num_seconds())
@@ -85,7 +99,8 @@ pub fn clear_cookie_header(auth: &AuthSettings) -> HeaderValue {
 
 fn cookie_header(auth: &AuthSettings, value: &str, max_age: i64) -> HeaderValue {
     let secure = if auth.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    let name = cookie_name(auth);
+    let cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     // Token and signature are base64url: always a valid header value.
     HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("clerq_session=; Max-Age=0"))
 }
@@ -99,7 +114,7 @@ pub fn needs_refresh(refreshed_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 /// request extensions (and slides the expiry forward once a day); a forged, expired or revoked one is
 /// cleared from the browser. Requests without a cookie cost nothing.
 pub async fn middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let Some(cookie) = read_cookie(request.headers(), COOKIE_NAME).map(str::to_owned) else {
+    let Some(cookie) = read_cookie(request.headers(), cookie_name(&state.auth)).map(str::to_owned) else {
         return next.run(request).await;
     };
     let mut set_cookie = None;
@@ -170,7 +185,10 @@ mod tests {
         let https = AuthSettings::new("k".to_owned().into(), Some("https://clerq.example.com".into()), false);
         let cookie = set_cookie_header(&plain, "v.s");
         assert_eq!(cookie, "clerq_session=v.s; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800");
-        assert!(set_cookie_header(&https, "v.s").to_str().expect("ascii").ends_with("; Secure"));
+        let secure = set_cookie_header(&https, "v.s");
+        let secure = secure.to_str().expect("ascii");
+        assert!(secure.starts_with("__Host-clerq_session=v.s; Path=/;") && secure.ends_with("; Secure"), "{secure}");
+        assert!(!secure.contains("Domain="), "__Host- cookies name no domain");
         assert!(clear_cookie_header(&plain).to_str().expect("ascii").contains("Max-Age=0"));
     }
 

@@ -35,6 +35,8 @@ impl Bench {
         let mut request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
             .header("x-forwarded-for", ip);
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, format!("clerq_session={cookie}"));
@@ -46,6 +48,8 @@ impl Bench {
         let request = Request::post(path)
             .header(header::CONTENT_TYPE, "application/json")
             .header(header::ACCEPT, "application/json")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
             .header(header::COOKIE, format!("clerq_session={cookie}"))
             .body(Body::from(serde_json::to_vec(body).expect("json")))
             .expect("request");

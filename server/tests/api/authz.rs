@@ -32,7 +32,11 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
             vec![("name", "X".into()), ("email", email("matrix")), ("password", "long enough pw".into())]
         }
         "/api/auth/sign_in" => vec![("email", email("nobody")), ("password", "whatever it is".into())],
-        "/api/auth/session" | "/api/auth/sign_out" | "/api/team/get" | "/api/settings/get" => vec![],
+        "/api/auth/session"
+        | "/api/auth/sign_out"
+        | "/api/auth/sign_out_everywhere"
+        | "/api/team/get"
+        | "/api/settings/get" => vec![],
         "/api/team/invitation" | "/api/team/accept" => vec![("token", f.token.clone())],
         "/api/business/create" => vec![("name", "Matrix Co".into()), ("currency", "EUR".into())],
         "/api/business/switch" => vec![("business_id", Uuid::now_v7().to_string())],

@@ -25,6 +25,8 @@ pub fn leptos_options() -> LeptosOptions {
 pub struct TestApp {
     pub pool: PgPool,
     pub router: Router,
+    /// What a browser on this instance sends as `Origin`.
+    pub origin: String,
 }
 
 pub struct Reply {
@@ -56,7 +58,7 @@ impl Reply {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix("clerq_session="))
+            .find_map(|v| v.strip_prefix("clerq_session=").or_else(|| v.strip_prefix("__Host-clerq_session=")))
             .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
     }
 
@@ -83,12 +85,27 @@ impl TestApp {
                 std::time::Duration::from_secs(1),
             ));
         }
+        let origin = settings.public_origin.clone().unwrap_or_else(|| "http://localhost".to_owned());
         let router = server::startup::router(state, settings.public_origin)
             .layer(MockConnectInfo(SocketAddr::from(([192, 0, 2, 1], 40000))));
-        Self { pool, router }
+        Self { pool, router, origin }
     }
 
-    pub async fn send(&self, request: Request<Body>) -> Reply {
+    /// Sends `request` the way a browser on this instance would: with a `Host` and, on a POST, an
+    /// `Origin` unless the test set one (or a `Referer`) itself.
+    pub async fn send(&self, mut request: Request<Body>) -> Reply {
+        let headers = request.headers_mut();
+        if !headers.contains_key(header::HOST) {
+            headers.insert(header::HOST, http::HeaderValue::from_static("localhost"));
+        }
+        if !headers.contains_key(header::ORIGIN) && !headers.contains_key(header::REFERER) {
+            headers.insert(header::ORIGIN, http::HeaderValue::from_str(&self.origin).expect("origin"));
+        }
+        self.send_raw(request).await
+    }
+
+    /// Sends `request` exactly as built.
+    pub async fn send_raw(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.expect("router never fails");
         let (parts, body) = response.into_parts();
         let body = body.collect().await.expect("body").to_bytes().to_vec();

@@ -113,6 +113,11 @@ fn the_compose_file_is_valid_and_matches_the_self_hosting_guide() {
         );
     }
     assert_eq!(app["image"], migrate["image"], "migrate runs the same image");
+    let grace = app["stop_grace_period"].as_str().and_then(|g| g.strip_suffix('s')).and_then(|g| g.parse::<u64>().ok());
+    assert!(
+        grace.is_some_and(|g| g > server::startup::DRAIN_DEADLINE.as_secs()),
+        "compose waits longer than the server drains: {grace:?}"
+    );
 }
 
 #[test]

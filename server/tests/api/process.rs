@@ -180,3 +180,51 @@ async fn clerq_skip_migrations_starts_without_touching_the_schema(pool: PgPool) 
         .expect("count");
     assert_eq!(tables, 0, "no migration ran");
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn sigterm_during_a_slow_request_lets_it_finish_then_exits(pool: PgPool) {
+    use std::io::Write;
+    let url = database_url_of(&pool).await;
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = server(&[])
+        .env("DATABASE_URL", &url)
+        .env("BETTER_AUTH_SECRET", SECRET)
+        .env("LEPTOS_SITE_ADDR", &addr)
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .stderr(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn server");
+    assert!(wait_until_healthy(&mut child, &addr).await, "never became healthy");
+
+    // A slow client: headers and half the body now, the rest after the stop signal.
+    let body = "email=slow%40example.com&password=not+the+password";
+    let (first, rest) = body.split_at(20);
+    let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+    write!(
+        stream,
+        "POST /api/auth/sign_in HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{first}",
+        body.len()
+    )
+    .expect("send the first half");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(child.try_wait().expect("poll").is_none(), "the server waits for the request in flight");
+    stream.write_all(rest.as_bytes()).expect("send the rest");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read the response");
+    assert!(response.starts_with("HTTP/1.1 422"), "the request was answered: {response}");
+    assert!(response.contains("Invalid email or password"), "{response}");
+
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll") {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the server did not exit after draining");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exits 0 after draining, got {status}");
+}

@@ -309,3 +309,54 @@ async fn absurd_dates_are_the_requests_mistake(pool: PgPool) {
     let ok = app.get("/time?week=2026-11-25", Some(&owner)).await;
     assert_eq!(ok.status, StatusCode::OK);
 }
+
+#[test]
+fn invitation_tokens_never_reach_the_request_log() {
+    assert_eq!(server::startup::loggable_path("/invite/AbCdEf0123456789-_xyz"), "/invite/[token]");
+    assert_eq!(server::startup::loggable_path("/clients/42"), "/clients/42");
+    assert_eq!(server::startup::loggable_path("/invite/"), "/invite/");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn bodies_are_small_except_for_the_import(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    let big_name = "x".repeat(300 * 1024);
+    let reply = app.call("/api/clients/create", &[("form[name]", &big_name)], Some(&owner)).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", &reply.text()[..200.min(reply.text().len())]);
+    let csv = format!("name\n{}", (0..20_000).map(|i| format!("Client {i} {}\n", "y".repeat(20))).collect::<String>());
+    assert!(csv.len() > 300 * 1024);
+    let reply = app.call("/api/import/analyze", &[("text", &csv)], Some(&owner)).await;
+    assert_eq!(reply.status, StatusCode::OK, "a large CSV is welcome where it belongs");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_csv_header_of_millions_of_commas_is_refused(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    // Sixteen million commas are more than an import may send at all: refused before reading.
+    let header = ",".repeat(16_000_000);
+    let reply = app.call("/api/import/analyze", &[("text", &header)], Some(&owner)).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Four million fit in the body, and the reader stops at the 65th column.
+    let header = ",".repeat(4_000_000);
+    let reply = app.call("/api/import/analyze", &[("text", &header)], Some(&owner)).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let message = reply.app_error().field_message("text").unwrap_or_default();
+    assert!(message.contains("more than 64 columns"), "{message}");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_server_function_post_with_neither_origin_nor_referer_is_refused(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let form = [("name", "Hidden"), ("email", "hidden@example.com"), ("password", PASSWORD)];
+    let mut request = server_fn_request("/api/auth/sign_up", &form, None, &[]);
+    request.headers_mut().insert(http::header::HOST, http::HeaderValue::from_static("localhost"));
+    let reply = app.send_raw(request).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let users: i64 = sqlx::query_scalar("select count(*) from accounts").fetch_one(&app.pool).await.expect("count");
+    assert_eq!(users, 0);
+    let monitor =
+        app.send_raw(http::Request::get("/api/trpc/health.ping").body(axum::body::Body::empty()).expect("get")).await;
+    assert_eq!(monitor.status, StatusCode::OK, "monitors need no Origin");
+}

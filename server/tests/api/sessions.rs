@@ -99,3 +99,70 @@ async fn expired_sessions_are_swept(pool: PgPool) {
     let left: i64 = sqlx::query_scalar("select count(*) from sessions").fetch_one(&app.pool).await.expect("count");
     assert_eq!(left, 1);
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn sliding_never_carries_a_session_past_thirty_days(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let cookie = app.sign_up("Dana", &email("old")).await;
+    sqlx::query(
+        "update sessions set created_at = now() - interval '29 days', refreshed_at = now() - interval '25 hours'",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("age");
+    assert!(app.session(Some(&cookie)).await.is_some(), "still within thirty days");
+    let left: f64 = sqlx::query_scalar("select extract(epoch from expires_at - now())::float8 from sessions")
+        .fetch_one(&app.pool)
+        .await
+        .expect("expiry");
+    assert!(left <= 24.0 * 3600.0 + 5.0, "the slide stopped at thirty days, not seven more ({left} s left)");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn signing_out_everywhere_ends_every_session_of_the_account(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let address = email("everywhere");
+    let laptop = app.sign_up("Dana", &address).await;
+    let phone = app
+        .call("/api/auth/sign_in", &[("email", &address), ("password", PASSWORD)], None)
+        .await
+        .session_cookie()
+        .expect("a second session");
+    let someone_else = app.sign_up("Sam", &email("sam")).await;
+
+    let reply = app.call("/api/auth/sign_out_everywhere", &[], Some(&phone)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.session_cookie().as_deref(), Some(""), "this browser's cookie is cleared");
+    assert!(app.session(Some(&laptop)).await.is_none(), "the other browser is signed out too");
+    assert!(app.session(Some(&phone)).await.is_none());
+    assert!(app.session(Some(&someone_else)).await.is_some(), "nobody else is affected");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn over_https_the_session_cookie_is_host_prefixed(pool: PgPool) {
+    let app = TestApp::with(
+        pool,
+        crate::common::SECRET,
+        Settings { public_origin: Some("https://clerq.example.com".into()), ..Settings::default() },
+    );
+    let request = crate::common::server_fn_request(
+        "/api/auth/sign_up",
+        &[("name", "Dana"), ("email", &email("secure")), ("password", PASSWORD)],
+        None,
+        &[("origin", "https://clerq.example.com")],
+    );
+    let reply = app.send(request).await;
+    let set_cookie = reply.headers.get(http::header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(set_cookie.starts_with("__Host-clerq_session=") && set_cookie.contains("; Secure"), "{set_cookie}");
+    let value = reply.session_cookie().expect("cookie");
+    let session = app
+        .send(crate::common::server_fn_request(
+            "/api/auth/session",
+            &[],
+            None,
+            &[("origin", "https://clerq.example.com"), ("cookie", &format!("__Host-clerq_session={value}"))],
+        ))
+        .await;
+    let info: Option<app::auth::SessionInfo> = session.json();
+    assert!(info.is_some(), "the prefixed cookie is the one read");
+}

@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::ids::UserId;
 use crate::permissions::effective_from_stored;
 use crate::permissions::PermissionSet;
-use crate::server::session::{Principal, TTL};
+use crate::server::session::{Principal, MAX_AGE, TTL};
 use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
@@ -85,16 +85,24 @@ pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolve
     }))
 }
 
-/// Slides the expiry to 7 days from now.
+/// Slides the expiry to 7 days from now, but never past the session's absolute lifetime.
 pub async fn refresh(db: impl PgExecutor<'_>, session_id: Uuid) -> AppResult<()> {
     sqlx::query!(
-        "update sessions set refreshed_at = now(), expires_at = now() + make_interval(secs => $2) where id = $1",
+        "update sessions set refreshed_at = now(),
+                expires_at = least(now() + make_interval(secs => $2), created_at + make_interval(secs => $3))
+         where id = $1",
         session_id,
-        TTL.num_seconds() as f64
+        TTL.num_seconds() as f64,
+        MAX_AGE.num_seconds() as f64
     )
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Signs an account out everywhere (every browser, every device).
+pub async fn delete_all(db: impl PgExecutor<'_>, user_id: UserId) -> AppResult<u64> {
+    Ok(sqlx::query!("delete from sessions where user_id = $1", user_id.0).execute(db).await?.rows_affected())
 }
 
 pub async fn delete(db: impl PgExecutor<'_>, session_id: Uuid) -> AppResult<()> {

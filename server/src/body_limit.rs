@@ -1,0 +1,61 @@
+//! How much a request may send. Most routes take small forms, so the default is small; the CSV
+//! import (whole files posted without JavaScript) gets more. A declared length over the limit is
+//! refused before anything is read; a body that turns out longer stops being read at the limit.
+//! Either way the answer is 413.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{header, StatusCode};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+
+/// Forms, server functions, everything not listed below.
+pub const DEFAULT_LIMIT: usize = 256 * 1024;
+/// `/api/import/*`: a CSV of up to 20,000 rows.
+pub const IMPORT_LIMIT: usize = 16 * 1024 * 1024;
+
+pub fn limit_for(path: &str) -> usize {
+    if path.starts_with("/api/import/") {
+        IMPORT_LIMIT
+    } else {
+        DEFAULT_LIMIT
+    }
+}
+
+fn too_large(limit: usize) -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("This request is larger than the {} KiB this address accepts.", limit / 1024),
+    )
+        .into_response()
+}
+
+pub async fn middleware(request: Request, next: Next) -> Response {
+    let limit = limit_for(request.uri().path());
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return too_large(limit);
+    }
+    // Read at most `limit` bytes here, so an over-long body (chunked, or lying about its length)
+    // is a 413 too, not a half-read request the handler fails on.
+    let (parts, body) = request.into_parts();
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => next.run(Request::from_parts(parts, Body::from(collected.to_bytes()))).await,
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => too_large(limit),
+        Err(_) => (StatusCode::BAD_REQUEST, "The request body could not be read.").into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_import_takes_large_bodies() {
+        assert_eq!(limit_for("/api/clients/create"), DEFAULT_LIMIT);
+        assert_eq!(limit_for("/api/import/clients"), IMPORT_LIMIT);
+        assert_eq!(limit_for("/clients/new"), DEFAULT_LIMIT);
+    }
+}
