@@ -4,7 +4,7 @@
 use crate::config::{weak_secret_warning, Config};
 use crate::csrf::{self, CsrfPolicy};
 use crate::security_headers::{self, SecurityHeaders};
-use crate::{body_limit, error_status, health};
+use crate::{body_limit, error_status, form_errors, health, proxy_hint};
 use app::app::{shell, App};
 use app::server::{session, AppState, AuthSettings, MIGRATOR};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -48,9 +48,11 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
     let app_routes = Router::new()
         .leptos_routes(&state, routes, move || page(options.clone()))
         .layer(from_fn(error_status::middleware))
+        .layer(from_fn_with_state(state.clone(), form_errors::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware));
     let headers =
         Arc::new(SecurityHeaders { hsts: public_origin.as_deref().is_some_and(|o| o.starts_with("https://")) });
+    let trust_proxy = Arc::new(state.auth.trust_proxy_headers);
     let csrf = Arc::new(CsrfPolicy { public_origin });
     Router::new()
         .merge(health::routes())
@@ -59,6 +61,7 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(page))
         .layer(from_fn_with_state(csrf, csrf::middleware))
         .layer(from_fn_with_state(headers, security_headers::middleware))
+        .layer(from_fn_with_state(trust_proxy, proxy_hint::middleware))
         // Small bodies by default; CSV imports without JavaScript post the whole file.
         .layer(from_fn(body_limit::middleware))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit::IMPORT_LIMIT))

@@ -22,30 +22,49 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
 
 /// At most this many hashes run at once (one per core): each takes 19 MiB, so a burst of sign-ups
 /// or sign-ins queues here instead of exhausting memory.
-static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map(usize::from).unwrap_or(2).clamp(1, 8))
-});
+static HASHING: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| tokio::sync::Semaphore::new(hashing_slots()));
 
-async fn hashing_slot() -> AppResult<tokio::sync::SemaphorePermit<'static>> {
-    HASHING.acquire().await.map_err(|e| internal("the hashing semaphore was closed", e))
+/// How many hashes may run at once on this machine.
+pub fn hashing_slots() -> usize {
+    std::thread::available_parallelism().map(usize::from).unwrap_or(2).clamp(1, 8)
+}
+
+static RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The most hashes that ever ran at the same time in this process (what bounds their memory).
+pub fn peak_concurrent_hashes() -> usize {
+    PEAK.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Runs one hash computation on the blocking pool, counted for [`peak_concurrent_hashes`].
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    use std::sync::atomic::Ordering;
+    let _slot = HASHING.acquire().await.map_err(|e| internal("the hashing semaphore was closed", e))?;
+    tokio::task::spawn_blocking(move || {
+        let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        let result = work();
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+        result
+    })
+    .await
+    .map_err(|e| internal("password hashing task failed", e))
 }
 
 pub async fn hash(password: String) -> AppResult<String> {
-    let _slot = hashing_slot().await?;
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
-    .await
-    .map_err(|e| internal("password hashing task failed", e))?
+    .await?
     .map_err(|e| internal("password hashing failed", e))
 }
 
 /// Verifies `password` against `stored`, or against a dummy hash when there is no account, so both
 /// failures take the same time. Returns true only for a real match.
 pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
-    let _slot = hashing_slot().await?;
-    tokio::task::spawn_blocking(move || {
+    hashing(move || {
         let exists = stored.is_some();
         let encoded = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let matches = PasswordHash::new(&encoded)
@@ -54,7 +73,6 @@ pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool>
         exists && matches
     })
     .await
-    .map_err(|e| internal("password verification task failed", e))
 }
 
 /// Hash cost in use, for the benchmark and the docs.

@@ -13,6 +13,16 @@ fn mac(secret: &[u8], purpose: &[u8], message: &[u8]) -> Hmac<Sha256> {
     mac
 }
 
+/// [`sign`] under the instance's secret (for callers outside this crate: the server's layers).
+pub fn sign_for(auth: &crate::server::AuthSettings, purpose: &[u8], message: &[u8]) -> [u8; 32] {
+    sign(auth.secret_bytes(), purpose, message)
+}
+
+/// [`verify`] under the instance's secret.
+pub fn verify_for(auth: &crate::server::AuthSettings, purpose: &[u8], message: &[u8], signature: &[u8]) -> bool {
+    verify(auth.secret_bytes(), purpose, message, signature)
+}
+
 /// The 32-byte signature of `message` for `purpose`.
 pub fn sign(secret: &[u8], purpose: &[u8], message: &[u8]) -> [u8; 32] {
     mac(secret, purpose, message).finalize().into_bytes().into()

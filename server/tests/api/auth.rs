@@ -177,9 +177,35 @@ async fn without_javascript_a_form_post_redirects_with_the_cookie_or_the_error(p
     assert_eq!(failed.status, StatusCode::FOUND, "a plain form post gets a redirect, not a 422 page");
     let location = failed.location().expect("location");
     assert!(location.starts_with("http://127.0.0.1:3000/sign-up?") && location.contains("__err="), "{location}");
+    assert!(location.contains("&__sig="), "the server signs the error it sends back: {location}");
+    let relative = location.trim_start_matches("http://127.0.0.1:3000");
+    let page = app.get(relative, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("Use at least 8 characters."), "the page shows the signed error");
 
     let created = app.send(form_post(format!("name=Dana&email={address}&password=long-enough"))).await;
     assert_eq!(created.status, StatusCode::FOUND);
     assert_eq!(created.location(), Some("/onboarding"));
     assert!(created.session_cookie().is_some_and(|c| !c.is_empty()));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_link_cannot_make_a_page_show_an_error_clerq_never_sent(pool: PgPool) {
+    use base64::Engine;
+    let app = TestApp::new(pool);
+    let lie = serde_json::to_string(&AppError::field(
+        FieldErrors::FORM,
+        "Your account is locked. Call +1 555 0100 to unlock it.",
+    ))
+    .expect("json");
+    let err = base64::engine::general_purpose::URL_SAFE.encode(lie);
+    for forged in [
+        format!("/sign-in?redirect=%2Finvite%2Fabc&__path=%2Fapi%2Fauth%2Fsign_in&__err={err}"),
+        format!("/sign-in?redirect=%2Finvite%2Fabc&__path=%2Fapi%2Fauth%2Fsign_in&__err={err}&__sig=AAAA"),
+    ] {
+        let reply = app.get(&forged, None).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{forged}");
+        assert_eq!(reply.location(), Some("/sign-in?redirect=%2Finvite%2Fabc"), "the rest of the query stays");
+        assert!(!reply.text().contains("Call +1 555"));
+    }
 }

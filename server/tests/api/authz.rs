@@ -104,36 +104,18 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
     })
 }
 
-/// Functions that take business A's row ids, and so must answer a foreign business with NotFound.
-const TAKES_IDS: &[&str] = &[
-    "/api/time/start",
-    "/api/time/for_task",
-    "/api/time/timesheet",
-    "/api/time/update_note",
-    "/api/time/delete",
-    "/api/clients/get",
-    "/api/clients/update",
-    "/api/clients/archive",
-    "/api/clients/restore",
-    "/api/clients/timeline",
-    "/api/clients/add_note",
-    "/api/clients/member_rates",
-    "/api/clients/set_member_rate",
-    "/api/clients/remove_member_rate",
-    "/api/projects/get",
-    "/api/projects/update",
-    "/api/tasks/list",
-    "/api/tasks/create",
-    "/api/tasks/update",
-    "/api/tasks/set_status",
-    "/api/tasks/delete",
-    "/api/team/revoke_invitation",
-    "/api/team/remove_member",
-    "/api/team/set_role",
-    "/api/team/set_permission",
-    "/api/team/update_role",
-    "/api/team/delete_role",
-];
+/// The form field an argument fills: `form[client_id]` → `client_id`.
+fn field_of(key: &str) -> &str {
+    key.split_once('[').map_or(key, |(_, rest)| rest.trim_end_matches(']'))
+}
+
+impl Fixture {
+    /// Every id of business A that a sample argument can carry.
+    fn ids(&self) -> [String; 7] {
+        [self.member, self.invitation, self.role, self.client, self.project, self.task, self.entry]
+            .map(|id| id.to_string())
+    }
+}
 
 /// Server functions taking JSON bodies, checked by their own test below.
 const JSON_ENCODED: &[&str] = &["/api/import/rows"];
@@ -279,16 +261,21 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
                 );
                 assert_eq!(error_of(&reply), Some(AppError::Forbidden), "{} without {permission}", entry.path);
 
-                if TAKES_IDS.contains(&entry.path) {
+                // Which arguments carry business A's ids follows from the values, not from a list: a
+                // new id-taking function is checked the day it gets its sample.
+                let ids = fixture.ids();
+                let foreign: Vec<&str> =
+                    args.iter().filter(|(_, value)| ids.contains(value)).map(|(key, _)| field_of(key)).collect();
+                if !foreign.is_empty() {
                     let reply = call(&app, entry.path, &args, Some(&owner_b)).await;
-                    assert_eq!(
-                        reply.status,
-                        StatusCode::NOT_FOUND,
-                        "{} from another business: {}",
-                        entry.path,
-                        reply.text()
-                    );
-                    assert_eq!(error_of(&reply), Some(AppError::NotFound));
+                    let refused = match error_of(&reply) {
+                        Some(AppError::NotFound) => reply.status == StatusCode::NOT_FOUND,
+                        // A secondary id (a project's client, an entry's task) is a field the caller
+                        // must fix: "choose one of your clients".
+                        Some(AppError::Validation(errors)) => foreign.iter().any(|f| errors.get(f).is_some()),
+                        _ => false,
+                    };
+                    assert!(refused, "{} from another business ({foreign:?}): {}", entry.path, reply.text());
                     checks += 1;
                 }
                 // Viewing another member's timesheet needs time.viewAll on top of time.viewOwn (the
@@ -339,4 +326,96 @@ async fn json_server_functions_enforce_their_access(pool: PgPool) {
         let reply = app.send(post(Some(holder))).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn secondary_ids_of_another_business_are_refused_inside_ones_own_rows(pool: PgPool) {
+    let app = TestApp::new(pool);
+    // Business A's rows.
+    let owner_a = app.owner_of("Business A", &email("a")).await;
+    let a_client: Uuid = app.call("/api/clients/create", &[("form[name]", "A client")], Some(&owner_a)).await.json();
+    let a_project: Uuid = app
+        .call(
+            "/api/projects/create",
+            &[("form[client_id]", &a_client.to_string()), ("form[name]", "A")],
+            Some(&owner_a),
+        )
+        .await
+        .json();
+    let a_task: app::tasks::Task = app
+        .call("/api/tasks/create", &[("project_id", &a_project.to_string()), ("title", "A task")], Some(&owner_a))
+        .await
+        .json();
+    let a_member = app.teammate(&owner_a, "Ann", "member").await;
+    let a_member_id = app.user_id(&a_member).await.to_string();
+    let a_role: app::team::CustomRole = app
+        .call("/api/team/create_role", &[("name", "A role"), ("permissions[0]", "clients.view")], Some(&owner_a))
+        .await
+        .json();
+
+    // Business B's own rows, pointed at A's through their secondary ids.
+    let owner_b = app.owner_of("Business B", &email("b")).await;
+    let b_client: Uuid = app.call("/api/clients/create", &[("form[name]", "B client")], Some(&owner_b)).await.json();
+    let b_project: Uuid = app
+        .call(
+            "/api/projects/create",
+            &[("form[client_id]", &b_client.to_string()), ("form[name]", "B")],
+            Some(&owner_b),
+        )
+        .await
+        .json();
+    let b_member = app.teammate(&owner_b, "Bea", "member").await;
+    let b_member_id = app.user_id(&b_member).await.to_string();
+
+    let field = |reply: &Reply, name: &str| match reply.app_error() {
+        AppError::Validation(errors) => errors.get(name).map(str::to_owned),
+        other => panic!("expected a field error on {name}, got {other:?}"),
+    };
+    let moved = app
+        .call(
+            "/api/projects/update",
+            &[("id", &b_project.to_string()), ("form[client_id]", &a_client.to_string()), ("form[name]", "B")],
+            Some(&owner_b),
+        )
+        .await;
+    assert_eq!(field(&moved, "client_id").as_deref(), Some("Choose one of your clients."));
+    let logged = app
+        .call(
+            "/api/time/log",
+            &[("entry[task_id]", &a_task.id.to_string()), ("entry[date]", "2026-11-23"), ("entry[duration]", "1h")],
+            Some(&owner_b),
+        )
+        .await;
+    assert_eq!(field(&logged, "task_id").as_deref(), Some("Choose one of your tasks."));
+    let rated = app
+        .call(
+            "/api/clients/set_member_rate",
+            &[
+                ("rate[client_id]", &b_client.to_string()),
+                ("rate[user_id]", &a_member_id),
+                ("rate[bill_amount]", "80"),
+                ("rate[bill_currency]", "EUR"),
+                ("rate[bill_unit]", "hour"),
+            ],
+            Some(&owner_b),
+        )
+        .await;
+    assert_eq!(field(&rated, "user_id").as_deref(), Some("That person isn't on your team."));
+    let re_roled = app
+        .call(
+            "/api/team/set_role",
+            &[("user_id", &b_member_id), ("role", &format!("custom:{}", a_role.id))],
+            Some(&owner_b),
+        )
+        .await;
+    assert_eq!(re_roled.app_error(), AppError::NotFound, "another business's custom role does not exist here");
+
+    let untouched: (Uuid,) = sqlx::query_as("select client_id from projects where id = $1")
+        .bind(b_project)
+        .fetch_one(&app.pool)
+        .await
+        .expect("project");
+    assert_eq!(untouched.0, b_client);
+    let entries: i64 = sqlx::query_scalar("select count(*) from time_entries").fetch_one(&app.pool).await.expect("n");
+    assert_eq!(entries, 0);
 }

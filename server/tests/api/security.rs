@@ -360,3 +360,24 @@ async fn a_server_function_post_with_neither_origin_nor_referer_is_refused(pool:
         app.send_raw(http::Request::get("/api/trpc/health.ping").body(axum::body::Body::empty()).expect("get")).await;
     assert_eq!(monitor.status, StatusCode::OK, "monitors need no Origin");
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn two_hundred_concurrent_sign_ups_hash_at_most_one_password_per_core_at_a_time(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let sign_ups = (0..200).map(|i| {
+        let app = &app;
+        async move {
+            let address = email(&format!("crowd{i}"));
+            app.call("/api/auth/sign_up", &[("name", "Crowd"), ("email", &address), ("password", PASSWORD)], None)
+                .await
+                .status
+        }
+    });
+    let statuses = crate::common::join_all(sign_ups).await;
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK), "every sign-up went through, queued: {statuses:?}");
+    let peak = app::server::password::peak_concurrent_hashes();
+    let slots = app::server::password::hashing_slots();
+    // Each argon2 hash holds 19 MiB, so memory for hashing stays under slots × 19 MiB.
+    println!("peak concurrent hashes {peak} of {slots} slots: at most {} MiB", slots * 19);
+    assert!(peak <= slots, "{peak} hashes ran at once; the bound is {slots}");
+}

@@ -71,7 +71,7 @@ async fn twenty_concurrent_starts_leave_exactly_one_timer_running_and_lose_nothi
         let (app, owner) = (&s.app, s.owner.clone());
         async move { app.call("/api/time/start", &[("task_id", task.as_str())], Some(&owner)).await }
     });
-    let replies = futures_join_all(starts).await;
+    let replies = crate::common::join_all(starts).await;
     assert!(
         replies.iter().all(|r| r.status == StatusCode::OK),
         "{:?}",
@@ -95,36 +95,6 @@ async fn twenty_concurrent_starts_leave_exactly_one_timer_running_and_lose_nothi
     .await
     .expect("gaps");
     assert_eq!(gaps, 0);
-}
-
-/// Runs futures concurrently on the current task (no extra dependency).
-async fn futures_join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
-    let handles: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut results = Vec::new();
-    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
-    let mut outputs: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut done = true;
-        for (slot, output) in pending.iter_mut().zip(outputs.iter_mut()) {
-            if let Some(future) = slot {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => {
-                        *output = Some(value);
-                        *slot = None;
-                    }
-                    std::task::Poll::Pending => done = false,
-                }
-            }
-        }
-        if done {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await;
-    results.extend(outputs.into_iter().flatten());
-    results
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
