@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 const OPERATION_MODULES: &[&str] =
     &["auth", "businesses", "clients", "import", "projects", "settings", "tasks", "team", "time"];
-const CORE_MODULES: &[&str] = &["money", "currency", "ids", "roles", "permissions", "validation", "error", "text_enum"];
+const CORE_MODULES: &[&str] =
+    &["money", "currency", "ids", "roles", "permissions", "validation", "error", "text_enum", "billing"];
 const ABOVE_CORE: &[&str] = &[
     "auth",
     "business",

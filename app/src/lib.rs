@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod billing;
 pub mod business;
 pub mod clients;
 pub mod components;

@@ -25,7 +25,7 @@ test.describe("signing up, out and in (hydrated)", () => {
     await shell.expectDashboard("Studio Demo");
   });
 
-  test("a user signs out and signs in again", async ({ page }) => {
+  test("a user signs out and signs in again, then out everywhere", async ({ page, browser, extraHTTPHeaders }) => {
     const account = newAccount();
     const signUp = new SignUpPage(page);
     await signUp.goto();
@@ -46,6 +46,21 @@ test.describe("signing up, out and in (hydrated)", () => {
 
     await signIn.signIn(account.email, account.password);
     await shell.expectDashboard("Out and In");
+
+    // A second browser signed in to the same account loses its session too.
+    const other = await browser.newContext({ baseURL: new URL(page.url()).origin, extraHTTPHeaders });
+    const otherPage = await other.newPage();
+    await otherPage.goto("/sign-in");
+    await hydrated(otherPage);
+    await new SignInPage(otherPage).signIn(account.email, account.password);
+    await new AppShell(otherPage).expectDashboard("Out and In");
+
+    await shell.openUserMenu(account);
+    await shell.signOutEverywhere.click();
+    await expect(signIn.heading).toBeVisible();
+    await otherPage.goto("/");
+    await expect(otherPage.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await other.close();
   });
 
   test("a wrong password gets a clear message and keeps the visitor on the form", async ({ page }) => {

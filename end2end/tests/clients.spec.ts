@@ -22,8 +22,17 @@ test.describe("clients", () => {
 
     await page.getByLabel("Name", { exact: true }).fill("Acme Industries");
     await page.getByLabel("VAT no.").fill("GB123456789");
-    await page.getByLabel("Contact 1 name").fill("Dana Lee");
+    // The browser runs the server's validation before posting: a contact with an address but no
+    // name is reported beside its field and nothing is sent (the browser's own checks pass it).
+    let posts = 0;
+    page.on("request", (r) => {
+      if (r.method() === "POST" && r.url().includes("/api/clients/create")) posts += 1;
+    });
     await page.getByLabel("Contact 1 email").fill("dana@acme.test");
+    await page.getByRole("button", { name: "Create client" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Enter the contact's name." })).toBeVisible();
+    expect(posts, "nothing was posted").toBe(0);
+    await page.getByLabel("Contact 1 name").fill("Dana Lee");
     await page.getByRole("button", { name: "Add contact" }).click();
     await page.getByLabel("Contact 2 name").fill("Sam Roe");
     await page.getByLabel("Contact 2 role").fill("Producer");

@@ -27,6 +27,27 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// An `on:submit:capture` handler for an `ActionForm`: runs the same validation the server runs on
+/// the posted arguments, in the browser, before anything is sent. When it fails the errors appear
+/// beside their fields exactly as the server's would, and nothing is posted. (Without JavaScript
+/// the server's validation does the same job after the post.)
+pub fn validate_before_posting<S>(
+    action: ServerAction<S>,
+    check: impl Fn(&S) -> Result<(), crate::validation::FieldErrors> + 'static,
+) -> impl Fn(leptos::ev::SubmitEvent) + 'static
+where
+    S: ServerFn<Error = AppError> + leptos::form::FromFormData + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    move |ev: leptos::ev::SubmitEvent| {
+        let Ok(input) = S::from_event(&ev) else { return };
+        if let Err(errors) = check(&input) {
+            ev.prevent_default();
+            action.value().set(Some(Err(AppError::Validation(errors))));
+        }
+    }
+}
+
 /// The message for one field from an action's error.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.get().and_then(|e| e.field_message(field)))

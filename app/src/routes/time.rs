@@ -1,11 +1,15 @@
 //! `/time?week=YYYY-MM-DD`: the weekly timesheet (rows per task, columns per day, totals), adding
 //! time by hand, and the week's entries with their notes.
 
-use crate::components::form::{action_error, field_error, FieldError, FormError, SelectField, SubmitButton, TextField};
+use crate::components::form::{
+    action_error, field_error, validate_before_posting, FieldError, FormError, SelectField, SubmitButton, TextField,
+};
 use crate::components::loading::Load;
 use crate::components::money::currency_options;
 use crate::components::timer::{use_timer, TimerActions};
-use crate::time::{format_hm, get_timesheet, week_start, DeleteTimeEntry, TimeEntryView, Timesheet, UpdateTimeNote};
+use crate::time::{
+    format_hm, get_timesheet, week_start, DeleteTimeEntry, LogTime, TimeEntryView, Timesheet, UpdateTimeNote,
+};
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -192,7 +196,7 @@ fn AddTimeForm(
     view! {
         <section class="card" id="add-entry" aria-labelledby="add-entry-heading">
             <h2 id="add-entry-heading">"Add time"</h2>
-            <ActionForm action=log>
+            <ActionForm action=log on:submit:capture=validate_before_posting(log, |a: &LogTime| a.entry.validate().map(|_| ()))>
                 <SelectField id="entry-task" name="entry[task_id]" label="Task" options selected=task.unwrap_or_default() error=fe("task_id") />
                 <div class="two-columns">
                     <TextField id="entry-date" name="entry[date]" label="Date" kind="date" required=true value=date error=fe("date") />

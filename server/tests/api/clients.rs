@@ -326,3 +326,29 @@ async fn member_rates_hide_and_keep_internal_costs_from_those_who_may_not_see_pr
         app.call("/api/clients/member_rates", &[("client_id", &client)], Some(&owner)).await.json();
     assert!(after.rates.is_empty());
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_edit_page_renders_saved_contacts_into_its_fields(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    let id = create(
+        &app,
+        &owner,
+        &[
+            ("form[name]", "Acme"),
+            ("form[contacts][0][name]", "Dana Lee"),
+            ("form[contacts][0][email]", "dana@acme.test"),
+            ("form[contacts][0][role]", "Finance"),
+        ],
+    )
+    .await;
+    let page = app.get(&format!("/clients/{id}/edit"), Some(&owner)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for value in ["Dana Lee", "dana@acme.test", "Finance"] {
+        assert!(
+            html.contains(&format!("value=\"{value}\"")),
+            "{value} is in the server's HTML, not only set by the wasm"
+        );
+    }
+}

@@ -3,7 +3,9 @@
 
 use crate::clients::form::ContactForm;
 use crate::clients::{get_client, Client, CreateClient, UpdateClient};
-use crate::components::form::{action_error, field_error, FieldError, FormError, SubmitButton, TextField};
+use crate::components::form::{
+    action_error, field_error, validate_before_posting, FieldError, FormError, SubmitButton, TextField,
+};
 use crate::components::layout::use_shell_session;
 use crate::components::loading::LoadFailed;
 use crate::components::money::{money_errors, MoneyFields};
@@ -90,23 +92,28 @@ fn ClientFields(
                         Signal::derive(move || error.get().and_then(|e| e.field_message(&format!("contacts.{index}.{field}"))))
                     };
                     let remove = move |_| rows.update(|r| r.retain(|x| x.key != row.key));
+                    // `value=` puts the saved contact into the server's HTML (a save before the wasm
+                    // loads, or without JavaScript, must not erase it); `prop:value` follows edits.
                     view! {
                         <div class="contact-row">
                             <div class="field">
                                 <label for=id("name")>{format!("Contact {n} name")}</label>
-                                <input id=id("name") name=name("name") prop:value=move || row.value.get().name
+                                <input id=id("name") name=name("name") value=row.value.get_untracked().name
+                                    prop:value=move || row.value.get().name
                                     on:input=move |ev| row.value.update(|c| c.name = event_target_value(&ev)) />
                                 <FieldError id=format!("{}-error", id("name")) message=err("name") />
                             </div>
                             <div class="field">
                                 <label for=id("email")>{format!("Contact {n} email")}</label>
-                                <input id=id("email") type="email" name=name("email") prop:value=move || row.value.get().email
+                                <input id=id("email") type="email" name=name("email") value=row.value.get_untracked().email
+                                    prop:value=move || row.value.get().email
                                     on:input=move |ev| row.value.update(|c| c.email = event_target_value(&ev)) />
                                 <FieldError id=format!("{}-error", id("email")) message=err("email") />
                             </div>
                             <div class="field">
                                 <label for=id("role")>{format!("Contact {n} role")}</label>
-                                <input id=id("role") name=name("role") prop:value=move || row.value.get().role
+                                <input id=id("role") name=name("role") value=row.value.get_untracked().role
+                                    prop:value=move || row.value.get().role
                                     on:input=move |ev| row.value.update(|c| c.role = event_target_value(&ev)) />
                             </div>
                             <button type="button" class="link" on:click=remove>{format!("Remove contact {n}")}</button>
@@ -171,7 +178,7 @@ pub fn NewClientPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || {
                     pricing().map(|(can_price, currency)| view! {
-                        <ActionForm action>
+                        <ActionForm action on:submit:capture=validate_before_posting(action, |a: &CreateClient| a.form.validate().map(|_| ()))>
                             <ClientFields initial=None can_price base_currency=currency error />
                             <SubmitButton label="Create client" busy_label="Creating…" pending=action.pending() />
                         </ActionForm>
@@ -200,7 +207,7 @@ pub fn EditClientPage() -> impl IntoView {
                             let id = page.client.id.to_string();
                             view! {
                                 <h1>{format!("Edit {}", page.client.name)}</h1>
-                                <ActionForm action>
+                                <ActionForm action on:submit:capture=validate_before_posting(action, |a: &UpdateClient| a.form.validate().map(|_| ()))>
                                     <input type="hidden" name="id" value=id />
                                     <ClientFields initial=Some(page.client) can_price=page.can_manage_rates base_currency=currency error />
                                     <SubmitButton label="Save client" busy_label="Saving…" pending=action.pending() />
