@@ -97,14 +97,46 @@ pub fn tax(subtotal_minor: i64, percent: Decimal) -> Result<i64, TooLarge> {
     rounded(i128::from(subtotal_minor.max(0)).checked_mul(units), 100 * denominator)
 }
 
+/// An exchange rate as an exact fraction: target units per source unit. A published rate is a
+/// decimal; a cross rate through the euro is the quotient of two, which no decimal represents
+/// exactly, so it stays a fraction and the amount is rounded once, at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactRate {
+    numerator: i128,
+    denominator: i128,
+}
+
+impl ExactRate {
+    pub fn of(rate: Decimal) -> ExactRate {
+        let (numerator, denominator) = rate.fraction();
+        ExactRate { numerator, denominator }
+    }
+
+    /// The rate from `source` to `target`, given the euro's rate to each (ECB reference rates are
+    /// quoted per euro; the euro itself is 1).
+    pub fn cross(euro_to_source: Decimal, euro_to_target: Decimal) -> Option<ExactRate> {
+        let (s_units, s_den) = euro_to_source.fraction();
+        let (t_units, t_den) = euro_to_target.fraction();
+        if s_units == 0 {
+            return None;
+        }
+        Some(ExactRate { numerator: t_units.checked_mul(s_den)?, denominator: s_units.checked_mul(t_den)? })
+    }
+}
+
 /// Rounding point 3: an amount in one currency at `rate` (target per source unit) in another,
 /// rounded once, honouring each currency's minor-unit digits (EUR 2, JPY 0, KWD 3).
 pub fn convert(amount_minor: i64, from_digits: u8, to_digits: u8, rate: Decimal) -> Result<i64, TooLarge> {
-    let (units, denominator) = rate.fraction();
+    convert_exact(amount_minor, from_digits, to_digits, ExactRate::of(rate))
+}
+
+/// [`convert`] at an exact rate (a cross rate through the euro).
+pub fn convert_exact(amount_minor: i64, from_digits: u8, to_digits: u8, rate: ExactRate) -> Result<i64, TooLarge> {
     let numerator = i128::from(amount_minor.max(0))
-        .checked_mul(units)
+        .checked_mul(rate.numerator)
         .and_then(|n| n.checked_mul(10i128.pow(u32::from(to_digits.min(4)))));
-    rounded(numerator, denominator * 10i128.pow(u32::from(from_digits.min(4))))
+    let denominator = rate.denominator.checked_mul(10i128.pow(u32::from(from_digits.min(4)))).ok_or(TooLarge)?;
+    rounded(numerator, denominator)
 }
 
 /// An invoice's totals: lines are already rounded, so the subtotal is their plain sum, the tax is
@@ -198,6 +230,18 @@ mod tests {
                 Err(TooLarge) => prop_assert!(n / den >= i128::from(i64::MAX), "refused only past i64: {}/{}", n, den),
             }
         }
+    }
+
+    #[test]
+    fn a_cross_rate_through_the_euro_rounds_the_amount_once() {
+        // GBP → USD with EUR→GBP 0.8345 and EUR→USD 1.0573: 100.00 GBP = 100 / 0.8345 × 1.0573 USD.
+        let rate = ExactRate::cross(d("0.8345"), d("1.0573")).expect("rate");
+        assert_eq!(convert_exact(10000, 2, 2, rate), Ok(12670), "126.6986… USD");
+        // Rounding the cross rate first (to 4 places, 1.2670) would give the same here but not in
+        // general: 1,000,000.00 GBP is 1,266,986.22 USD, not 1,267,000.00.
+        assert_eq!(convert_exact(100_000_000, 2, 2, rate), Ok(126_698_622));
+        assert_eq!(ExactRate::cross(d("0"), d("1")), None, "no rate from a currency quoted at zero");
+        assert_eq!(convert_exact(10000, 2, 2, ExactRate::of(d("1"))), Ok(10000));
     }
 
     #[test]

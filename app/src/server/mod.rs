@@ -8,6 +8,7 @@ pub mod clock;
 pub mod context;
 pub mod db;
 pub mod errors;
+pub mod fx;
 pub mod import;
 pub mod password;
 pub mod projects;
