@@ -76,7 +76,7 @@ fn migrate_without_database_url_prints_the_documented_message() {
 fn an_unknown_command_shows_usage() {
     let (code, _, stderr) = run(&mut server(&["frobnicate"]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("Usage: server [serve | migrate | healthcheck]"), "{stderr}");
+    assert!(stderr.contains("Usage: server [serve | migrate | healthcheck | fx import FILE]"), "{stderr}");
 }
 
 #[test]
@@ -227,4 +227,40 @@ async fn sigterm_during_a_slow_request_lets_it_finish_then_exits(pool: PgPool) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "exits 0 after draining, got {status}");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn fx_import_stores_a_downloaded_ecb_file(pool: PgPool) {
+    let url = database_url_of(&pool).await;
+    let file = std::env::temp_dir().join(format!("ecb-{}.xml", uuid::Uuid::now_v7()));
+    std::fs::write(&file, include_str!("../../../app/src/server/fixtures/eurofxref-sample.xml")).expect("write");
+    let (code, stdout, stderr) = run(server(&["fx", "import", file.to_str().expect("path")]).env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.trim(), "Stored 10 rates for 2 days, 2026-11-26 to 2026-11-27.");
+    let sunday = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("date");
+    let rates = app::server::db::fx::rates_on(&pool, sunday).await.expect("query").expect("Friday's rates");
+    assert_eq!(
+        (rates.date.to_string(), rates.rates["JPY"].to_string()),
+        ("2026-11-27".to_owned(), "162.50".to_owned())
+    );
+
+    std::fs::write(&file, "<html>not rates</html>").expect("write");
+    let (code, _, stderr) = run(server(&["fx", "import", file.to_str().expect("path")]).env("DATABASE_URL", &url));
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("This is not an ECB reference-rate file"), "{stderr}");
+    let _ = std::fs::remove_file(&file);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn stored_rates_answer_for_a_date_with_the_latest_day_on_or_before_it(pool: PgPool) {
+    let days = app::server::fx::parse_ecb(include_str!("../../../app/src/server/fixtures/eurofxref-sample.xml"))
+        .expect("parses");
+    assert_eq!(app::server::db::fx::store(&pool, &days).await.expect("store"), 10);
+    assert_eq!(app::server::db::fx::store(&pool, &days).await.expect("again"), 10, "re-importing replaces");
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+    let thursday = app::server::db::fx::rates_on(&pool, day(26)).await.expect("query").expect("rates");
+    assert_eq!(thursday.rates["USD"].to_string(), "1.0561");
+    assert!(app::server::db::fx::rates_on(&pool, day(25)).await.expect("query").is_none(), "nothing before the file");
+    let count: i64 = sqlx::query_scalar("select count(*) from fx_rates").fetch_one(&pool).await.expect("count");
+    assert_eq!(count, 10);
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod businesses;
 pub mod clients;
+pub mod fx;
 pub mod projects;
 pub mod sessions;
 pub mod tasks;
