@@ -133,6 +133,9 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     let first = app.session(Some(&alice)).await.expect("alice").businesses[0].id.to_string();
     app.call("/api/business/switch", &[("business_id", &first)], Some(&alice)).await;
     app.call("/api/auth/sign_out", &[], Some(&bob)).await;
+    let ecb = app::server::fx::parse_ecb(include_str!("../../../app/src/server/fixtures/eurofxref-sample.xml"))
+        .expect("ECB sample");
+    app::server::db::fx::store(&pool, &ecb).await.expect("exchange rates");
     let source = fingerprint(&pool).await;
     assert!(source.iter().all(|(_, rows, _)| *rows > 0), "every table holds data: {source:?}");
 
