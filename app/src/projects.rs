@@ -118,7 +118,7 @@ pub async fn list_projects(
     // The filter arrives from a query string; empty means every client.
     let client = match client_id.trim() {
         "" => None,
-        id => Some(id.parse::<ClientId>().map_err(|_| crate::error::AppError::NotFound)?),
+        id => Some(crate::ids::param::<ClientId>(id)?),
     };
     crate::server::projects::list(&crate::server::business()?, client, &search).await
 }

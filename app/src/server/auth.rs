@@ -51,10 +51,16 @@ pub async fn sign_in(email: String, password: String, redirect: String) -> AppRe
     if email.chars().count() > validation::EMAIL_MAX_CHARS {
         return Err(AppError::field(FieldErrors::FORM, INVALID_CREDENTIALS));
     }
+    let network_key = ip_key(client_ip(&parts, state.auth.trust_proxy_headers));
+    // A network over its limit is turned away before the database is asked anything.
+    state
+        .sign_in_limiter
+        .check(std::slice::from_ref(&network_key))
+        .map_err(|wait| too_many("sign-in attempts", wait))?;
     // Keyed exactly as the database compares addresses (citext), so no spelling of one address
     // (case, dotted capital I, …) gets a budget of its own.
     let email_key = format!("email:{}", db::accounts::comparable_email(&state.pool, &email).await?);
-    let keys = [ip_key(client_ip(&parts, state.auth.trust_proxy_headers)), email_key.clone()];
+    let keys = [network_key, email_key.clone()];
     state.sign_in_limiter.attempt(&keys).map_err(|wait| too_many("sign-in attempts", wait))?;
     if password.is_empty() {
         return Err(AppError::field("password", "Enter your password."));

@@ -114,7 +114,7 @@ pub async fn member_rates(ctx: &BusinessCtx, id: ClientId) -> AppResult<MemberRa
 
 pub async fn set_member_rate(ctx: &BusinessCtx, form: &MemberRateForm) -> AppResult<()> {
     ctx.require(Permission::ClientsManageRates)?;
-    let client = form.client_id.parse::<ClientId>().map_err(|_| AppError::NotFound)?;
+    let client: ClientId = crate::ids::param(&form.client_id)?;
     let user = form.user_id.parse::<UserId>().map_err(|_| AppError::field("user_id", "Choose a team member."))?;
     let mut errors = crate::validation::FieldErrors::new();
     let bill =

@@ -39,12 +39,33 @@ impl RateLimiter {
         self.attempt_at(keys, Instant::now())
     }
 
+    /// How long until `keys` may try again, or `Ok` when they may now; records nothing. Lets a
+    /// caller turn an exhausted key away before doing the work its other keys need.
+    pub fn check(&self, keys: &[String]) -> Result<(), Duration> {
+        let mut hits = self.hits.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.wait(&mut hits, keys, Instant::now())
+    }
+
     pub fn attempt_at(&self, keys: &[String], now: Instant) -> Result<(), Duration> {
         let mut hits = self.hits.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if hits.len() > 10_000 {
             // Bound memory under a flood of distinct keys: drop keys whose window has passed.
             hits.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < self.window));
         }
+        self.wait(&mut hits, keys, now)?;
+        for key in keys {
+            hits.entry(key.clone()).or_default().push_back(now);
+        }
+        Ok(())
+    }
+
+    /// Drops `keys`' attempts that left the window; `Err` with the longest wait if one is full.
+    fn wait(
+        &self,
+        hits: &mut HashMap<String, VecDeque<Instant>>,
+        keys: &[String],
+        now: Instant,
+    ) -> Result<(), Duration> {
         let mut wait = Duration::ZERO;
         for key in keys {
             if let Some(times) = hits.get_mut(key) {
@@ -59,12 +80,10 @@ impl RateLimiter {
             }
         }
         if wait > Duration::ZERO {
-            return Err(wait);
+            Err(wait)
+        } else {
+            Ok(())
         }
-        for key in keys {
-            hits.entry(key.clone()).or_default().push_back(now);
-        }
-        Ok(())
     }
 }
 
@@ -129,13 +148,11 @@ mod tests {
 /// The key for a client address: IPv4 as is, IPv6 by its /64 (one subscriber's whole prefix, which
 /// they can rotate through freely).
 pub fn ip_key(ip: Option<std::net::IpAddr>) -> String {
-    match ip {
-        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+    // `to_canonical` turns an IPv4-mapped IPv6 address back into the IPv4 it is.
+    match ip.map(|ip| ip.to_canonical()) {
+        Some(std::net::IpAddr::V6(v6)) => {
             let s = v6.segments();
             format!("ip6:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        Some(std::net::IpAddr::V6(v6)) => {
-            format!("ip:{}", v6.to_ipv4_mapped().map_or_else(|| v6.to_string(), |v4| v4.to_string()))
         }
         Some(ip) => format!("ip:{ip}"),
         None => "ip:unknown".to_owned(),
@@ -164,7 +181,10 @@ mod key_tests {
         for _ in 0..3 {
             limiter.attempt_at(&keys, t0).expect("within limit");
         }
+        assert!(limiter.check(&keys[..1]).is_err() && limiter.check(&keys[1..]).is_err());
         limiter.reset("email:a@x.io");
+        assert!(limiter.check(&keys[1..]).is_ok());
+        assert!(limiter.check(&keys[1..]).is_ok(), "checking records nothing");
         assert!(limiter.attempt_at(&keys[1..], t0).is_ok(), "the e-mail starts afresh");
         assert!(limiter.attempt_at(&keys[..1], t0).is_err(), "the address does not");
     }

@@ -18,7 +18,8 @@ pub struct Actor {
     pub permissions: PermissionSet,
 }
 
-fn not_allowed(message: &str) -> AppError {
+/// A rule refused the change; the message says which.
+pub fn not_allowed(message: &str) -> AppError {
     AppError::NotAllowed(message.to_owned())
 }
 

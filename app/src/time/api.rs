@@ -45,7 +45,7 @@ pub async fn get_timesheet(#[server(default)] week: String, #[server(default)] m
     };
     let member = match member.trim() {
         "" => None,
-        id => Some(id.parse().map_err(|_| crate::error::AppError::NotFound)?),
+        id => Some(crate::ids::param(id)?),
     };
     crate::server::time::timesheet(&crate::server::business()?, week, member).await
 }

@@ -22,6 +22,19 @@ fn server(args: &[&str]) -> Command {
     command
 }
 
+/// `server serve` on `addr` against `database_url`, quiet; tests add or override what they need.
+fn serving(database_url: &str, addr: &str) -> Command {
+    let mut command = server(&[]);
+    command
+        .env("DATABASE_URL", database_url)
+        .env("BETTER_AUTH_SECRET", SECRET)
+        .env("LEPTOS_SITE_ADDR", addr)
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .stderr(Stdio::null())
+        .stdout(Stdio::null());
+    command
+}
+
 fn run(command: &mut Command) -> (i32, String, String) {
     let Output { status, stdout, stderr } = command.output().expect("server binary runs");
     (
@@ -128,14 +141,10 @@ async fn a_weak_secret_is_warned_about_and_the_server_still_becomes_healthy(pool
     let url = database_url_of(&pool).await;
     let addr = format!("127.0.0.1:{}", free_port());
     let started = Instant::now();
-    let mut child = server(&[])
-        .env("DATABASE_URL", &url)
+    let mut child = serving(&url, &addr)
         .env("BETTER_AUTH_SECRET", "hunter2")
-        .env("LEPTOS_SITE_ADDR", &addr)
-        .env("LEPTOS_SITE_ROOT", "target/site")
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
-        .stdout(Stdio::null())
         .spawn()
         .expect("spawn server");
 
@@ -161,15 +170,7 @@ async fn a_weak_secret_is_warned_about_and_the_server_still_becomes_healthy(pool
 async fn clerq_skip_migrations_starts_without_touching_the_schema(pool: PgPool) {
     let url = database_url_of(&pool).await;
     let addr = format!("127.0.0.1:{}", free_port());
-    let mut child = server(&[])
-        .env("DATABASE_URL", &url)
-        .env("BETTER_AUTH_SECRET", SECRET)
-        .env("LEPTOS_SITE_ADDR", &addr)
-        .env("CLERQ_SKIP_MIGRATIONS", "yes")
-        .stderr(Stdio::null())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn server");
+    let mut child = serving(&url, &addr).env("CLERQ_SKIP_MIGRATIONS", "yes").spawn().expect("spawn server");
     let healthy = wait_until_healthy(&mut child, &addr).await;
     let _ = child.kill();
     let _ = child.wait();
@@ -186,15 +187,7 @@ async fn sigterm_during_a_slow_request_lets_it_finish_then_exits(pool: PgPool) {
     use std::io::Write;
     let url = database_url_of(&pool).await;
     let addr = format!("127.0.0.1:{}", free_port());
-    let mut child = server(&[])
-        .env("DATABASE_URL", &url)
-        .env("BETTER_AUTH_SECRET", SECRET)
-        .env("LEPTOS_SITE_ADDR", &addr)
-        .env("LEPTOS_SITE_ROOT", "target/site")
-        .stderr(Stdio::null())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn server");
+    let mut child = serving(&url, &addr).spawn().expect("spawn server");
     assert!(wait_until_healthy(&mut child, &addr).await, "never became healthy");
 
     // A slow client: headers and half the body now, the rest after the stop signal.

@@ -6,6 +6,7 @@ use crate::ids::InvitationId;
 use crate::server::db::team as db;
 use crate::server::signing;
 use crate::server::{AccountCtx, AppState, AuthSettings};
+use crate::team::rules::not_allowed;
 use crate::team::{role_label, InvitationPreview, InvitationStatus};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -13,10 +14,6 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 const PURPOSE: &[u8] = b"clerq-invitation:";
-
-fn not_allowed(message: &str) -> AppError {
-    AppError::NotAllowed(message.to_owned())
-}
 
 /// The token in `/invite/<token>`: the id (22 characters) then its HMAC (43), both base64url.
 pub fn invitation_token(auth: &AuthSettings, id: InvitationId) -> String {
