@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 const OPERATION_MODULES: &[&str] =
-    &["auth", "businesses", "clients", "import", "projects", "settings", "tasks", "team", "time"];
+    &["auth", "businesses", "clients", "import", "invoices", "projects", "settings", "tasks", "team", "time"];
 const CORE_MODULES: &[&str] =
     &["money", "currency", "ids", "roles", "permissions", "validation", "error", "text_enum", "billing"];
 const ABOVE_CORE: &[&str] = &[
@@ -16,6 +16,7 @@ const ABOVE_CORE: &[&str] = &[
     "clients",
     "components",
     "import",
+    "invoices",
     "projects",
     "routes",
     "server",

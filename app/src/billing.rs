@@ -46,6 +46,41 @@ impl Decimal {
     pub fn is_zero(self) -> bool {
         self.units == 0
     }
+
+    /// `numerator / denominator` rounded half up to `places` decimals, trailing zeros dropped:
+    /// hours on a line are seconds / 3600 to six places.
+    pub fn from_fraction(numerator: i128, denominator: i128, places: u32) -> Option<Decimal> {
+        if numerator < 0 || denominator <= 0 || places > MAX_FRACTION_DIGITS as u32 {
+            return None;
+        }
+        let mut units = div_round_half_up(numerator.checked_mul(10i128.pow(places))?, denominator);
+        let mut scale = places;
+        while scale > 0 && units % 10 == 0 {
+            units /= 10;
+            scale -= 1;
+        }
+        Some(Decimal { units: u128::try_from(units).ok()?, scale })
+    }
+
+    /// Half up to `places` decimals, printed with exactly that many: "1.166667" → "1.17".
+    pub fn round_to(self, places: u32) -> String {
+        let (units, denominator) = self.fraction();
+        let rounded = div_round_half_up(units * 10i128.pow(places), denominator);
+        Decimal { units: rounded as u128, scale: places }.to_string()
+    }
+
+    pub fn exceeds(self, other: Decimal) -> bool {
+        let (a, da) = self.fraction();
+        let (b, db) = other.fraction();
+        a * db > b * da
+    }
+
+    /// Compares values, not spellings ("1.50" = "1.5").
+    pub fn same_value(self, other: Decimal) -> bool {
+        let (a, da) = self.fraction();
+        let (b, db) = other.fraction();
+        a * db == b * da
+    }
 }
 
 impl fmt::Display for Decimal {
@@ -124,6 +159,39 @@ impl ExactRate {
     }
 }
 
+impl ExactRate {
+    /// The rate as the decimal printed on an invoice and used for its conversion: rounded half up
+    /// once, to six significant digits (at most nine decimals), so that "465.00 at 1.19832"
+    /// reproduces the line's amount for anyone checking it. ECB quotes carry five or six.
+    pub fn to_decimal(self) -> Option<Decimal> {
+        const SIGNIFICANT: i32 = 6;
+        if self.numerator <= 0 || self.denominator <= 0 {
+            return None;
+        }
+        // Exponent of the leading digit: 10^e <= n/d < 10^(e+1).
+        let mut exponent = 0i32;
+        let (mut n, mut d) = (self.numerator, self.denominator);
+        while n >= d.checked_mul(10)? {
+            d *= 10;
+            exponent += 1;
+        }
+        while n < d {
+            n = n.checked_mul(10)?;
+            exponent -= 1;
+        }
+        let scale = (SIGNIFICANT - 1 - exponent).clamp(0, MAX_FRACTION_DIGITS as i32) as u32;
+        let units = crate::money::div_round_half_up(self.numerator.checked_mul(10i128.pow(scale))?, self.denominator);
+        let (mut units, mut scale) = (u128::try_from(units).ok()?, scale);
+        while scale > 0 && units % 10 == 0 {
+            units /= 10;
+            scale -= 1;
+        }
+        let rate = Decimal { units, scale };
+        let integer_digits = rate.to_string().split('.').next().map_or(0, str::len);
+        (!rate.is_zero() && integer_digits <= MAX_INTEGER_DIGITS).then_some(rate)
+    }
+}
+
 /// Rounding point 3: an amount in one currency at `rate` (target per source unit) in another,
 /// rounded once, honouring each currency's minor-unit digits (EUR 2, JPY 0, KWD 3).
 pub fn convert(amount_minor: i64, from_digits: u8, to_digits: u8, rate: Decimal) -> Result<i64, TooLarge> {
@@ -185,6 +253,16 @@ mod tests {
     }
 
     #[test]
+    fn hours_and_display_rounding_go_half_up() {
+        assert_eq!(Decimal::from_fraction(70 * 60, 3600, 6).map(|d| d.to_string()).as_deref(), Some("1.166667"));
+        assert_eq!(Decimal::from_fraction(7200, 3600, 6).map(|d| d.to_string()).as_deref(), Some("2"));
+        assert_eq!(d("1.166667").round_to(2), "1.17");
+        assert_eq!(d("2").round_to(2), "2.00");
+        assert_eq!(d("0.125").round_to(2), "0.13");
+        assert!(d("1.50").same_value(d("1.5")));
+    }
+
+    #[test]
     fn decimal_strings_are_plain_numbers_only() {
         for bad in ["", ".5", "5.", "-1", "1e3", "1,5", " 21", "21 ", "0x10", "1.2.3", "1234567890", "0.0000000001"] {
             assert!(Decimal::parse(bad).is_err(), "{bad:?}");
@@ -242,6 +320,19 @@ mod tests {
         assert_eq!(convert_exact(100_000_000, 2, 2, rate), Ok(126_698_622));
         assert_eq!(ExactRate::cross(d("0"), d("1")), None, "no rate from a currency quoted at zero");
         assert_eq!(convert_exact(10000, 2, 2, ExactRate::of(d("1"))), Ok(10000));
+    }
+
+    #[test]
+    fn a_cross_rate_prints_as_six_significant_digits_rounded_once() {
+        let gbp_to_eur = ExactRate::cross(d("0.8345"), d("1")).expect("rate");
+        assert_eq!(gbp_to_eur.to_decimal(), Some(d("1.19832")), "1 / 0.8345 = 1.198322…");
+        assert_eq!(ExactRate::of(d("0.8345")).to_decimal(), Some(d("0.8345")), "a published rate is kept");
+        assert_eq!(ExactRate::of(d("162.5")).to_decimal(), Some(d("162.5")));
+        let idr_to_eur = ExactRate::cross(d("17000"), d("1")).expect("rate");
+        assert_eq!(idr_to_eur.to_decimal(), Some(d("0.000058824")), "nine decimals at most: 1 / 17000 = 0.0000588235…");
+        let half = ExactRate { numerator: 12345675, denominator: 10_000_000 };
+        assert_eq!(half.to_decimal(), Some(d("1.23457")), "halves go up");
+        assert_eq!(ExactRate { numerator: 0, denominator: 1 }.to_decimal(), None);
     }
 
     #[test]

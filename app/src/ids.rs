@@ -72,6 +72,8 @@ typed_id! {
     TaskId,
     TimeEntryId,
     InvitationId,
+    InvoiceId,
+    InvoiceLineId,
     CustomRoleId,
 }
 

@@ -13,6 +13,7 @@ pub mod currency;
 pub mod error;
 pub mod ids;
 pub mod import;
+pub mod invoices;
 pub mod money;
 pub mod permissions;
 pub mod projects;

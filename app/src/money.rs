@@ -16,7 +16,7 @@ pub struct Money {
 }
 
 /// A validated ISO 4217 code (3 upper-case letters from the table), cheap to copy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct CurrencyCode([u8; 3]);
 

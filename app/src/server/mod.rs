@@ -10,6 +10,7 @@ pub mod db;
 pub mod errors;
 pub mod fx;
 pub mod import;
+pub mod invoices;
 pub mod password;
 pub mod projects;
 pub mod rate_limit;

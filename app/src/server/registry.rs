@@ -34,6 +34,11 @@ use crate::clients::{
     RemoveMemberRate, RestoreClient, SetMemberRate, UpdateClient,
 };
 use crate::import::{AnalyzeImport, ImportClientRows, ImportClients};
+use crate::invoices::{
+    AddInvoiceLine, ConfigureNextNumber, CreateInvoice, DeleteInvoice, DeleteInvoiceLine, DuplicateInvoice, FetchRate,
+    GenerateInvoiceLines, GetInvoice, GetInvoiceSettings, IssueInvoice, ListInvoices, MarkInvoicePaid, MoveInvoiceLine,
+    NewInvoiceDefaults, SetInvoiceNotes, UpdateInvoiceDetails, UpdateInvoiceLine, UpdateInvoiceSettings, VoidInvoice,
+};
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
 use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
 use crate::tasks::{CreateTask, DeleteTask, ListOpenTasks, ListTasks, SetTaskStatus, UpdateTask};
@@ -103,6 +108,26 @@ registry! {
     ListTaskTime => Permission(Permission::TimeViewOwn),
     UpdateTimeNote => Permission(Permission::TimeEdit),
     DeleteTimeEntry => Permission(Permission::TimeDelete),
+    ListInvoices => Permission(Permission::InvoicesView),
+    GetInvoice => Permission(Permission::InvoicesView),
+    FetchRate => Permission(Permission::InvoicesView),
+    NewInvoiceDefaults => Permission(Permission::InvoicesCreate),
+    CreateInvoice => Permission(Permission::InvoicesCreate),
+    DuplicateInvoice => Permission(Permission::InvoicesCreate),
+    UpdateInvoiceDetails => Permission(Permission::InvoicesEdit),
+    SetInvoiceNotes => Permission(Permission::InvoicesEdit),
+    AddInvoiceLine => Permission(Permission::InvoicesEdit),
+    UpdateInvoiceLine => Permission(Permission::InvoicesEdit),
+    DeleteInvoiceLine => Permission(Permission::InvoicesEdit),
+    MoveInvoiceLine => Permission(Permission::InvoicesEdit),
+    GenerateInvoiceLines => Permission(Permission::InvoicesEdit),
+    IssueInvoice => Permission(Permission::InvoicesIssue),
+    MarkInvoicePaid => Permission(Permission::InvoicesMarkPaid),
+    VoidInvoice => Permission(Permission::InvoicesVoid),
+    DeleteInvoice => Permission(Permission::InvoicesDelete),
+    GetInvoiceSettings => Permission(Permission::SettingsView),
+    UpdateInvoiceSettings => Permission(Permission::SettingsEdit),
+    ConfigureNextNumber => Permission(Permission::InvoicesConfigure),
 }
 
 pub fn access_of(path: &str) -> Option<Access> {

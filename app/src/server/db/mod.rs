@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod businesses;
 pub mod clients;
 pub mod fx;
+pub mod invoices;
 pub mod projects;
 pub mod sessions;
 pub mod tasks;

@@ -1,0 +1,834 @@
+//! Invoice SQL (tables `sales_invoices`, `sales_lines`, `sales_numbers`). Money columns are the
+//! `minor_units`/`currency_code` domains: reads cast them to their base types and writes bind base
+//! types, so the query macros see plain bigint and text.
+
+use crate::error::{AppError, AppResult};
+use crate::ids::{BusinessId, ClientId, InvoiceId, InvoiceLineId, ProjectId, TaskId, TimeEntryId, UserId};
+use crate::invoices::plan::BillableEntry;
+use crate::invoices::{FxSource, Invoice, InvoiceLine, InvoiceStatus, LineSource, Shown, TaxTreatment};
+use crate::money::{CurrencyCode, Money};
+use crate::server::db::like_pattern;
+use crate::server::errors::{internal, ResultExt};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+fn currency(code: &str) -> AppResult<CurrencyCode> {
+    CurrencyCode::parse(code).map_err(|e| internal("a stored currency is not in the table", e))
+}
+
+/// Which invoices the list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFilter {
+    All,
+    Status(InvoiceStatus),
+    /// Sent and not yet due.
+    SentNotDue,
+    Overdue,
+}
+
+pub struct SummaryRow {
+    pub id: InvoiceId,
+    pub number: Option<String>,
+    pub client_id: ClientId,
+    pub client_name: String,
+    pub status: InvoiceStatus,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub total: Money,
+}
+
+/// Newest first, at most `limit` rows.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    filter: ListFilter,
+    today: NaiveDate,
+    search: &str,
+    limit: i64,
+) -> AppResult<Vec<SummaryRow>> {
+    let (status, due) = match filter {
+        ListFilter::All => (None, 0),
+        ListFilter::Status(status) => (Some(status), 0),
+        ListFilter::SentNotDue => (Some(InvoiceStatus::Sent), 1),
+        ListFilter::Overdue => (Some(InvoiceStatus::Sent), -1),
+    };
+    let rows = sqlx::query!(
+        r#"select i.id, i.number, i.client_id, c.name as client_name, i.status as "status: InvoiceStatus",
+                  i.issue_date, i.due_date, i.total_minor::bigint as "total_minor!", i.currency::text as "currency!"
+           from sales_invoices i join clients c on c.business_id = i.business_id and c.id = i.client_id
+           where i.business_id = $1 and ($2::text is null or i.status = $2)
+             and ($3 = 0 or ($3 = 1 and i.due_date >= $4) or ($3 = -1 and i.due_date < $4))
+             and ($5 = '%%' or i.number ilike $5 or c.name ilike $5)
+           order by i.issue_date desc, i.id desc
+           limit $6"#,
+        business_id.0,
+        status.map(|s| s.as_str()),
+        due,
+        today,
+        like_pattern(search),
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(SummaryRow {
+                id: r.id.into(),
+                number: r.number,
+                client_id: r.client_id.into(),
+                client_name: r.client_name,
+                status: r.status,
+                issue_date: r.issue_date,
+                due_date: r.due_date,
+                total: Money::new(r.total_minor, currency(&r.currency)?),
+            })
+        })
+        .collect()
+}
+
+/// One invoice with its lines, in two statements.
+pub async fn get(
+    db: &mut PgConnection,
+    business_id: BusinessId,
+    id: InvoiceId,
+    today: NaiveDate,
+) -> AppResult<Invoice> {
+    let r = sqlx::query!(
+        r#"select i.id, i.number, i.status as "status: InvoiceStatus", i.client_id, c.name as client_name,
+                  i.project_id, p.name as "project_name?", i.currency::text as "currency!", i.issue_date, i.due_date,
+                  i.tax_treatment as "tax_treatment: TaxTreatment", i.tax_rate_percent, i.tax_note,
+                  i.subtotal_minor::bigint as "subtotal_minor!", i.tax_minor::bigint as "tax_minor!",
+                  i.total_minor::bigint as "total_minor!", i.notes, i.period_start, i.period_end, i.paid_on, i.void_reason
+           from sales_invoices i
+           join clients c on c.business_id = i.business_id and c.id = i.client_id
+           left join projects p on p.business_id = i.business_id and p.id = i.project_id
+           where i.business_id = $1 and i.id = $2"#,
+        business_id.0,
+        id.0
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let lines = sqlx::query!(
+        r#"select l.id, l.position, l.description, l.quantity, l.unit_price_minor::bigint as unit_price_minor,
+                  l.total_minor::bigint as "total_minor!", l.source_currency::text as source_currency,
+                  l.source_total_minor::bigint as source_total_minor, l.fx_rate, l.fx_source as "fx_source: FxSource",
+                  (select count(*) from time_entries e where e.invoice_line_id = l.id) as "entries!"
+           from sales_lines l where l.business_id = $1 and l.invoice_id = $2
+           order by l.position"#,
+        business_id.0,
+        id.0
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let lines = lines
+        .into_iter()
+        .map(|l| {
+            let source = match (l.source_currency, l.source_total_minor, l.fx_rate, l.fx_source) {
+                (Some(code), Some(total), Some(rate), Some(fx_source)) => {
+                    Some(LineSource { total: Money::new(total, currency(&code)?), rate, fx_source })
+                }
+                _ => None,
+            };
+            Ok(InvoiceLine {
+                id: l.id.into(),
+                position: l.position,
+                description: l.description,
+                quantity: l.quantity,
+                unit_price_minor: l.unit_price_minor,
+                total_minor: l.total_minor,
+                source,
+                entries: l.entries,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(Invoice {
+        id: r.id.into(),
+        number: r.number,
+        status: r.status,
+        shown: Shown::of(r.status, r.due_date, today),
+        client_id: r.client_id.into(),
+        client_name: r.client_name,
+        project_id: r.project_id.map(ProjectId),
+        project_name: r.project_name,
+        currency: currency(&r.currency)?,
+        issue_date: r.issue_date,
+        due_date: r.due_date,
+        tax_treatment: r.tax_treatment,
+        tax_rate_percent: r.tax_rate_percent,
+        tax_note: r.tax_note,
+        subtotal_minor: r.subtotal_minor,
+        tax_minor: r.tax_minor,
+        total_minor: r.total_minor,
+        notes: r.notes,
+        period: r.period_start.zip(r.period_end),
+        paid_on: r.paid_on,
+        void_reason: r.void_reason,
+        lines,
+    })
+}
+
+/// The invoice row locked for the rest of the transaction: every change to an invoice or its
+/// lines starts here, so concurrent edits of one invoice run one after another.
+pub struct Locked {
+    pub id: InvoiceId,
+    pub status: InvoiceStatus,
+    pub client_id: ClientId,
+    pub project_id: Option<ProjectId>,
+    pub currency: CurrencyCode,
+    pub issue_date: NaiveDate,
+    pub tax_treatment: TaxTreatment,
+    pub tax_rate_percent: String,
+}
+
+pub async fn lock(db: &mut PgConnection, business_id: BusinessId, id: InvoiceId) -> AppResult<Locked> {
+    let r = sqlx::query!(
+        r#"select id, status as "status: InvoiceStatus", client_id, project_id, currency::text as "currency!",
+                  issue_date, tax_treatment as "tax_treatment: TaxTreatment", tax_rate_percent
+           from sales_invoices where business_id = $1 and id = $2 for update"#,
+        business_id.0,
+        id.0
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(Locked {
+        id: r.id.into(),
+        status: r.status,
+        client_id: r.client_id.into(),
+        project_id: r.project_id.map(ProjectId),
+        currency: currency(&r.currency)?,
+        issue_date: r.issue_date,
+        tax_treatment: r.tax_treatment,
+        tax_rate_percent: r.tax_rate_percent,
+    })
+}
+
+/// A draft's details as stored.
+pub struct Draft<'a> {
+    pub client_id: ClientId,
+    pub project_id: Option<ProjectId>,
+    pub currency: CurrencyCode,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub tax_treatment: TaxTreatment,
+    pub tax_rate_percent: &'a str,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub notes: &'a str,
+}
+
+fn details_error(constraint: &str) -> Option<AppError> {
+    match constraint {
+        "sales_invoices_client_fkey" => Some(AppError::field("client_id", "Choose one of your clients.")),
+        "sales_invoices_project_fkey" => Some(AppError::field("project_id", "Choose one of your projects.")),
+        "sales_invoices_dates_check" => {
+            Some(AppError::field("due_date", "The due date can't be before the issue date."))
+        }
+        _ => None,
+    }
+}
+
+pub async fn insert_draft(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    actor: UserId,
+    draft: &Draft<'_>,
+) -> AppResult<InvoiceId> {
+    sqlx::query_scalar!(
+        "insert into sales_invoices (id, business_id, client_id, project_id, currency, issue_date, due_date,
+                                     tax_treatment, tax_rate_percent, tax_note, period_start, period_end, notes, created_by)
+         values ($1, $2, $3, $4, $5::text, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id",
+        Uuid::now_v7(),
+        business_id.0,
+        draft.client_id.0,
+        draft.project_id.map(|p| p.0),
+        draft.currency.as_str(),
+        draft.issue_date,
+        draft.due_date,
+        draft.tax_treatment as _,
+        draft.tax_rate_percent,
+        draft.tax_treatment.tax_note(),
+        draft.period.map(|p| p.0),
+        draft.period.map(|p| p.1),
+        draft.notes,
+        actor.0
+    )
+    .fetch_one(db)
+    .await
+    .on_constraints(details_error)
+    .map(InvoiceId)
+}
+
+pub async fn update_details(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    id: InvoiceId,
+    draft: &Draft<'_>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update sales_invoices set client_id = $3, project_id = $4, currency = $5::text, issue_date = $6, due_date = $7,
+                tax_treatment = $8, tax_rate_percent = $9, tax_note = $10, period_start = $11, period_end = $12
+         where business_id = $1 and id = $2 and status = 'draft'",
+        business_id.0,
+        id.0,
+        draft.client_id.0,
+        draft.project_id.map(|p| p.0),
+        draft.currency.as_str(),
+        draft.issue_date,
+        draft.due_date,
+        draft.tax_treatment as _,
+        draft.tax_rate_percent,
+        draft.tax_treatment.tax_note(),
+        draft.period.map(|p| p.0),
+        draft.period.map(|p| p.1)
+    )
+    .execute(db)
+    .await
+    .on_constraints(details_error)?;
+    Ok(())
+}
+
+pub async fn set_notes(db: impl PgExecutor<'_>, business_id: BusinessId, id: InvoiceId, notes: &str) -> AppResult<()> {
+    sqlx::query!("update sales_invoices set notes = $3 where business_id = $1 and id = $2", business_id.0, id.0, notes)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Line totals of an invoice, in order.
+pub async fn line_totals(db: impl PgExecutor<'_>, business_id: BusinessId, id: InvoiceId) -> AppResult<Vec<i64>> {
+    Ok(sqlx::query_scalar!(
+        r#"select total_minor::bigint as "total!" from sales_lines where business_id = $1 and invoice_id = $2 order by position"#,
+        business_id.0,
+        id.0
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+pub async fn set_totals(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    id: InvoiceId,
+    totals: crate::billing::Totals,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update sales_invoices set subtotal_minor = $3::bigint, tax_minor = $4::bigint, total_minor = $5::bigint
+         where business_id = $1 and id = $2",
+        business_id.0,
+        id.0,
+        totals.subtotal,
+        totals.tax,
+        totals.total
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A line to insert (fixed, from time, or copied).
+pub struct NewLine {
+    pub id: InvoiceLineId,
+    pub description: String,
+    pub quantity: Option<String>,
+    pub unit_price_minor: Option<i64>,
+    pub total_minor: i64,
+    pub source: Option<(CurrencyCode, i64, String, FxSource)>,
+}
+
+/// Appends lines after the invoice's last one.
+pub async fn append_lines(
+    db: &mut PgConnection,
+    business_id: BusinessId,
+    invoice: InvoiceId,
+    lines: &[NewLine],
+) -> AppResult<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = lines.iter().map(|l| l.id.0).collect();
+    let descriptions: Vec<String> = lines.iter().map(|l| l.description.clone()).collect();
+    let quantities: Vec<Option<String>> = lines.iter().map(|l| l.quantity.clone()).collect();
+    let prices: Vec<Option<i64>> = lines.iter().map(|l| l.unit_price_minor).collect();
+    let totals: Vec<i64> = lines.iter().map(|l| l.total_minor).collect();
+    let source_currencies: Vec<Option<String>> =
+        lines.iter().map(|l| l.source.as_ref().map(|s| s.0.as_str().to_owned())).collect();
+    let source_totals: Vec<Option<i64>> = lines.iter().map(|l| l.source.as_ref().map(|s| s.1)).collect();
+    let rates: Vec<Option<String>> = lines.iter().map(|l| l.source.as_ref().map(|s| s.2.clone())).collect();
+    let fx_sources: Vec<Option<String>> =
+        lines.iter().map(|l| l.source.as_ref().map(|s| s.3.as_str().to_owned())).collect();
+    sqlx::query!(
+        "insert into sales_lines (id, business_id, invoice_id, position, description, quantity, unit_price_minor,
+                                  total_minor, source_currency, source_total_minor, fx_rate, fx_source)
+         select u.id, $1, $2,
+                coalesce((select max(position) from sales_lines where business_id = $1 and invoice_id = $2), 0) + u.ord::int,
+                u.description, u.quantity, u.price, u.total, u.source_currency, u.source_total, u.rate, u.fx_source
+         from unnest($3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::text[])
+              with ordinality as u(id, description, quantity, price, total, source_currency, source_total, rate, fx_source, ord)",
+        business_id.0,
+        invoice.0,
+        &ids,
+        &descriptions,
+        &quantities as &[Option<String>],
+        &prices as &[Option<i64>],
+        &totals,
+        &source_currencies as &[Option<String>],
+        &source_totals as &[Option<i64>],
+        &rates as &[Option<String>],
+        &fx_sources as &[Option<String>]
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A new description and amount: the line becomes a fixed line when the amount changes.
+pub async fn update_line(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    invoice: InvoiceId,
+    line: InvoiceLineId,
+    description: &str,
+    total_minor: i64,
+) -> AppResult<()> {
+    let updated = sqlx::query!(
+        "update sales_lines set description = $4,
+                quantity = case when total_minor = $5::bigint then quantity end,
+                unit_price_minor = case when total_minor = $5::bigint then unit_price_minor end,
+                source_currency = case when total_minor = $5::bigint then source_currency end,
+                source_total_minor = case when total_minor = $5::bigint then source_total_minor end,
+                fx_rate = case when total_minor = $5::bigint then fx_rate end,
+                fx_source = case when total_minor = $5::bigint then fx_source end,
+                total_minor = $5::bigint
+         where business_id = $1 and invoice_id = $2 and id = $3",
+        business_id.0,
+        invoice.0,
+        line.0,
+        description,
+        total_minor
+    )
+    .execute(db)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes a line (its time entries are released by the foreign key) and closes the gap in positions.
+pub async fn delete_line(
+    db: &mut PgConnection,
+    business_id: BusinessId,
+    invoice: InvoiceId,
+    line: InvoiceLineId,
+) -> AppResult<()> {
+    let position = sqlx::query_scalar!(
+        "delete from sales_lines where business_id = $1 and invoice_id = $2 and id = $3 returning position",
+        business_id.0,
+        invoice.0,
+        line.0
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    sqlx::query!(
+        "update sales_lines set position = position - 1 where business_id = $1 and invoice_id = $2 and position > $3",
+        business_id.0,
+        invoice.0,
+        position
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Swaps a line with its neighbour above or below (positions are unique, checked at commit).
+/// At the top or bottom already: nothing changes.
+pub async fn move_line(
+    db: &mut PgConnection,
+    business_id: BusinessId,
+    invoice: InvoiceId,
+    line: InvoiceLineId,
+    up: bool,
+) -> AppResult<()> {
+    let position = sqlx::query_scalar!(
+        "select position from sales_lines where business_id = $1 and invoice_id = $2 and id = $3",
+        business_id.0,
+        invoice.0,
+        line.0
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let other = if up { position - 1 } else { position + 1 };
+    sqlx::query!(
+        "update sales_lines set position = case when id = $3 then $5 else $4 end
+         where business_id = $1 and invoice_id = $2
+           and (id = $3 or position = $5)
+           and exists (select 1 from sales_lines where business_id = $1 and invoice_id = $2 and position = $5)",
+        business_id.0,
+        invoice.0,
+        line.0,
+        position,
+        other
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Unbilled, billable, stopped entries of a client that started in `[from, to)`, locked so that
+/// two drafts generating at once cannot both bill one entry. Returns the priced ones and how many
+/// unpriced ones were left out.
+pub async fn billable_entries(
+    db: &mut PgConnection,
+    business_id: BusinessId,
+    client: ClientId,
+    project: Option<ProjectId>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> AppResult<(Vec<BillableEntry>, i64)> {
+    let rows = sqlx::query!(
+        r#"select e.id, e.user_id, a.name as user_name, e.task_id, t.title as task_title, e.started_at,
+                  e.duration_seconds as "seconds!", e.rate_minor, e.rate_currency::text as rate_currency
+           from time_entries e
+           join tasks t on t.business_id = e.business_id and t.id = e.task_id
+           join projects p on p.business_id = t.business_id and p.id = t.project_id
+           join accounts a on a.id = e.user_id
+           where e.business_id = $1 and p.client_id = $2 and ($3::uuid is null or p.id = $3)
+             and e.invoice_line_id is null and e.billable and e.ended_at is not null
+             and e.started_at >= $4 and e.started_at < $5
+           order by e.started_at, e.id
+           for update of e"#,
+        business_id.0,
+        client.0,
+        project.map(|p| p.0),
+        from,
+        to
+    )
+    .fetch_all(db)
+    .await?;
+    let mut unpriced = 0;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (Some(rate_minor), Some(code)) = (r.rate_minor, r.rate_currency) else {
+            unpriced += 1;
+            continue;
+        };
+        entries.push(BillableEntry {
+            id: TimeEntryId(r.id),
+            user_id: UserId(r.user_id),
+            user_name: r.user_name,
+            task_id: TaskId(r.task_id),
+            task_title: r.task_title,
+            seconds: r.seconds,
+            rate_minor,
+            rate_currency: currency(&code)?,
+            started_on: r.started_at.with_timezone(&tz).date_naive(),
+        });
+    }
+    Ok((entries, unpriced))
+}
+
+/// How many unbilled, billable, stopped entries a client has (what "Generate lines" offers).
+pub async fn unbilled_count(db: impl PgExecutor<'_>, business_id: BusinessId, client: ClientId) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "n!" from time_entries e
+           join tasks t on t.business_id = e.business_id and t.id = e.task_id
+           join projects p on p.business_id = t.business_id and p.id = t.project_id
+           where e.business_id = $1 and p.client_id = $2 and e.invoice_line_id is null and e.billable and e.ended_at is not null"#,
+        business_id.0,
+        client.0
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+/// Points each entry at its line (pairs of equal index).
+pub async fn link_entries(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    entries: &[Uuid],
+    lines: &[Uuid],
+) -> AppResult<u64> {
+    let linked = sqlx::query!(
+        "update time_entries e set invoice_line_id = u.line
+         from unnest($2::uuid[], $3::uuid[]) as u(entry, line)
+         where e.business_id = $1 and e.id = u.entry and e.invoice_line_id is null",
+        business_id.0,
+        entries,
+        lines
+    )
+    .execute(db)
+    .await?;
+    Ok(linked.rows_affected())
+}
+
+/// Unlinks every entry billed on the invoice (voiding keeps the lines).
+pub async fn release_entries(db: impl PgExecutor<'_>, business_id: BusinessId, invoice: InvoiceId) -> AppResult<u64> {
+    let released = sqlx::query!(
+        "update time_entries set invoice_line_id = null
+         where business_id = $1 and invoice_line_id in (select id from sales_lines where business_id = $1 and invoice_id = $2)",
+        business_id.0,
+        invoice.0
+    )
+    .execute(db)
+    .await?;
+    Ok(released.rows_affected())
+}
+
+/// Takes the next number of `year` from the business's counter, locking its row until commit.
+pub async fn take_number(db: impl PgExecutor<'_>, business_id: BusinessId, year: i32) -> AppResult<i32> {
+    Ok(sqlx::query_scalar!(
+        r#"insert into sales_numbers as s (business_id, year, next_number) values ($1, $2, 2)
+           on conflict (business_id, year) do update set next_number = s.next_number + 1
+           returning next_number - 1 as "number!""#,
+        business_id.0,
+        year
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn mark_issued(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    id: InvoiceId,
+    year: i32,
+    sequence: i32,
+    number: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update sales_invoices set status = 'sent', number = $3, number_year = $4, number_seq = $5, issued_at = $6
+         where business_id = $1 and id = $2 and status = 'draft'",
+        business_id.0,
+        id.0,
+        number,
+        year,
+        sequence,
+        now
+    )
+    .execute(db)
+    .await
+    .on_constraint("sales_invoices_number_key", |_| {
+        AppError::Conflict(format!(
+            "Invoice number {number} is already taken. Check the next invoice number in settings."
+        ))
+    })?;
+    Ok(())
+}
+
+pub async fn mark_paid(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    id: InvoiceId,
+    paid_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update sales_invoices set status = 'paid', paid_on = $3, paid_at = $4
+         where business_id = $1 and id = $2 and status = 'sent'",
+        business_id.0,
+        id.0,
+        paid_on,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_void(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    id: InvoiceId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update sales_invoices set status = 'void', void_reason = $3, voided_at = $4
+         where business_id = $1 and id = $2 and status = 'sent'",
+        business_id.0,
+        id.0,
+        reason,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_draft(db: impl PgExecutor<'_>, business_id: BusinessId, id: InvoiceId) -> AppResult<()> {
+    sqlx::query!(
+        "delete from sales_invoices where business_id = $1 and id = $2 and status = 'draft'",
+        business_id.0,
+        id.0
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Copies an invoice's lines onto another, detached from time.
+pub async fn copy_lines(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    from: InvoiceId,
+    to: InvoiceId,
+) -> AppResult<()> {
+    sqlx::query!(
+        "insert into sales_lines (id, business_id, invoice_id, position, description, quantity, unit_price_minor,
+                                  total_minor, source_currency, source_total_minor, fx_rate, fx_source)
+         select uuid_generate_v7(), business_id, $3, position, description, quantity, unit_price_minor,
+                total_minor, source_currency, source_total_minor, fx_rate, fx_source
+         from sales_lines where business_id = $1 and invoice_id = $2",
+        business_id.0,
+        from.0,
+        to.0
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Numbering and tax settings of a business.
+pub struct Settings {
+    pub vat_rate_percent: Option<String>,
+    pub vat_number: String,
+    pub payment_terms_days: i32,
+    pub timezone: String,
+    pub currency: String,
+}
+
+pub async fn settings(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Settings> {
+    let r = sqlx::query!(
+        "select vat_rate_percent, vat_number, payment_terms_days, timezone, currency from businesses where id = $1",
+        business_id.0
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Settings {
+        vat_rate_percent: r.vat_rate_percent,
+        vat_number: r.vat_number,
+        payment_terms_days: r.payment_terms_days,
+        timezone: r.timezone,
+        currency: r.currency,
+    })
+}
+
+pub async fn update_settings(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    vat_rate_percent: Option<&str>,
+    vat_number: &str,
+    payment_terms_days: i32,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update businesses set vat_rate_percent = $2, vat_number = $3, payment_terms_days = $4 where id = $1",
+        business_id.0,
+        vat_rate_percent,
+        vat_number,
+        payment_terms_days
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The number the next invoice of `year` gets (1 when none was issued).
+pub async fn next_number(db: impl PgExecutor<'_>, business_id: BusinessId, year: i32) -> AppResult<i32> {
+    Ok(sqlx::query_scalar!(
+        r#"select coalesce((select next_number from sales_numbers where business_id = $1 and year = $2), 1) as "n!""#,
+        business_id.0,
+        year
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+/// Sets the counter of `year`, locking it first; refuses a number not above the highest issued.
+pub async fn set_next_number(db: &mut PgConnection, business_id: BusinessId, year: i32, next: i32) -> AppResult<()> {
+    sqlx::query!(
+        "insert into sales_numbers (business_id, year) values ($1, $2) on conflict do nothing",
+        business_id.0,
+        year
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query!(
+        "select next_number from sales_numbers where business_id = $1 and year = $2 for update",
+        business_id.0,
+        year
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    let highest = sqlx::query_scalar!(
+        "select max(number_seq) from sales_invoices where business_id = $1 and number_year = $2",
+        business_id.0,
+        year
+    )
+    .fetch_one(&mut *db)
+    .await?;
+    if let Some(highest) = highest.filter(|h| next <= *h) {
+        return Err(AppError::field(
+            "next_number",
+            format!(
+                "Invoice {} was already issued; the next number must be above {highest}.",
+                crate::invoices::format_number(year, highest)
+            ),
+        ));
+    }
+    sqlx::query!(
+        "update sales_numbers set next_number = $3 where business_id = $1 and year = $2",
+        business_id.0,
+        year,
+        next
+    )
+    .execute(&mut *db)
+    .await?;
+    Ok(())
+}
+
+/// Client details the issue rules need.
+pub async fn client_vat_number(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    client: ClientId,
+) -> AppResult<String> {
+    sqlx::query_scalar!("select vat_number from clients where business_id = $1 and id = $2", business_id.0, client.0)
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Whether the project belongs to the client (a foreign or missing project is not).
+pub async fn project_of_client(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    project: ProjectId,
+    client: ClientId,
+) -> AppResult<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"select exists (select 1 from projects where business_id = $1 and id = $2 and client_id = $3) as "ok!""#,
+        business_id.0,
+        project.0,
+        client.0
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+/// Lines of the invoice billing time (a client change would orphan them).
+pub async fn time_lines(db: impl PgExecutor<'_>, business_id: BusinessId, invoice: InvoiceId) -> AppResult<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "n!" from time_entries
+           where business_id = $1 and invoice_line_id in (select id from sales_lines where business_id = $1 and invoice_id = $2)"#,
+        business_id.0,
+        invoice.0
+    )
+    .fetch_one(db)
+    .await?)
+}

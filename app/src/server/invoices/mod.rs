@@ -1,0 +1,314 @@
+//! Invoice operations (PRODUCT §3.9). Every change to an invoice runs in one transaction that
+//! starts by locking the invoice row, recomputes the totals before it commits, and checks the
+//! caller's permission first.
+
+mod lifecycle;
+mod lines;
+
+pub use lifecycle::{configure_next_number, delete_draft, duplicate, issue, mark_paid, void};
+pub use lines::{add_line, delete_line, generate, move_line, update_line};
+
+use crate::billing::Decimal;
+use crate::error::{AppError, AppResult};
+use crate::ids::InvoiceId;
+use crate::invoices::forms::{DraftInput, InvoiceSettingsInput};
+use crate::invoices::{
+    Choice, InvoiceDefaults, InvoiceList, InvoicePage, InvoiceSettings, InvoiceStatus, InvoiceSummary, RateQuote,
+    Shown, TaxTreatment,
+};
+use crate::money::{CurrencyCode, Money};
+use crate::permissions::Permission;
+use crate::server::db::invoices::{self as db, ListFilter};
+use crate::server::db::{clients, fx, projects};
+use crate::server::BusinessCtx;
+use chrono::{Datelike, Duration, NaiveDate};
+use chrono_tz::Tz;
+use sqlx::PgConnection;
+use std::collections::BTreeMap;
+
+/// The list shows at most this many invoices (newest first); filters narrow it.
+pub const LIST_LIMIT: i64 = 1000;
+
+pub(crate) fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(Tz::UTC)
+}
+
+/// The business's calendar date now.
+pub(crate) fn today(ctx: &BusinessCtx, timezone: &str) -> NaiveDate {
+    ctx.now().with_timezone(&zone(timezone)).date_naive()
+}
+
+/// Refuses changes to an invoice that is no longer a draft.
+pub(crate) fn require_draft(status: InvoiceStatus) -> AppResult<()> {
+    if status == InvoiceStatus::Draft {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
+            "Only drafts can be changed; this invoice is {}.",
+            status.as_str().replace("sent", "issued")
+        )))
+    }
+}
+
+/// Subtotal, tax and total from the lines as they now are, in the same transaction.
+pub(crate) async fn recompute(ctx: &BusinessCtx, tx: &mut PgConnection, locked: &db::Locked) -> AppResult<()> {
+    let lines = db::line_totals(&mut *tx, ctx.business.id, locked.id).await?;
+    let percent = match locked.tax_treatment {
+        TaxTreatment::Standard => Some(
+            Decimal::parse(&locked.tax_rate_percent)
+                .map_err(|e| crate::server::errors::internal("a stored VAT rate is malformed", e))?,
+        ),
+        _ => None,
+    };
+    let totals = crate::billing::totals(&lines, percent)
+        .ok()
+        .filter(|t| t.total <= crate::money::MAX_MINOR)
+        .ok_or_else(|| AppError::field("amount", "This invoice's total would be too large."))?;
+    db::set_totals(&mut *tx, ctx.business.id, locked.id, totals).await
+}
+
+pub async fn list(ctx: &BusinessCtx, status: &str, search: &str) -> AppResult<InvoiceList> {
+    ctx.require(Permission::InvoicesView)?;
+    let filter = match status.trim() {
+        "" | "all" => ListFilter::All,
+        "overdue" => ListFilter::Overdue,
+        "sent" => ListFilter::SentNotDue,
+        other => ListFilter::Status(
+            InvoiceStatus::parse(other).ok_or_else(|| AppError::field("status", "Choose a status."))?,
+        ),
+    };
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let today = today(ctx, &settings.timezone);
+    let mut rows = db::list(&ctx.pool, ctx.business.id, filter, today, search, LIST_LIMIT + 1).await?;
+    let truncated = rows.len() as i64 > LIST_LIMIT;
+    rows.truncate(LIST_LIMIT as usize);
+    let mut totals: BTreeMap<CurrencyCode, i64> = BTreeMap::new();
+    for row in rows.iter().filter(|r| r.status != InvoiceStatus::Void) {
+        let sum = totals.entry(row.total.currency).or_default();
+        *sum = sum.saturating_add(row.total.minor);
+    }
+    Ok(InvoiceList {
+        invoices: rows
+            .into_iter()
+            .map(|r| InvoiceSummary {
+                id: r.id,
+                number: r.number,
+                client_id: r.client_id,
+                client_name: r.client_name,
+                shown: Shown::of(r.status, r.due_date, today),
+                issue_date: r.issue_date,
+                due_date: r.due_date,
+                total: r.total,
+            })
+            .collect(),
+        totals: totals.into_iter().map(|(currency, minor)| Money::new(minor, currency)).collect(),
+        truncated,
+    })
+}
+
+async fn choices(ctx: &BusinessCtx) -> AppResult<(Vec<Choice>, Vec<Choice>)> {
+    let clients = clients::list(&ctx.pool, ctx.business.id, "", false)
+        .await?
+        .into_iter()
+        .map(|c| Choice { id: c.id.to_string(), name: c.name })
+        .collect();
+    let projects = projects::list(&ctx.pool, ctx.business.id, None, "")
+        .await?
+        .into_iter()
+        .map(|p| Choice { id: p.id.to_string(), name: format!("{} ({})", p.name, p.client_name) })
+        .collect();
+    Ok((clients, projects))
+}
+
+pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
+    ctx.require(Permission::InvoicesView)?;
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let today = today(ctx, &settings.timezone);
+    let mut conn = ctx.pool.acquire().await?;
+    let invoice = db::get(&mut conn, ctx.business.id, id, today).await?;
+    drop(conn);
+    let draft = invoice.status == InvoiceStatus::Draft;
+    let issued = invoice.status == InvoiceStatus::Sent;
+    let can_edit = draft && ctx.can(Permission::InvoicesEdit);
+    let (clients, projects) = if can_edit { choices(ctx).await? } else { (Vec::new(), Vec::new()) };
+    let unbilled_entries =
+        if can_edit { db::unbilled_count(&ctx.pool, ctx.business.id, invoice.client_id).await? } else { 0 };
+    Ok(InvoicePage {
+        can_edit,
+        can_issue: draft && ctx.can(Permission::InvoicesIssue),
+        can_mark_paid: issued && ctx.can(Permission::InvoicesMarkPaid),
+        can_void: issued && ctx.can(Permission::InvoicesVoid),
+        can_delete: draft && ctx.can(Permission::InvoicesDelete),
+        can_duplicate: ctx.can(Permission::InvoicesCreate),
+        invoice,
+        clients,
+        projects,
+        unbilled_entries,
+        today,
+    })
+}
+
+pub async fn new_defaults(ctx: &BusinessCtx) -> AppResult<InvoiceDefaults> {
+    ctx.require(Permission::InvoicesCreate)?;
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let issue_date = today(ctx, &settings.timezone);
+    let (clients, projects) = choices(ctx).await?;
+    Ok(InvoiceDefaults {
+        clients,
+        projects,
+        currency: settings.currency,
+        issue_date,
+        due_date: issue_date + Duration::days(i64::from(settings.payment_terms_days)),
+        standard_rate: settings.vat_rate_percent,
+    })
+}
+
+/// The stored form of a draft's details: dates defaulted, the VAT rate copied from settings, the
+/// project checked against the client.
+async fn resolve_draft<'a>(
+    ctx: &BusinessCtx,
+    input: &DraftInput,
+    settings: &'a db::Settings,
+    notes: &'a str,
+) -> AppResult<db::Draft<'a>> {
+    let issue_date = input.issue_date.unwrap_or_else(|| today(ctx, &settings.timezone));
+    let due_date =
+        input.due_date.unwrap_or_else(|| issue_date + Duration::days(i64::from(settings.payment_terms_days)));
+    if due_date < issue_date {
+        return Err(AppError::field("due_date", "The due date can't be before the issue date."));
+    }
+    let tax_rate_percent = match input.tax_treatment {
+        TaxTreatment::Standard => settings.vat_rate_percent.as_deref().ok_or_else(|| {
+            AppError::field(
+                "tax_treatment",
+                "Set your standard VAT rate in Settings → General before creating a standard-rate invoice.",
+            )
+        })?,
+        _ => "0",
+    };
+    match clients::is_archived(&ctx.pool, ctx.business.id, input.client_id).await {
+        Ok(_) => {}
+        Err(AppError::NotFound) => return Err(AppError::field("client_id", "Choose one of your clients.")),
+        Err(other) => return Err(other),
+    }
+    if let Some(project) = input.project_id {
+        if !db::project_of_client(&ctx.pool, ctx.business.id, project, input.client_id).await? {
+            return Err(AppError::field("project_id", "Choose a project of this client, or none."));
+        }
+    }
+    Ok(db::Draft {
+        client_id: input.client_id,
+        project_id: input.project_id,
+        currency: input.currency,
+        issue_date,
+        due_date,
+        tax_treatment: input.tax_treatment,
+        tax_rate_percent,
+        period: input.period,
+        notes,
+    })
+}
+
+pub async fn create_draft(ctx: &BusinessCtx, input: DraftInput) -> AppResult<InvoiceId> {
+    ctx.require(Permission::InvoicesCreate)?;
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let draft = resolve_draft(ctx, &input, &settings, "").await?;
+    db::insert_draft(&ctx.pool, ctx.business.id, ctx.user.id, &draft).await
+}
+
+pub async fn update_details(ctx: &BusinessCtx, id: InvoiceId, input: DraftInput) -> AppResult<()> {
+    ctx.require(Permission::InvoicesEdit)?;
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let mut tx = ctx.pool.begin().await?;
+    let locked = db::lock(&mut tx, ctx.business.id, id).await?;
+    require_draft(locked.status)?;
+    let has_lines = !db::line_totals(&mut *tx, ctx.business.id, id).await?.is_empty();
+    if has_lines && input.currency != locked.currency {
+        return Err(AppError::field(
+            "currency",
+            "The lines are in this invoice's currency. Delete them before changing it, or duplicate the invoice.",
+        ));
+    }
+    if input.client_id != locked.client_id && db::time_lines(&mut *tx, ctx.business.id, id).await? > 0 {
+        return Err(AppError::field(
+            "client_id",
+            "Lines bill this client's time. Delete them before changing the client.",
+        ));
+    }
+    // Keep the rate already on the invoice unless the treatment changes to standard now.
+    let mut draft = resolve_draft(ctx, &input, &settings, "").await?;
+    if input.tax_treatment == TaxTreatment::Standard && locked.tax_treatment == TaxTreatment::Standard {
+        draft.tax_rate_percent = &locked.tax_rate_percent;
+    }
+    db::update_details(&mut *tx, ctx.business.id, id, &draft).await?;
+    let updated = db::Locked {
+        tax_treatment: input.tax_treatment,
+        tax_rate_percent: draft.tax_rate_percent.to_owned(),
+        ..locked
+    };
+    recompute(ctx, &mut tx, &updated).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_notes(ctx: &BusinessCtx, id: InvoiceId, notes: &str) -> AppResult<()> {
+    ctx.require(Permission::InvoicesEdit)?;
+    let mut tx = ctx.pool.begin().await?;
+    let locked = db::lock(&mut tx, ctx.business.id, id).await?;
+    require_draft(locked.status)?;
+    db::set_notes(&mut *tx, ctx.business.id, id, notes).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The ECB rate from `from` to `to` on `date` (default: today), through the euro, as printed on
+/// a converted line.
+pub async fn fetch_rate(ctx: &BusinessCtx, from: &str, to: &str, date: &str) -> AppResult<RateQuote> {
+    ctx.require(Permission::InvoicesView)?;
+    let from = CurrencyCode::parse(from).map_err(|m| AppError::field("from", m))?;
+    let to = CurrencyCode::parse(to).map_err(|m| AppError::field("to", m))?;
+    let date = match date.trim() {
+        "" => today(ctx, &db::settings(&ctx.pool, ctx.business.id).await?.timezone),
+        text => crate::validation::date(text).map_err(|m| AppError::field("date", m))?,
+    };
+    let day = fx::rates_on(&ctx.pool, date).await?;
+    let quote = day.as_ref().and_then(|d| Some((d.date, d.rate(from.as_str(), to.as_str())?.to_decimal()?)));
+    let Some((rate_date, rate)) = quote else { return Err(missing_rate(&[(from, to)], date)) };
+    Ok(RateQuote { from, to, rate: rate.to_string(), rate_date })
+}
+
+/// "No ECB rate for GBP → EUR on or before 2026-11-30 …", naming every pair.
+pub(crate) fn missing_rate(pairs: &[(CurrencyCode, CurrencyCode)], date: NaiveDate) -> AppError {
+    let listed: Vec<String> = pairs.iter().map(|(from, to)| format!("{from} → {to}")).collect();
+    let sources: Vec<&str> = pairs.iter().map(|(from, _)| from.as_str()).collect();
+    AppError::field(
+        "fx_rate",
+        format!(
+            "No ECB exchange rate for {} on or before {date}. Enter a manual rate for {}, or import the ECB's rates (server fx import).",
+            listed.join(", "),
+            sources.join(" and ")
+        ),
+    )
+}
+
+pub async fn settings(ctx: &BusinessCtx) -> AppResult<InvoiceSettings> {
+    ctx.require(Permission::SettingsView)?;
+    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
+    let year = today(ctx, &settings.timezone).year();
+    let next_number = db::next_number(&ctx.pool, ctx.business.id, year).await?;
+    Ok(InvoiceSettings {
+        vat_rate_percent: settings.vat_rate_percent,
+        vat_number: settings.vat_number,
+        payment_terms_days: settings.payment_terms_days,
+        year,
+        next_number,
+        can_edit: ctx.can(Permission::SettingsEdit),
+        can_configure: ctx.can(Permission::InvoicesConfigure),
+    })
+}
+
+pub async fn update_settings(ctx: &BusinessCtx, input: InvoiceSettingsInput) -> AppResult<()> {
+    ctx.require(Permission::SettingsEdit)?;
+    let rate = input.vat_rate.map(|r| r.to_string());
+    db::update_settings(&ctx.pool, ctx.business.id, rate.as_deref(), &input.vat_number, input.payment_terms_days).await
+}
