@@ -27,7 +27,14 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `CLERQ_TEST_CLOCK`: the browser suite shifts "now" per request to test any weekday.
     pub test_clock: bool,
+    /// `CLERQ_ECB_URL`: where the daily job fetches the ECB reference rates.
+    pub ecb_url: url::Url,
+    /// `CLERQ_FX_FETCH`: `off` on machines without internet (they use `server fx import FILE`).
+    pub fx_fetch: bool,
 }
+
+/// The ECB's daily reference-rate file.
+pub const DEFAULT_ECB_URL: &str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml";
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -39,6 +46,8 @@ impl fmt::Debug for Config {
             .field("trust_proxy_headers", &self.trust_proxy_headers)
             .field("db_max_connections", &self.db_max_connections)
             .field("test_clock", &self.test_clock)
+            .field("ecb_url", &loggable_url(&self.ecb_url))
+            .field("fx_fetch", &self.fx_fetch)
             .finish()
     }
 }
@@ -63,6 +72,14 @@ impl Config {
                 })?
             }
         };
+        let ecb_url = match non_empty(&lookup, "CLERQ_ECB_URL") {
+            None => url::Url::parse(DEFAULT_ECB_URL).expect("the default ECB URL is valid"),
+            Some(value) => parse_fetch_url(&value).ok_or(ConfigError::Invalid {
+                name: "CLERQ_ECB_URL",
+                expected: "an http:// or https:// URL",
+                value: loggable_input(&value),
+            })?,
+        };
         Ok(Config {
             database_url,
             auth_secret: SecretString::from(auth_secret),
@@ -72,6 +89,8 @@ impl Config {
             trust_proxy_headers: flag(&lookup, "CLERQ_TRUST_PROXY_HEADERS")?,
             db_max_connections,
             test_clock: flag(&lookup, "CLERQ_TEST_CLOCK")?,
+            ecb_url,
+            fx_fetch: flag_or(&lookup, "CLERQ_FX_FETCH", true)?,
         })
     }
 
@@ -96,11 +115,40 @@ fn non_empty(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Option<Str
 }
 
 fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+    flag_or(lookup, name, false)
+}
+
+fn flag_or(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, unset: bool) -> Result<bool, ConfigError> {
     match non_empty(lookup, name).map(|v| v.to_ascii_lowercase()) {
-        None => Ok(false),
+        None => Ok(unset),
         Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
         Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
         Some(value) => Err(ConfigError::Invalid { name, expected: "true or false", value }),
+    }
+}
+
+/// An http(s) URL with a host, or `None`.
+fn parse_fetch_url(input: &str) -> Option<url::Url> {
+    url::Url::parse(input).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+}
+
+/// A URL as logs and messages may show it: scheme, host, port and path, never credentials or a
+/// query (a mirror could carry a token in either).
+pub fn loggable_url(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
+}
+
+/// A rejected `CLERQ_ECB_URL` as the error may quote it: without credentials or query.
+fn loggable_input(input: &str) -> String {
+    match url::Url::parse(input) {
+        Ok(url) => loggable_url(&url),
+        Err(_) if input.contains(['@', '?']) => "[not shown: it may hold credentials]".to_owned(),
+        Err(_) => input.to_owned(),
     }
 }
 
@@ -228,11 +276,41 @@ mod tests {
     }
 
     #[test]
+    fn the_ecb_fetch_is_on_by_default_and_can_be_turned_off_or_pointed_elsewhere() {
+        let base = [("DATABASE_URL", "postgres://x"), ("BETTER_AUTH_SECRET", STRONG)];
+        let config = Config::from_lookup(lookup(&base)).expect("valid");
+        assert!(config.fx_fetch);
+        assert_eq!(config.ecb_url.as_str(), DEFAULT_ECB_URL);
+
+        let mut vars = base.to_vec();
+        vars.extend([("CLERQ_FX_FETCH", "off"), ("CLERQ_ECB_URL", "http://mirror.internal:8080/ecb/daily.xml")]);
+        let config = Config::from_lookup(lookup(&vars)).expect("valid");
+        assert!(!config.fx_fetch);
+        assert_eq!(config.ecb_url.as_str(), "http://mirror.internal:8080/ecb/daily.xml");
+    }
+
+    #[test]
+    fn a_bad_ecb_url_is_refused_without_echoing_credentials() {
+        let base = [("DATABASE_URL", "postgres://x"), ("BETTER_AUTH_SECRET", STRONG)];
+        for value in ["ftp://user:hunter2@mirror/daily.xml", "mirror/daily.xml?token=hunter2", "file:///etc/passwd"] {
+            let mut vars = base.to_vec();
+            vars.push(("CLERQ_ECB_URL", value));
+            let message = Config::from_lookup(lookup(&vars)).unwrap_err().to_string();
+            assert!(message.contains("CLERQ_ECB_URL") && !message.contains("hunter2"), "{message}");
+        }
+        let mut vars = base.to_vec();
+        vars.push(("CLERQ_ECB_URL", "https://user:hunter2@mirror/daily.xml?token=hunter2"));
+        let debug = format!("{:?}", Config::from_lookup(lookup(&vars)).expect("valid"));
+        assert!(debug.contains("https://mirror/daily.xml") && !debug.contains("hunter2"), "{debug}");
+    }
+
+    #[test]
     fn invalid_optional_values_are_refused_with_their_name() {
         let base = [("DATABASE_URL", "postgres://x"), ("BETTER_AUTH_SECRET", STRONG)];
         for (name, value) in [
             ("CLERQ_TRUST_PROXY_HEADERS", "maybe"),
             ("CLERQ_TEST_CLOCK", "sometimes"),
+            ("CLERQ_FX_FETCH", "never"),
             ("CLERQ_DB_MAX_CONNECTIONS", "0"),
             ("BETTER_AUTH_URL", "clerq.example.com"),
         ] {

@@ -209,6 +209,7 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         tracing::info!(applied, "database schema is up to date");
     }
     spawn_session_cleanup(pool.clone());
+    let fx_job = crate::fx_refresh::spawn_daily(pool.clone(), &config);
     let addr = leptos_options.site_addr;
     let auth = AuthSettings::new(config.auth_secret.clone(), config.public_origin.clone(), config.trust_proxy_headers);
     if config.test_clock {
@@ -238,6 +239,10 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
             Ok(())
         }
     };
+    // A fetch in progress is dropped; nothing is half-stored (one upsert statement).
+    if let Some(job) = fx_job {
+        job.abort();
+    }
     pool.close().await;
     result
 }

@@ -9,6 +9,7 @@ mod businesses;
 mod clients;
 mod common;
 mod deployment;
+mod fx_refresh;
 mod health;
 mod import;
 mod money;

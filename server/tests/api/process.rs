@@ -30,6 +30,8 @@ fn serving(database_url: &str, addr: &str) -> Command {
         .env("BETTER_AUTH_SECRET", SECRET)
         .env("LEPTOS_SITE_ADDR", addr)
         .env("LEPTOS_SITE_ROOT", "target/site")
+        // Tests never reach the internet: no ECB rates fetch.
+        .env("CLERQ_FX_FETCH", "off")
         .stderr(Stdio::null())
         .stdout(Stdio::null());
     command
