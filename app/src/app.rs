@@ -6,6 +6,7 @@ use crate::routes::clients::{
     form::{EditClientPage, NewClientPage},
     list::ClientsPage,
 };
+use crate::routes::invoices::{detail::InvoiceDetailPage, list::InvoicesPage, new::NewInvoicePage};
 use crate::routes::projects::{
     detail::ProjectDetailPage,
     form::{EditProjectPage, NewProjectPage},
@@ -68,6 +69,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients/:id/edit") view=EditClientPage ssr=ssr.clone() />
                     <Route path=path!("/projects") view=ProjectsPage ssr=ssr.clone() />
                     <Route path=path!("/time") view=TimesheetPage ssr=ssr.clone() />
+                    <Route path=path!("/invoices") view=InvoicesPage ssr=ssr.clone() />
+                    <Route path=path!("/invoices/new") view=NewInvoicePage ssr=ssr.clone() />
+                    <Route path=path!("/invoices/:id") view=InvoiceDetailPage ssr=ssr.clone() />
                     <Route path=path!("/projects/new") view=NewProjectPage ssr=ssr.clone() />
                     <Route path=path!("/projects/:id") view=ProjectDetailPage ssr=ssr.clone() />
                     <Route path=path!("/projects/:id/edit") view=EditProjectPage ssr=ssr.clone() />

@@ -1,6 +1,6 @@
-import { test, expect, newAccount, hydrated } from "./fixtures/test";
+import { test, expect, newAccount, hydrated, withoutJavaScript } from "./fixtures/test";
 import { BusinessForm, SignUpPage } from "./fixtures/pages";
-import { Browser, Page } from "@playwright/test";
+import { Page } from "@playwright/test";
 
 async function projectWithTwoTasks(page: Page) {
   const signUp = new SignUpPage(page);
@@ -159,24 +159,4 @@ for (const day of DAYS) {
       });
     });
   });
-}
-
-/** Runs `steps` in a second browser context, signed in as `page`'s user, with JavaScript disabled. */
-async function withoutJavaScript(
-  browser: Browser,
-  page: Page,
-  extraHTTPHeaders: Record<string, string> | undefined,
-  steps: (plain: Page) => Promise<void>,
-) {
-  const context = await browser.newContext({
-    javaScriptEnabled: false,
-    storageState: await page.context().storageState(),
-    extraHTTPHeaders,
-    baseURL: new URL(page.url()).origin,
-  });
-  try {
-    await steps(await context.newPage());
-  } finally {
-    await context.close();
-  }
 }

@@ -114,6 +114,7 @@ fn MainNav(info: SessionInfo) -> impl IntoView {
     let clients = info.can(Permission::ClientsView);
     let projects = info.can(Permission::ProjectsView);
     let timesheet = info.can(Permission::TimeViewOwn);
+    let invoices = info.can(Permission::InvoicesView);
     let settings_href = if info.can(Permission::SettingsView) {
         Some("/settings")
     } else if info.can(Permission::TeamView) {
@@ -129,6 +130,7 @@ fn MainNav(info: SessionInfo) -> impl IntoView {
             {clients.then(|| view! { <li><A href="/clients">"Clients"</A></li> })}
             {projects.then(|| view! { <li><A href="/projects">"Projects"</A></li> })}
             {timesheet.then(|| view! { <li><A href="/time">"Timesheet"</A></li> })}
+            {invoices.then(|| view! { <li><A href="/invoices">"Invoices"</A></li> })}
             {settings_href.map(|href| view! { <li><A href=href>"Settings"</A></li> })}
         </ul>
     }

@@ -3,6 +3,7 @@
 pub mod clients;
 pub mod dashboard;
 pub mod invite;
+pub mod invoices;
 pub mod new_business;
 pub mod not_found;
 pub mod onboarding;

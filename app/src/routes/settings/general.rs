@@ -120,5 +120,6 @@ pub fn GeneralSettingsPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <super::invoicing::InvoiceSettingsCard />
     }
 }

@@ -3,6 +3,7 @@
 pub mod data;
 pub mod general;
 pub mod import;
+pub mod invoicing;
 pub mod team;
 
 use crate::components::layout::use_shell_session;

@@ -1,0 +1,86 @@
+//! Issue, mark paid, void, duplicate and delete, each behind a confirmation that is a disclosure
+//! (`<details>`), so it needs no JavaScript.
+
+use super::detail::InvoiceActions;
+use crate::components::form::{action_error, field_error, FieldError, FormError, TextField};
+use crate::invoices::forms::VOID_REASON_MAX_CHARS;
+use crate::invoices::InvoicePage;
+use leptos::prelude::*;
+
+#[component]
+pub fn LifecycleActions(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
+    let id = page.invoice.id.to_string();
+    let issue_error = action_error(actions.issue);
+    let paid_error = action_error(actions.mark_paid);
+    let void_error = action_error(actions.void);
+    let duplicate_error = action_error(actions.duplicate);
+    let delete_error = action_error(actions.delete);
+    let hidden = {
+        let id = id.clone();
+        move || view! { <input type="hidden" name="id" value=id.clone() /> }
+    };
+    let (h1, h2, h3, h4, h5) = (hidden.clone(), hidden.clone(), hidden.clone(), hidden.clone(), hidden);
+    let today = page.today.to_string();
+    view! {
+        <div class="actions lifecycle">
+            {page.can_issue.then(|| view! {
+                <details class="confirm">
+                    <summary class="button primary">"Issue invoice…"</summary>
+                    <ActionForm action=actions.issue>
+                        {h1()}
+                        <p>"Issuing gives the invoice the next number of its year and locks it. This can't be undone; an issued invoice can only be voided."</p>
+                        <button type="submit" class="primary">"Issue invoice"</button>
+                    </ActionForm>
+                </details>
+            })}
+            {page.can_mark_paid.then(|| view! {
+                <details class="confirm">
+                    <summary class="button primary">"Mark paid…"</summary>
+                    <ActionForm action=actions.mark_paid>
+                        {h2()}
+                        <TextField id="paid-on" name="paid_on" label="Paid on" kind="date" value=today.clone()
+                            error=field_error(paid_error, "paid_on") />
+                        <button type="submit" class="primary">"Mark paid"</button>
+                    </ActionForm>
+                </details>
+            })}
+            {page.can_void.then(|| view! {
+                <details class="confirm">
+                    <summary class="button">"Void…"</summary>
+                    <ActionForm action=actions.void>
+                        {h3()}
+                        <div class="field">
+                            <label for="void-reason">"Reason for voiding"</label>
+                            <textarea id="void-reason" name="reason" rows="3" maxlength=VOID_REASON_MAX_CHARS required=true
+                                aria-describedby="void-reason-error"></textarea>
+                            <FieldError id="void-reason-error".to_owned() message=field_error(void_error, "reason") />
+                        </div>
+                        <p class="hint">"A void invoice keeps its number, stops counting as income, and its time can be billed again."</p>
+                        <button type="submit" class="danger">"Void invoice"</button>
+                    </ActionForm>
+                </details>
+            })}
+            {page.can_duplicate.then(|| view! {
+                <ActionForm action=actions.duplicate>
+                    {h4()}
+                    <button type="submit">"Duplicate"</button>
+                </ActionForm>
+            })}
+            {page.can_delete.then(|| view! {
+                <details class="confirm">
+                    <summary class="button">"Delete draft…"</summary>
+                    <ActionForm action=actions.delete>
+                        {h5()}
+                        <p>"The draft and its lines are deleted; its time can be billed again."</p>
+                        <button type="submit" class="danger">"Delete draft"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </div>
+        <FormError error=issue_error />
+        <FormError error=Signal::derive(move || paid_error.get().filter(|e| e.field_message("paid_on").is_none())) />
+        <FormError error=Signal::derive(move || void_error.get().filter(|e| e.field_message("reason").is_none())) />
+        <FormError error=duplicate_error />
+        <FormError error=delete_error />
+    }
+}

@@ -1,0 +1,16 @@
+//! `/invoices`, `/invoices/new` and `/invoices/:id`.
+
+pub mod actions;
+pub mod detail;
+pub mod editor;
+pub mod list;
+pub mod new;
+
+use crate::invoices::Shown;
+use leptos::prelude::*;
+
+/// The status as a badge whose text says it (colour only repeats it).
+#[component]
+pub fn StatusBadge(shown: Shown) -> impl IntoView {
+    view! { <span class=format!("badge status-{}", shown.as_str())>{shown.label()}</span> }
+}

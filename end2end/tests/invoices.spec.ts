@@ -1,0 +1,135 @@
+import { test, expect, newAccount, hydrated, withoutJavaScript } from "./fixtures/test";
+import { BusinessForm, SignUpPage } from "./fixtures/pages";
+import { Page } from "@playwright/test";
+
+// Invoice numbers follow the year of the issue date: run on a fixed day so the year is known.
+test.use({ pinnedAt: new Date("2026-11-30T12:00:00Z") });
+
+/** A client at EUR 31.00/h with 70 minutes of billable time on one task. */
+async function seventyMinutesAtThirtyOne(page: Page) {
+  const signUp = new SignUpPage(page);
+  await signUp.goto();
+  await signUp.signUp(newAccount("Ivy Invoicer"));
+  await new BusinessForm(page).create("Invoice Studio", "EUR");
+  await page.goto("/clients/new");
+  await hydrated(page);
+  await page.getByLabel("Name", { exact: true }).fill("Acme");
+  await page.getByLabel("Default rate amount").fill("31.00");
+  await page.getByRole("button", { name: "Create client" }).click();
+  await page.getByRole("link", { name: "New project" }).click();
+  await page.getByLabel("Project name").fill("Website");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.getByLabel("+ Add a task").fill("Design");
+  await page.getByRole("button", { name: "Add task" }).click();
+  await expect(page.getByRole("link", { name: "Design" })).toBeVisible();
+  await page.goto("/time");
+  await hydrated(page);
+  const add = page.getByRole("region", { name: "Add time" });
+  await add.getByLabel("Task").selectOption({ label: "Acme · Website · Design" });
+  await add.getByLabel("Duration").fill("1h 10m");
+  await add.getByRole("button", { name: "Add time" }).click();
+  await expect(page.getByRole("region", { name: "Entries this week" })).toContainText("1:10 · billable");
+}
+
+async function newDraftForAcme(page: Page) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Invoices" }).click();
+  await expect(page.getByRole("heading", { name: "Invoices", level: 1 })).toBeVisible();
+  await page.getByRole("link", { name: "New invoice" }).click();
+  await page.getByLabel("Client").selectOption({ label: "Acme" });
+  await page.getByLabel("VAT treatment").selectOption("zero_rated");
+  await page.getByRole("button", { name: "Create draft" }).click();
+  await expect(page.getByRole("heading", { name: /Draft invoice/, level: 1 })).toBeVisible();
+}
+
+function lineRow(page: Page, text: string | RegExp) {
+  return page.getByRole("table", { name: "Invoice lines" }).getByRole("row").filter({ hasText: text });
+}
+
+test("tracked time becomes an exact invoice that is issued, paid, duplicated and voided", async ({ page }) => {
+  await seventyMinutesAtThirtyOne(page);
+  await newDraftForAcme(page);
+  await hydrated(page);
+
+  // 70 minutes at 31.00/h, one line: round(4200 × 3100 / 3600) = 3617.
+  await page.getByLabel("Group as").selectOption({ label: "Single line" });
+  await page.getByRole("button", { name: "Generate lines" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Added 1 line from 1 time entry." })).toBeVisible();
+  await expect(lineRow(page, "Time tracked on 2026-11-30")).toContainText("36.17 EUR");
+  await expect(lineRow(page, "Time tracked on 2026-11-30")).toContainText("1.17 h × 31.00 EUR/h");
+
+  await page.getByLabel("Description").fill("Hosting");
+  await page.getByLabel("Amount (EUR)").fill("10.00");
+  await page.getByRole("button", { name: "Add line" }).click();
+  await expect(lineRow(page, "Hosting")).toContainText("10.00 EUR");
+  await expect(lineRow(page, /^Total/)).toContainText("46.17 EUR");
+
+  // Issue: the first number of the year.
+  await page.getByText("Issue invoice…").click();
+  await page.getByRole("button", { name: "Issue invoice", exact: true }).click();
+  await expect(page.getByRole("heading", { name: /Invoice 2026-0001/, level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Sent");
+  await expect(page.getByRole("button", { name: "Add line" })).toHaveCount(0);
+
+  await page.getByText("Mark paid…").click();
+  await page.getByRole("button", { name: "Mark paid", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Paid");
+  await expect(page.getByText("Balance due: 0.00 EUR")).toBeVisible();
+
+  // Duplicate: a new draft with the same lines, detached from time.
+  await page.getByRole("button", { name: "Duplicate" }).click();
+  await expect(page.getByRole("heading", { name: /Draft invoice/, level: 1 })).toBeVisible();
+  await expect(lineRow(page, "Hosting")).toContainText("10.00 EUR");
+  await expect(lineRow(page, /^Total/)).toContainText("46.17 EUR");
+
+  // Issue the copy, then void it with a reason.
+  await page.getByText("Issue invoice…").click();
+  await page.getByRole("button", { name: "Issue invoice", exact: true }).click();
+  await expect(page.getByRole("heading", { name: /Invoice 2026-0002/, level: 1 })).toBeVisible();
+  await page.getByText("Void…").click();
+  await page.getByRole("button", { name: "Void invoice" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Say why the invoice is void." })).toBeVisible();
+  await page.getByLabel("Reason for voiding").fill("Sent twice by mistake");
+  await page.getByRole("button", { name: "Void invoice" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Void");
+  await expect(page.getByText("This invoice is void: Sent twice by mistake")).toBeVisible();
+
+  // The list shows both, with the void one left out of the total.
+  await page.getByRole("link", { name: "Invoices" }).first().click();
+  const table = page.getByRole("table");
+  await expect(table.getByRole("row", { name: /2026-0001/ })).toContainText("Paid");
+  await expect(table.getByRole("row", { name: /2026-0002/ })).toContainText("Void");
+  await expect(page.getByText("Total (void excluded): 46.17 EUR")).toBeVisible();
+});
+
+test("the key invoice steps work with JavaScript disabled", async ({ page, browser, extraHTTPHeaders }) => {
+  await seventyMinutesAtThirtyOne(page);
+  await withoutJavaScript(browser, page, extraHTTPHeaders, async (plain) => {
+    await plain.goto("/invoices/new");
+    await plain.getByLabel("Client").selectOption({ label: "Acme" });
+    await plain.getByLabel("VAT treatment").selectOption("zero_rated");
+    await plain.getByRole("button", { name: "Create draft" }).click();
+    await expect(plain.getByRole("heading", { name: /Draft invoice/, level: 1 })).toBeVisible();
+
+    // "Generate lines" is open by default while the draft is empty and time waits to be billed.
+    await plain.getByLabel("Group as").selectOption("single");
+    await plain.getByRole("button", { name: "Generate lines" }).click();
+    await expect(lineRow(plain, "Time tracked on 2026-11-30")).toContainText("36.17 EUR");
+
+    // A mistake comes back beside its field; nothing is lost.
+    await plain.getByLabel("Description").fill("Hosting");
+    await plain.getByLabel("Amount (EUR)").fill("10.005");
+    await plain.getByRole("button", { name: "Add line" }).click();
+    await expect(plain.getByRole("alert").filter({ hasText: "Use at most 2 decimals." })).toBeVisible();
+    await plain.getByLabel("Description").fill("Hosting");
+    await plain.getByLabel("Amount (EUR)").fill("10.00");
+    await plain.getByRole("button", { name: "Add line" }).click();
+    await expect(lineRow(plain, /^Total/)).toContainText("46.17 EUR");
+
+    await plain.getByText("Issue invoice…").click();
+    await plain.getByRole("button", { name: "Issue invoice", exact: true }).click();
+    await expect(plain.getByRole("heading", { name: /Invoice 2026-0001/, level: 1 })).toBeVisible();
+    await plain.getByText("Mark paid…").click();
+    await plain.getByRole("button", { name: "Mark paid", exact: true }).click();
+    await expect(plain.getByRole("heading", { level: 1 })).toContainText("Paid");
+  });
+});
