@@ -12,6 +12,7 @@ mod deployment;
 mod fx_refresh;
 mod health;
 mod import;
+mod invoices;
 mod money;
 mod operations;
 mod process;
