@@ -21,6 +21,9 @@ struct Fixture {
     project: Uuid,
     task: Uuid,
     entry: Uuid,
+    /// A draft with one fixed line.
+    invoice: Uuid,
+    line: Uuid,
 }
 
 /// Arguments for each function, aimed at business A's rows. `None`: the path has no sample yet,
@@ -100,6 +103,47 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         "/api/time/timesheet" => vec![("member", member)],
         "/api/time/update_note" => vec![("id", f.entry.to_string()), ("note", "Matrix".into())],
         "/api/time/delete" => vec![("id", f.entry.to_string())],
+        "/api/invoices/list" | "/api/invoices/new" | "/api/invoices/settings" => vec![],
+        "/api/invoices/get"
+        | "/api/invoices/issue"
+        | "/api/invoices/mark-paid"
+        | "/api/invoices/duplicate"
+        | "/api/invoices/delete" => vec![("id", f.invoice.to_string())],
+        // Zero-rated: a standard-rate draft needs a VAT rate in settings first.
+        "/api/invoices/create" => vec![
+            ("form[client_id]", f.client.to_string()),
+            ("form[currency]", "EUR".into()),
+            ("form[tax_treatment]", "zero_rated".into()),
+        ],
+        "/api/invoices/details" => vec![
+            ("id", f.invoice.to_string()),
+            ("form[client_id]", f.client.to_string()),
+            ("form[currency]", "EUR".into()),
+            ("form[tax_treatment]", "zero_rated".into()),
+        ],
+        "/api/invoices/notes" => vec![("id", f.invoice.to_string()), ("notes", "Matrix".into())],
+        "/api/invoices/lines/add" => vec![
+            ("id", f.invoice.to_string()),
+            ("form[description]", "Matrix line".into()),
+            ("form[amount]", "10.00".into()),
+        ],
+        "/api/invoices/lines/update" => vec![
+            ("id", f.invoice.to_string()),
+            ("line", f.line.to_string()),
+            ("form[description]", "Renamed line".into()),
+            ("form[amount]", "20.00".into()),
+        ],
+        "/api/invoices/lines/delete" => vec![("id", f.invoice.to_string()), ("line", f.line.to_string())],
+        "/api/invoices/lines/move" => {
+            vec![("id", f.invoice.to_string()), ("line", f.line.to_string()), ("direction", "down".into())]
+        }
+        "/api/invoices/generate" => vec![("id", f.invoice.to_string()), ("form[grouping]", "task".into())],
+        "/api/invoices/void" => vec![("id", f.invoice.to_string()), ("reason", "Matrix".into())],
+        "/api/invoices/rate" => vec![("from", "GBP".into()), ("to", "EUR".into()), ("date", "2026-11-27".into())],
+        "/api/invoices/settings/update" => {
+            vec![("form[vat_rate]", "21".into()), ("form[vat_number]", "".into()), ("form[payment_terms]", "14".into())]
+        }
+        "/api/invoices/next-number" => vec![("year", "2026".into()), ("next_number", "500".into())],
         _ => return None,
     })
 }
@@ -111,9 +155,19 @@ fn field_of(key: &str) -> &str {
 
 impl Fixture {
     /// Every id of business A that a sample argument can carry.
-    fn ids(&self) -> [String; 7] {
-        [self.member, self.invitation, self.role, self.client, self.project, self.task, self.entry]
-            .map(|id| id.to_string())
+    fn ids(&self) -> [String; 9] {
+        [
+            self.member,
+            self.invitation,
+            self.role,
+            self.client,
+            self.project,
+            self.task,
+            self.entry,
+            self.invoice,
+            self.line,
+        ]
+        .map(|id| id.to_string())
     }
 }
 
@@ -207,7 +261,34 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
         .call("/api/tasks/create", &[("project_id", &project.to_string()), ("title", "Fixture task")], Some(&owner_a))
         .await
         .json();
+    let invoice: Uuid = app
+        .call(
+            "/api/invoices/create",
+            &[
+                ("form[client_id]", &client.to_string()),
+                ("form[currency]", "EUR"),
+                ("form[tax_treatment]", "zero_rated"),
+            ],
+            Some(&owner_a),
+        )
+        .await
+        .json();
+    let added = app
+        .call(
+            "/api/invoices/lines/add",
+            &[("id", &invoice.to_string()), ("form[description]", "Fixture line"), ("form[amount]", "100.00")],
+            Some(&owner_a),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text());
+    let line: Uuid = sqlx::query_scalar("select id from sales_lines where invoice_id = $1")
+        .bind(invoice)
+        .fetch_one(&app.pool)
+        .await
+        .expect("fixture line");
     let fixture = Fixture {
+        invoice,
+        line,
         member: app.user_id(&member_cookie).await.uuid(),
         invitation: sqlx::query_scalar("select id from invitations where status = 'pending'")
             .fetch_one(&app.pool)

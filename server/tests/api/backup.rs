@@ -129,6 +129,26 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
         )
         .await;
     assert!(logged.status.is_success(), "{}", logged.text());
+    // An issued invoice billing that time: a line linked to the entry, and the year's number counter.
+    let invoice: uuid::Uuid = app
+        .call(
+            "/api/invoices/create",
+            &[
+                ("form[client_id]", &client),
+                ("form[currency]", "EUR"),
+                ("form[issue_date]", "2026-11-30"),
+                ("form[tax_treatment]", "zero_rated"),
+            ],
+            Some(&alice),
+        )
+        .await
+        .json();
+    let invoice = invoice.to_string();
+    let generated =
+        app.call("/api/invoices/generate", &[("id", &invoice), ("form[grouping]", "task")], Some(&alice)).await;
+    assert!(generated.status.is_success(), "{}", generated.text());
+    let issued = app.call("/api/invoices/issue", &[("id", &invoice)], Some(&alice)).await;
+    assert!(issued.status.is_success(), "{}", issued.text());
     app.call("/api/time/start", &[("task_id", &task.id.to_string())], Some(&alice)).await;
     let first = app.session(Some(&alice)).await.expect("alice").businesses[0].id.to_string();
     app.call("/api/business/switch", &[("business_id", &first)], Some(&alice)).await;
