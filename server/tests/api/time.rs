@@ -411,12 +411,28 @@ async fn billed_entries_are_locked_and_keep_their_task(pool: PgPool) {
     let s = setup(pool, 2).await;
     let billed = logged(&s, &s.owner, &s.tasks[0], "2026-11-23", "1h", &[]).await;
     let unbilled = logged(&s, &s.owner, &s.tasks[1], "2026-11-23", "1h", &[]).await;
-    sqlx::query("update time_entries set invoice_line_id = $1 where id = $2")
-        .bind(Uuid::now_v7())
-        .bind(billed.id)
-        .execute(&s.app.pool)
+    // Billed: linked to a real line of a draft (the link is a foreign key).
+    let invoice: Uuid = s
+        .app
+        .call(
+            "/api/invoices/create",
+            &[("form[client_id]", &s.client), ("form[currency]", "EUR"), ("form[tax_treatment]", "zero_rated")],
+            Some(&s.owner),
+        )
         .await
-        .expect("bill it");
+        .json();
+    let invoice_id = invoice.to_string();
+    let line = [("id", invoice_id.as_str()), ("form[description]", "Design"), ("form[amount]", "80.00")];
+    let added = s.app.call("/api/invoices/lines/add", &line, Some(&s.owner)).await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text());
+    sqlx::query(
+        "update time_entries set invoice_line_id = (select id from sales_lines where invoice_id = $1) where id = $2",
+    )
+    .bind(invoice)
+    .bind(billed.id)
+    .execute(&s.app.pool)
+    .await
+    .expect("bill it");
     let locked = "This entry is on an invoice, so it can't be changed. Remove it from the invoice first.";
     let edit =
         s.app.call("/api/time/update_note", &[("id", &billed.id.to_string()), ("note", "x")], Some(&s.owner)).await;
