@@ -248,6 +248,8 @@ impl Invoice {
 pub struct Choice {
     pub id: String,
     pub name: String,
+    /// For projects: their client's id (the generate form offers only the invoice client's).
+    pub client_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -208,6 +208,8 @@ async fn main() {
         .await,
     );
 
+    invoices(bench, &pool, cookie).await;
+
     report(
         "POST import/rows (a chunk of 500 new clients)",
         time(10, |chunk| {
@@ -263,6 +265,104 @@ async fn main() {
             .await
             .expect("drop db");
     }
+}
+
+/// Issue 13's figures: generating from 10,000 entries, issuing, and the list of 500 invoices.
+async fn invoices(bench: &Bench, pool: &PgPool, cookie: &str) {
+    let ip = "10.0.0.1";
+    let json = |body: Vec<u8>| serde_json::from_slice::<serde_json::Value>(&body).expect("json");
+    let (_, body, _) = bench
+        .call(
+            "/api/clients/create",
+            "form[name]=Billed+Client&form[rate_amount]=31&form[rate_currency]=EUR&form[rate_unit]=hour",
+            Some(cookie),
+            ip,
+        )
+        .await;
+    let client = json(body).as_str().expect("client id").to_owned();
+    let (_, body, _) = bench
+        .call("/api/projects/create", &format!("form[client_id]={client}&form[name]=Retainer"), Some(cookie), ip)
+        .await;
+    let project = json(body).as_str().expect("project id").to_owned();
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let (_, body, _) =
+            bench.call("/api/tasks/create", &format!("project_id={project}&title=Work+{i}"), Some(cookie), ip).await;
+        tasks.push(json(body)["id"].as_str().expect("task id").to_owned());
+    }
+    // 10,000 priced entries over a year, by one person: inserted in bulk (logging them one by one
+    // would measure the timesheet, not invoicing).
+    let seed_entries = || async {
+        sqlx::query(
+            "insert into time_entries (business_id, user_id, task_id, source, started_at, ended_at, duration_seconds,
+                                       billable, rate_minor, rate_currency, rate_source)
+             select t.business_id, (select id from accounts where email = 'bench@example.com'), t.id, 'manual',
+                    timestamptz '2026-01-01' + (g * interval '47 minutes'), timestamptz '2026-01-01' + (g * interval '47 minutes') + interval '30 minutes',
+                    1800, true, 3100, 'EUR', 'client'
+             from generate_series(1, 1000) g cross join tasks t where t.project_id = $1",
+        )
+        .bind(uuid::Uuid::parse_str(&project).expect("uuid"))
+        .execute(pool)
+        .await
+        .expect("seed entries");
+    };
+    seed_entries().await;
+    sqlx::query("analyze").execute(pool).await.expect("analyze");
+    let draft = |n: usize| {
+        let client = client.clone();
+        async move {
+            let form = format!("form[client_id]={client}&form[currency]=EUR&form[tax_treatment]=zero_rated&form[issue_date]=2026-12-{:02}", 1 + n % 28);
+            let (status, body, _) = bench.call("/api/invoices/create", &form, Some(cookie), ip).await;
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+            serde_json::from_slice::<String>(&body).expect("invoice id")
+        }
+    };
+    let mut generate = Vec::new();
+    for round in 0..5 {
+        let id = draft(round).await;
+        let start = Instant::now();
+        let (status, body, _) = bench
+            .call("/api/invoices/generate", &format!("id={id}&form[grouping]=person_rate"), Some(cookie), ip)
+            .await;
+        generate.push(start.elapsed());
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(json(body)["entries"], 10_000);
+        // Deleting the draft releases the entries for the next round.
+        bench.call("/api/invoices/delete", &format!("id={id}"), Some(cookie), ip).await;
+    }
+    report("POST invoices/generate (10,000 entries)", generate);
+
+    let mut issue = Vec::new();
+    for n in 0..500 {
+        let id = draft(n).await;
+        bench
+            .call(
+                "/api/invoices/lines/add",
+                &format!("id={id}&form[description]=Retainer&form[amount]=1200"),
+                Some(cookie),
+                ip,
+            )
+            .await;
+        if n < 250 {
+            let start = Instant::now();
+            let (status, body, _) = bench.call("/api/invoices/issue", &format!("id={id}"), Some(cookie), ip).await;
+            issue.push(start.elapsed());
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        }
+    }
+    report("POST invoices/issue", issue);
+    sqlx::query("analyze").execute(pool).await.expect("analyze");
+    report(
+        "GET /invoices (500 invoices, full SSR)",
+        time(200, |_| {
+            let request = Request::get("/invoices")
+                .header(header::COOKIE, format!("clerq_session={cookie}"))
+                .body(Body::empty())
+                .expect("request");
+            bench.send(request).then_unit()
+        })
+        .await,
+    );
 }
 
 trait ThenUnit: std::future::Future + Sized {

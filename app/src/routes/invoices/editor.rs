@@ -255,6 +255,9 @@ pub fn GenerateLinesForm(page: InvoicePage, actions: InvoiceActions) -> impl Int
         _ => None,
     };
     let form = GenerateForm::default();
+    let client = invoice.client_id.to_string();
+    let client_projects: Vec<Choice> =
+        page.projects.iter().filter(|p| p.client_id.as_deref() == Some(client.as_str())).cloned().collect();
     let unbilled = page.unbilled_entries;
     view! {
         <details class="card editor" open=unbilled > 0 && invoice.lines.is_empty()>
@@ -271,7 +274,7 @@ pub fn GenerateLinesForm(page: InvoicePage, actions: InvoiceActions) -> impl Int
                 <SelectField id="generate-grouping" name="form[grouping]" label="Group as" options=groupings
                     selected=form.grouping.clone() error=fe("grouping") />
                 <SelectField id="generate-project" name="form[project_id]" label="Project"
-                    options=choice_options("All of the client's projects", &page.projects)
+                    options=choice_options("All of the client's projects", &client_projects)
                     selected=invoice.project_id.map(|p| p.to_string()).unwrap_or_default() error=fe("project_id") />
                 <div class="two-columns">
                     <TextField id="generate-from" name="form[from]" label="Time from" kind="date" error=fe("from") />

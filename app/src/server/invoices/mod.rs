@@ -110,12 +110,16 @@ async fn choices(ctx: &BusinessCtx) -> AppResult<(Vec<Choice>, Vec<Choice>)> {
     let clients = clients::list(&ctx.pool, ctx.business.id, "", false)
         .await?
         .into_iter()
-        .map(|c| Choice { id: c.id.to_string(), name: c.name })
+        .map(|c| Choice { id: c.id.to_string(), name: c.name, client_id: None })
         .collect();
     let projects = projects::list(&ctx.pool, ctx.business.id, None, "")
         .await?
         .into_iter()
-        .map(|p| Choice { id: p.id.to_string(), name: format!("{} ({})", p.name, p.client_name) })
+        .map(|p| Choice {
+            id: p.id.to_string(),
+            name: format!("{} ({})", p.name, p.client_name),
+            client_id: Some(p.client_id.to_string()),
+        })
         .collect();
     Ok((clients, projects))
 }
