@@ -57,9 +57,10 @@ test("tracked time becomes an exact invoice that is issued, paid, duplicated and
   await expect(lineRow(page, "Time tracked on 2026-11-30")).toContainText("36.17 EUR");
   await expect(lineRow(page, "Time tracked on 2026-11-30")).toContainText("1.17 h × 31.00 EUR/h");
 
-  await page.getByLabel("Description").fill("Hosting");
-  await page.getByLabel("Amount (EUR)").fill("10.00");
-  await page.getByRole("button", { name: "Add line" }).click();
+  const addLine = page.getByRole("region", { name: "Add a line" });
+  await addLine.getByLabel("Description").fill("Hosting");
+  await addLine.getByLabel("Amount (EUR)").fill("10.00");
+  await addLine.getByRole("button", { name: "Add line" }).click();
   await expect(lineRow(page, "Hosting")).toContainText("10.00 EUR");
   await expect(lineRow(page, /^Total/)).toContainText("46.17 EUR");
 
@@ -116,13 +117,14 @@ test("the key invoice steps work with JavaScript disabled", async ({ page, brows
     await expect(lineRow(plain, "Time tracked on 2026-11-30")).toContainText("36.17 EUR");
 
     // A mistake comes back beside its field; nothing is lost.
-    await plain.getByLabel("Description").fill("Hosting");
-    await plain.getByLabel("Amount (EUR)").fill("10.005");
-    await plain.getByRole("button", { name: "Add line" }).click();
-    await expect(plain.getByRole("alert").filter({ hasText: "Use at most 2 decimals." })).toBeVisible();
-    await plain.getByLabel("Description").fill("Hosting");
-    await plain.getByLabel("Amount (EUR)").fill("10.00");
-    await plain.getByRole("button", { name: "Add line" }).click();
+    const addLine = plain.getByRole("region", { name: "Add a line" });
+    await addLine.getByLabel("Description").fill("Hosting");
+    await addLine.getByLabel("Amount (EUR)").fill("10.005");
+    await addLine.getByRole("button", { name: "Add line" }).click();
+    await expect(addLine.getByRole("alert").filter({ hasText: "Use at most 2 decimals." })).toBeVisible();
+    await addLine.getByLabel("Description").fill("Hosting");
+    await addLine.getByLabel("Amount (EUR)").fill("10.00");
+    await addLine.getByRole("button", { name: "Add line" }).click();
     await expect(lineRow(plain, /^Total/)).toContainText("46.17 EUR");
 
     await plain.getByText("Issue invoice…").click();

@@ -2,9 +2,10 @@
 //! (`<details>`), so it needs no JavaScript.
 
 use super::detail::InvoiceActions;
-use crate::components::form::{action_error, field_error, FieldError, FormError, TextField};
-use crate::invoices::forms::VOID_REASON_MAX_CHARS;
-use crate::invoices::InvoicePage;
+use crate::components::form::{action_error, field_error, validate_before_posting, FieldError, FormError, TextField};
+use crate::invoices::forms::{void_reason, VOID_REASON_MAX_CHARS};
+use crate::invoices::{InvoicePage, VoidInvoice};
+use crate::validation::FieldErrors;
 use leptos::prelude::*;
 
 #[component]
@@ -47,11 +48,13 @@ pub fn LifecycleActions(page: InvoicePage, actions: InvoiceActions) -> impl Into
             {page.can_void.then(|| view! {
                 <details class="confirm">
                     <summary class="button">"Void…"</summary>
-                    <ActionForm action=actions.void>
+                    <ActionForm action=actions.void on:submit:capture=validate_before_posting(actions.void, |a: &VoidInvoice| {
+                        void_reason(&a.reason).map(|_| ()).map_err(|m| FieldErrors::one("reason", m))
+                    })>
                         {h3()}
                         <div class="field">
                             <label for="void-reason">"Reason for voiding"</label>
-                            <textarea id="void-reason" name="reason" rows="3" maxlength=VOID_REASON_MAX_CHARS required=true
+                            <textarea id="void-reason" name="reason" rows="3" maxlength=VOID_REASON_MAX_CHARS
                                 aria-describedby="void-reason-error"></textarea>
                             <FieldError id="void-reason-error".to_owned() message=field_error(void_error, "reason") />
                         </div>
