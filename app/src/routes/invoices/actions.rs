@@ -35,7 +35,7 @@ pub fn LifecycleActions(page: InvoicePage, actions: InvoiceActions) -> impl Into
                 </details>
             })}
             {page.can_mark_paid.then(|| view! {
-                <details class="confirm">
+                <details class="confirm" open=move || paid_error.get().is_some()>
                     <summary class="button primary">"Mark paid…"</summary>
                     <ActionForm action=actions.mark_paid>
                         {h2()}
@@ -46,7 +46,7 @@ pub fn LifecycleActions(page: InvoicePage, actions: InvoiceActions) -> impl Into
                 </details>
             })}
             {page.can_void.then(|| view! {
-                <details class="confirm">
+                <details class="confirm" open=move || void_error.get().is_some()>
                     <summary class="button">"Void…"</summary>
                     <ActionForm action=actions.void on:submit:capture=validate_before_posting(actions.void, |a: &VoidInvoice| {
                         void_reason(&a.reason).map(|_| ()).map_err(|m| FieldErrors::one("reason", m))

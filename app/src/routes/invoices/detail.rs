@@ -27,6 +27,8 @@ pub struct InvoiceActions {
     pub void: ServerAction<VoidInvoice>,
     pub duplicate: ServerAction<DuplicateInvoice>,
     pub delete: ServerAction<DeleteInvoice>,
+    /// The line whose edit form was submitted last.
+    pub editing_line: RwSignal<Option<crate::ids::InvoiceLineId>>,
 }
 
 impl InvoiceActions {
@@ -44,6 +46,7 @@ impl InvoiceActions {
             void: ServerAction::new(),
             duplicate: ServerAction::new(),
             delete: ServerAction::new(),
+            editing_line: RwSignal::new(None),
         }
     }
 

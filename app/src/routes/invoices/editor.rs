@@ -83,7 +83,8 @@ pub fn DetailsEditor(page: InvoicePage, actions: InvoiceActions) -> impl IntoVie
         period_end: i.period.map(|p| p.1.to_string()).unwrap_or_default(),
     };
     view! {
-        <details class="card editor">
+        // Open again after a failed save, so its errors are in sight.
+        <details class="card editor" open=move || error.get().is_some()>
             <summary>"Edit details"</summary>
             <ActionForm action on:submit:capture=validate_before_posting(action, |a: &crate::invoices::UpdateInvoiceDetails| a.form.validate().map(|_| ()))>
                 <input type="hidden" name="id" value=i.id.to_string() />
@@ -148,6 +149,11 @@ fn LineControls(invoice: Invoice, line: InvoiceLine, count: usize, actions: Invo
     let digits = invoice.currency.info().minor_units;
     let prefix = format!("line-{n}");
     let update_error = action_error(actions.update_line);
+    // One action serves every line: its errors belong to the line that was submitted (known with
+    // JavaScript; without it, the summary above the table says what went wrong).
+    let this_line = line.id;
+    let editing = actions.editing_line;
+    let line_error = Signal::derive(move || if editing.get() == Some(this_line) { update_error.get() } else { None });
     let hidden = {
         let (id, line_id) = (id.clone(), line_id.clone());
         move || view! { <input type="hidden" name="id" value=id.clone() /><input type="hidden" name="line" value=line_id.clone() /> }
@@ -157,17 +163,17 @@ fn LineControls(invoice: Invoice, line: InvoiceLine, count: usize, actions: Invo
     let hidden4 = hidden.clone();
     view! {
         <div class="line-controls">
-            <details>
+            <details open=move || line_error.get().is_some()>
                 <summary>{format!("Edit line {n}")}</summary>
-                <ActionForm action=actions.update_line>
+                <ActionForm action=actions.update_line on:submit:capture=move |_| editing.set(Some(this_line))>
                     {hidden()}
                     <TextField id=format!("{prefix}-description") name="form[description]" label=format!("Line {n} description")
                         maxlength=LINE_DESCRIPTION_MAX_CHARS as u32 value=line.description.clone()
-                        error=field_error(update_error, "description") />
+                        error=field_error(line_error, "description") />
                     <TextField id=format!("{prefix}-amount") name="form[amount]" label=format!("Line {n} amount ({})", invoice.currency)
                         value=format_plain(line.total_minor, digits)
                         hint="Changing the amount turns the line into a fixed amount."
-                        error=field_error(update_error, "amount") />
+                        error=field_error(line_error, "amount") />
                     <button type="submit">{format!("Save line {n}")}</button>
                 </ActionForm>
             </details>
@@ -204,7 +210,9 @@ pub fn LineErrors(actions: InvoiceActions) -> impl IntoView {
     // Field errors of an edit show in the edited line's form; the summary here says which.
     let update_summary =
         Signal::derive(move || update.get().filter(|e| matches!(e, AppError::Validation(_))).map(|e| e.to_string()));
+    let update_other = Signal::derive(move || update.get().filter(|e| !matches!(e, AppError::Validation(_))));
     view! {
+        <FormError error=update_other />
         <FormError error=delete />
         <FormError error=moved />
         <FieldError id="line-edit-error".to_owned() message=update_summary />
@@ -256,11 +264,19 @@ pub fn GenerateLinesForm(page: InvoicePage, actions: InvoiceActions) -> impl Int
     };
     let form = GenerateForm::default();
     let client = invoice.client_id.to_string();
-    let client_projects: Vec<Choice> =
-        page.projects.iter().filter(|p| p.client_id.as_deref() == Some(client.as_str())).cloned().collect();
+    // An invoice for one project bills only that project's time, so it offers nothing else.
+    let project_options = match invoice.project_id.map(|p| p.to_string()) {
+        Some(own) => page.projects.iter().filter(|p| p.id == own).map(|p| (p.id.clone(), p.name.clone())).collect(),
+        None => {
+            let of_client: Vec<Choice> =
+                page.projects.iter().filter(|p| p.client_id.as_deref() == Some(client.as_str())).cloned().collect();
+            choice_options("All of the client's projects", &of_client)
+        }
+    };
     let unbilled = page.unbilled_entries;
+    let no_lines = invoice.lines.is_empty();
     view! {
-        <details class="card editor" open=unbilled > 0 && invoice.lines.is_empty()>
+        <details class="card editor" open=move || (unbilled > 0 && no_lines) || error.get().is_some()>
             <summary>"Generate lines from time"</summary>
             <p class="hint">
                 {match unbilled {
@@ -274,7 +290,7 @@ pub fn GenerateLinesForm(page: InvoicePage, actions: InvoiceActions) -> impl Int
                 <SelectField id="generate-grouping" name="form[grouping]" label="Group as" options=groupings
                     selected=form.grouping.clone() error=fe("grouping") />
                 <SelectField id="generate-project" name="form[project_id]" label="Project"
-                    options=choice_options("All of the client's projects", &client_projects)
+                    options=project_options
                     selected=invoice.project_id.map(|p| p.to_string()).unwrap_or_default() error=fe("project_id") />
                 <div class="two-columns">
                     <TextField id="generate-from" name="form[from]" label="Time from" kind="date" error=fe("from") />

@@ -532,15 +532,23 @@ pub async fn billable_entries(
     Ok((entries, unpriced))
 }
 
-/// How many unbilled, billable, stopped entries a client has (what "Generate lines" offers).
-pub async fn unbilled_count(db: impl PgExecutor<'_>, business_id: BusinessId, client: ClientId) -> AppResult<i64> {
+/// How many entries "Generate lines" would bill: unbilled, billable, stopped and priced, of the
+/// client (and project, when the invoice has one).
+pub async fn unbilled_count(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    client: ClientId,
+    project: Option<ProjectId>,
+) -> AppResult<i64> {
     Ok(sqlx::query_scalar!(
         r#"select count(*) as "n!" from time_entries e
            join tasks t on t.business_id = e.business_id and t.id = e.task_id
            join projects p on p.business_id = t.business_id and p.id = t.project_id
-           where e.business_id = $1 and p.client_id = $2 and e.invoice_line_id is null and e.billable and e.ended_at is not null"#,
+           where e.business_id = $1 and p.client_id = $2 and ($3::uuid is null or p.id = $3)
+             and e.invoice_line_id is null and e.billable and e.ended_at is not null and e.rate_minor is not null"#,
         business_id.0,
-        client.0
+        client.0,
+        project.map(|p| p.0)
     )
     .fetch_one(db)
     .await?)

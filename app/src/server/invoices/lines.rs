@@ -91,6 +91,7 @@ pub async fn generate(ctx: &BusinessCtx, id: InvoiceId, input: GenerateInput) ->
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
     let tz = zone(&settings.timezone);
     let (mut tx, locked) = begin_edit(ctx, id).await?;
+    // An invoice for a project bills that project's time.
     let project = input.project_id.or(locked.project_id);
     if let Some(project) = project {
         if !db::project_of_client(&mut *tx, ctx.business.id, project, locked.client_id).await? {

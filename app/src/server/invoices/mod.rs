@@ -134,9 +134,17 @@ pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
     let draft = invoice.status == InvoiceStatus::Draft;
     let issued = invoice.status == InvoiceStatus::Sent;
     let can_edit = draft && ctx.can(Permission::InvoicesEdit);
-    let (clients, projects) = if can_edit { choices(ctx).await? } else { (Vec::new(), Vec::new()) };
-    let unbilled_entries =
-        if can_edit { db::unbilled_count(&ctx.pool, ctx.business.id, invoice.client_id).await? } else { 0 };
+    let (mut clients, projects) = if can_edit { choices(ctx).await? } else { (Vec::new(), Vec::new()) };
+    // An archived client is left out of the choices, but a draft for one must still save.
+    let current = invoice.client_id.to_string();
+    if can_edit && !clients.iter().any(|c| c.id == current) {
+        clients.push(Choice { id: current, name: invoice.client_name.clone(), client_id: None });
+    }
+    let unbilled_entries = if can_edit {
+        db::unbilled_count(&ctx.pool, ctx.business.id, invoice.client_id, invoice.project_id).await?
+    } else {
+        0
+    };
     Ok(InvoicePage {
         can_edit,
         can_issue: draft && ctx.can(Permission::InvoicesIssue),
@@ -169,10 +177,13 @@ pub async fn new_defaults(ctx: &BusinessCtx) -> AppResult<InvoiceDefaults> {
 
 /// The stored form of a draft's details: dates defaulted, the VAT rate copied from settings, the
 /// project checked against the client.
+/// `kept_rate`: the rate already on a standard-rate draft, which stays (even if settings no
+/// longer have one).
 async fn resolve_draft<'a>(
     ctx: &BusinessCtx,
     input: &DraftInput,
     settings: &'a db::Settings,
+    kept_rate: Option<&'a str>,
     notes: &'a str,
 ) -> AppResult<db::Draft<'a>> {
     let issue_date = input.issue_date.unwrap_or_else(|| today(ctx, &settings.timezone));
@@ -182,7 +193,7 @@ async fn resolve_draft<'a>(
         return Err(AppError::field("due_date", "The due date can't be before the issue date."));
     }
     let tax_rate_percent = match input.tax_treatment {
-        TaxTreatment::Standard => settings.vat_rate_percent.as_deref().ok_or_else(|| {
+        TaxTreatment::Standard => kept_rate.or(settings.vat_rate_percent.as_deref()).ok_or_else(|| {
             AppError::field(
                 "tax_treatment",
                 "Set your standard VAT rate in Settings → General before creating a standard-rate invoice.",
@@ -216,7 +227,7 @@ async fn resolve_draft<'a>(
 pub async fn create_draft(ctx: &BusinessCtx, input: DraftInput) -> AppResult<InvoiceId> {
     ctx.require(Permission::InvoicesCreate)?;
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let draft = resolve_draft(ctx, &input, &settings, "").await?;
+    let draft = resolve_draft(ctx, &input, &settings, None, "").await?;
     db::insert_draft(&ctx.pool, ctx.business.id, ctx.user.id, &draft).await
 }
 
@@ -239,11 +250,9 @@ pub async fn update_details(ctx: &BusinessCtx, id: InvoiceId, input: DraftInput)
             "Lines bill this client's time. Delete them before changing the client.",
         ));
     }
-    // Keep the rate already on the invoice unless the treatment changes to standard now.
-    let mut draft = resolve_draft(ctx, &input, &settings, "").await?;
-    if input.tax_treatment == TaxTreatment::Standard && locked.tax_treatment == TaxTreatment::Standard {
-        draft.tax_rate_percent = &locked.tax_rate_percent;
-    }
+    // A standard-rate draft keeps its rate; one switching to standard takes today's from settings.
+    let kept_rate = (locked.tax_treatment == TaxTreatment::Standard).then_some(locked.tax_rate_percent.as_str());
+    let draft = resolve_draft(ctx, &input, &settings, kept_rate, "").await?;
     db::update_details(&mut *tx, ctx.business.id, id, &draft).await?;
     let updated = db::Locked {
         tax_treatment: input.tax_treatment,

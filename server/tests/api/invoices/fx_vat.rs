@@ -2,7 +2,7 @@
 //! treatments (§3.9.7).
 
 use super::{client_form, conflict, field_error, generate_form, ops, time, World};
-use app::invoices::forms::{GenerateForm, InvoiceSettingsForm};
+use app::invoices::forms::{DraftForm, GenerateForm, InvoiceSettingsForm};
 use app::invoices::{FxSource, LineSource, REVERSE_CHARGE_NOTE};
 use app::money::{CurrencyCode, Money};
 use chrono::NaiveDate;
@@ -101,9 +101,15 @@ async fn a_standard_rate_invoice_needs_the_vat_rate_from_settings(pool: PgPool) 
     assert!(field_error(refused, "tax_treatment").contains("standard VAT rate"));
 
     set_vat(&w, "21", "").await;
-    let id = w.draft_with(form).await;
+    let id = w.draft_with(form.clone()).await;
     let invoice = w.invoice(id).await;
     assert_eq!((invoice.tax_rate_percent.as_str(), invoice.tax_label()), ("21", "VAT (21%)".to_owned()));
+
+    // A standard-rate draft keeps its rate when settings change, and its details still save.
+    set_vat(&w, "", "").await;
+    let later = DraftForm { due_date: "2026-12-31".into(), ..form };
+    ops::update_details(&w.ctx().await, id, later.validate().expect("valid")).await.expect("details saved");
+    assert_eq!(w.invoice(id).await.tax_rate_percent, "21");
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]

@@ -104,3 +104,12 @@ async fn numbering_continues_from_a_configured_number_but_never_reuses_one(pool:
     assert_eq!(w.issue(w.ready("2026-11-30").await).await, "2026-0200");
     ops::configure_next_number(&ctx, 2027, 1).await.expect("nothing issued in 2027 yet");
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn past_9999_the_number_grows_instead_of_failing(pool: PgPool) {
+    let w = World::new(pool.clone()).await;
+    let ctx = w.ctx().await;
+    ops::configure_next_number(&ctx, 2026, 9999).await.expect("configured");
+    assert_eq!(w.issue(w.ready("2026-11-30").await).await, "2026-9999");
+    assert_eq!(w.issue(w.ready("2026-11-30").await).await, "2026-10000");
+}
