@@ -13,7 +13,8 @@ use crate::routes::projects::{
     list::ProjectsPage,
 };
 use crate::routes::settings::{
-    data::DataSettingsPage, general::GeneralSettingsPage, import::ImportPage, team::TeamPage, SettingsLayout,
+    branding::BrandingPage, data::DataSettingsPage, general::GeneralSettingsPage, import::ImportPage, team::TeamPage,
+    SettingsLayout,
 };
 use crate::routes::{
     dashboard::DashboardPage, invite::InvitePage, new_business::NewBusinessPage, not_found::NotFound,
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/projects/:id/edit") view=EditProjectPage ssr=ssr.clone() />
                     <ParentRoute path=path!("/settings") view=SettingsLayout ssr=ssr.clone()>
                         <Route path=path!("") view=GeneralSettingsPage ssr=ssr.clone() />
+                        <Route path=path!("/branding") view=BrandingPage ssr=ssr.clone() />
                         <Route path=path!("/team") view=TeamPage ssr=ssr.clone() />
                         <Route path=path!("/data") view=DataSettingsPage ssr=ssr.clone() />
                         <Route path=path!("/import") view=ImportPage ssr=ssr.clone() />

@@ -6,12 +6,24 @@
 
 use std::path::{Path, PathBuf};
 
-const OPERATION_MODULES: &[&str] =
-    &["auth", "businesses", "clients", "import", "invoices", "projects", "settings", "tasks", "team", "time"];
+const OPERATION_MODULES: &[&str] = &[
+    "auth",
+    "branding",
+    "businesses",
+    "clients",
+    "import",
+    "invoices",
+    "projects",
+    "settings",
+    "tasks",
+    "team",
+    "time",
+];
 const CORE_MODULES: &[&str] =
     &["money", "currency", "ids", "roles", "permissions", "validation", "error", "text_enum", "billing"];
 const ABOVE_CORE: &[&str] = &[
     "auth",
+    "branding",
     "business",
     "clients",
     "components",

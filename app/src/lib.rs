@@ -6,6 +6,7 @@
 pub mod app;
 pub mod auth;
 pub mod billing;
+pub mod branding;
 pub mod business;
 pub mod clients;
 pub mod components;

@@ -2,6 +2,7 @@
 //! passwords, rate limits and the SQL layer. Compiled only with the `ssr` feature.
 
 pub mod auth;
+pub mod branding;
 pub mod businesses;
 pub mod clients;
 pub mod clock;

@@ -28,6 +28,7 @@ macro_rules! registry {
 }
 
 use crate::auth::{GetSession, SignIn, SignOut, SignOutEverywhere, SignUp};
+use crate::branding::{GetBranding, UpdateBranding};
 use crate::business::{CreateBusiness, SwitchBusiness};
 use crate::clients::{
     AddClientNote, ArchiveClient, ClientTimeline, CreateClient, GetClient, ListClients, ListMemberRates,
@@ -65,6 +66,8 @@ registry! {
     AcceptInvitation => SignedIn,
     GetBusinessSettings => Permission(Permission::SettingsView),
     UpdateBusinessSettings => Permission(Permission::SettingsEdit),
+    GetBranding => Permission(Permission::SettingsView),
+    UpdateBranding => Permission(Permission::BrandingEdit),
     GetTeam => Permission(Permission::TeamView),
     InviteMember => Permission(Permission::TeamInvite),
     RevokeInvitation => Permission(Permission::TeamInvite),

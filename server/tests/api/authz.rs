@@ -39,7 +39,9 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         | "/api/auth/sign_out"
         | "/api/auth/sign_out_everywhere"
         | "/api/team/get"
-        | "/api/settings/get" => vec![],
+        | "/api/settings/get"
+        | "/api/branding/get" => vec![],
+        "/api/branding/update" => vec![("form[brand_color]", "#228E80".into()), ("form[footer_note]", "".into())],
         "/api/team/invitation" | "/api/team/accept" => vec![("token", f.token.clone())],
         "/api/business/create" => vec![("name", "Matrix Co".into()), ("currency", "EUR".into())],
         "/api/business/switch" => vec![("business_id", Uuid::now_v7().to_string())],

@@ -5,6 +5,7 @@
 mod auth;
 mod authz;
 mod backup;
+mod branding;
 mod businesses;
 mod clients;
 mod common;

@@ -1,5 +1,6 @@
 //! `/settings/*`: the business settings area, one tab per page.
 
+pub mod branding;
 pub mod data;
 pub mod general;
 pub mod import;
@@ -29,6 +30,7 @@ pub fn SettingsLayout() -> impl IntoView {
                         let data = can(Permission::ClientsCreate) || can(Permission::DataExport);
                         view! {
                             {general.then(|| view! { <A href="/settings" exact=true>"General"</A> })}
+                            {general.then(|| view! { <A href="/settings/branding">"Branding"</A> })}
                             {team.then(|| view! { <A href="/settings/team">"Team"</A> })}
                             {data.then(|| view! { <A href="/settings/data">"Data"</A> })}
                         }

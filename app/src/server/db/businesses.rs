@@ -119,3 +119,28 @@ pub async fn update_settings(
     .await?;
     Ok(())
 }
+
+/// The brand colour and footer note.
+pub async fn branding(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<(String, String)> {
+    let row = sqlx::query!("select brand_color, footer_note from businesses where id = $1", business_id.0)
+        .fetch_one(db)
+        .await?;
+    Ok((row.brand_color, row.footer_note))
+}
+
+pub async fn set_branding(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    brand_color: &str,
+    footer_note: &str,
+) -> AppResult<()> {
+    sqlx::query!(
+        "update businesses set brand_color = $2, footer_note = $3 where id = $1",
+        business_id.0,
+        brand_color,
+        footer_note
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
