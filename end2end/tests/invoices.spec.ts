@@ -71,6 +71,11 @@ test("tracked time becomes an exact invoice that is issued, paid, duplicated and
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Sent");
   await expect(page.getByRole("button", { name: "Add line" })).toHaveCount(0);
 
+  // The PDF downloads under the invoice's number.
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download PDF" }).click();
+  expect((await download).suggestedFilename()).toBe("invoice-2026-0001.pdf");
+
   await page.getByText("Mark paid…").click();
   await page.getByRole("button", { name: "Mark paid", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Paid");

@@ -9,6 +9,7 @@ pub mod form_errors;
 pub mod fx_refresh;
 pub mod health;
 pub mod healthcheck;
+pub mod invoice_pdf;
 pub mod proxy_hint;
 pub mod security_headers;
 pub mod startup;

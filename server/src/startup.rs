@@ -47,6 +47,7 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
     // mapping for server-function errors.
     let app_routes = Router::new()
         .leptos_routes(&state, routes, move || page(options.clone()))
+        .route("/api/invoices/{id}/pdf", axum::routing::get(crate::invoice_pdf::download))
         .layer(from_fn(error_status::middleware))
         .layer(from_fn_with_state(state.clone(), form_errors::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware));

@@ -13,6 +13,7 @@ pub mod fx;
 pub mod import;
 pub mod invoices;
 pub mod password;
+pub mod pdf;
 pub mod projects;
 pub mod rate_limit;
 pub mod registry;

@@ -13,6 +13,7 @@ mod deployment;
 mod fx_refresh;
 mod health;
 mod import;
+mod invoice_pdf;
 mod invoices;
 mod money;
 mod operations;

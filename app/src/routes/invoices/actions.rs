@@ -24,6 +24,8 @@ pub fn LifecycleActions(page: InvoicePage, actions: InvoiceActions) -> impl Into
     let today = page.today.to_string();
     view! {
         <div class="actions lifecycle">
+            // A download, not a page: rel=external keeps the router from handling the click.
+            <a class="button" href=format!("/api/invoices/{id}/pdf") rel="external" download="">"Download PDF"</a>
             {page.can_issue.then(|| view! {
                 <details class="confirm">
                     <summary class="button primary">"Issue invoice…"</summary>

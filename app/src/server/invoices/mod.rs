@@ -4,9 +4,11 @@
 
 mod lifecycle;
 mod lines;
+pub mod pdf;
 
 pub use lifecycle::{configure_next_number, delete_draft, duplicate, issue, mark_paid, void};
 pub use lines::{add_line, delete_line, generate, move_line, update_line};
+pub use pdf::pdf;
 
 use crate::billing::Decimal;
 use crate::error::{AppError, AppResult};
