@@ -276,7 +276,8 @@ pub fn GenerateLinesForm(page: InvoicePage, actions: InvoiceActions) -> impl Int
     let unbilled = page.unbilled_entries;
     let no_lines = invoice.lines.is_empty();
     view! {
-        <details class="card editor" open=move || (unbilled > 0 && no_lines) || error.get().is_some()>
+        // Stays open after a run, so its result stays in view when the page reloads with the new lines.
+        <details class="card editor" open=move || (unbilled > 0 && no_lines) || action.value().get().is_some()>
             <summary>"Generate lines from time"</summary>
             <p class="hint">
                 {match unbilled {
