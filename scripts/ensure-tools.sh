@@ -9,7 +9,7 @@ CARGO_LEPTOS_VERSION=0.3.11
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
 SQLX_CLI_VERSION=0.9.0
 # What to install: the Docker build needs only the compilers; the tests need everything.
-want_browser=${CLERQ_NEED_BROWSER:-1}     # Chromium + Playwright
+want_browser=${CLERQ_NEED_BROWSER:-1}     # what only the tests use: Chromium, Playwright, poppler
 want_postgres=${CLERQ_NEED_POSTGRES:-1}   # a local PostgreSQL server
 want_sqlx_cli=${CLERQ_NEED_SQLX_CLI:-1}   # `cargo sqlx prepare --check`
 want_compose=${CLERQ_NEED_COMPOSE:-1}     # `docker compose config` validation of docker-compose.yml
@@ -66,6 +66,12 @@ fi
 if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   log "installing Debian chromium for Playwright"
   apt_install chromium
+fi
+
+# The invoice PDF's golden tests read PDFs back with poppler (pdftotext, pdfinfo, pdftoppm).
+if [ "$want_browser" = 1 ] && ! command -v pdftotext >/dev/null; then
+  log "installing poppler-utils (PDF golden tests)"
+  apt_install poppler-utils
 fi
 
 # No docker engine runs here, but the compose file is still validated: Debian's docker-compose

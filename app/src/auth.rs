@@ -23,6 +23,8 @@ pub struct SessionInfo {
     pub businesses: Vec<BusinessSummary>,
     /// What the user may do in the active business; the UI hides the rest (the server enforces it).
     pub permissions: PermissionSet,
+    /// The active business's logo (`/api/branding/logo?v=<sha256>`), if it has one.
+    pub logo_url: Option<String>,
 }
 
 impl SessionInfo {
@@ -73,12 +75,19 @@ pub async fn sign_out_everywhere() -> AppResult<()> {
 pub async fn get_session() -> AppResult<Option<SessionInfo>> {
     let state = crate::server::state()?;
     let Some(principal) = crate::server::principal()? else { return Ok(None) };
-    let businesses = crate::server::db::businesses::list_for_user(&state.pool, principal.user.id).await?;
+    let listed = crate::server::db::businesses::list_for_user(&state.pool, principal.user.id).await?;
+    let active = principal.business.as_ref().map(|b| b.id);
+    let logo_url = listed
+        .iter()
+        .find(|(b, _)| Some(b.id) == active)
+        .and_then(|(_, logo)| logo.as_ref())
+        .map(|sha| crate::branding::logo_url(sha));
     Ok(Some(SessionInfo {
         user: principal.user,
         active_business: principal.business,
-        businesses,
+        businesses: listed.into_iter().map(|(b, _)| b).collect(),
         permissions: principal.permissions,
+        logo_url,
     }))
 }
 

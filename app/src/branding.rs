@@ -17,6 +17,74 @@ pub struct Branding {
     pub brand_color: String,
     pub footer_note: String,
     pub can_edit: bool,
+    /// The logo's address, if the business has one.
+    pub logo_url: Option<String>,
+}
+
+/// The largest logo upload accepted (1.5 MB), checked in the browser before posting and again on
+/// the server.
+pub const LOGO_MAX_BYTES: u64 = 1_500_000;
+
+/// Where a business's logo is served; the hash in the query makes a new logo a new address, so
+/// browsers may cache each one.
+pub fn logo_url(sha256: &str) -> String {
+    format!("/api/branding/logo?v={}", sha256.get(..16).unwrap_or(sha256))
+}
+
+/// Why a logo upload was refused. Uploads are plain form posts (they work without JavaScript), so
+/// the outcome travels back to the page as `?logo=<code>`; only these fixed messages can appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LogoProblem {
+    #[error("Choose an image file.")]
+    Empty,
+    #[error("This file is larger than 1.5 MB. Choose a smaller image.")]
+    TooLarge,
+    #[error("This file is not a PNG, JPEG, WebP or SVG image.")]
+    UnknownType,
+    #[error("This image could not be read: the file may be damaged or cut short.")]
+    Damaged,
+    #[error("This image has too many pixels to process. Use one under 5,000 × 5,000 pixels.")]
+    TooManyPixels,
+    #[error("This SVG contains scripts, links or embedded files. Export it again as plain shapes, or upload a PNG.")]
+    ActiveSvg,
+    #[error("This SVG has no visible size.")]
+    EmptySvg,
+    #[error("You don't have permission to change the logo.")]
+    Forbidden,
+    #[error("The logo could not be saved. Please try again.")]
+    Failed,
+}
+
+impl LogoProblem {
+    pub const ALL: [LogoProblem; 9] = [
+        Self::Empty,
+        Self::TooLarge,
+        Self::UnknownType,
+        Self::Damaged,
+        Self::TooManyPixels,
+        Self::ActiveSvg,
+        Self::EmptySvg,
+        Self::Forbidden,
+        Self::Failed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::TooLarge => "too_large",
+            Self::UnknownType => "unknown_type",
+            Self::Damaged => "damaged",
+            Self::TooManyPixels => "too_many_pixels",
+            Self::ActiveSvg => "active_svg",
+            Self::EmptySvg => "empty_svg",
+            Self::Forbidden => "forbidden",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
 }
 
 /// `#rrggbb`, upper-cased so equal colours compare equal.
@@ -105,6 +173,14 @@ pub async fn update_branding(form: BrandingForm) -> AppResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn logo_problems_round_trip_through_their_codes() {
+        for problem in LogoProblem::ALL {
+            assert_eq!(LogoProblem::parse(problem.code()), Some(problem));
+        }
+        assert_eq!(LogoProblem::parse("saved"), None);
+    }
 
     #[test]
     fn colours_are_hash_and_six_hex_digits_upper_cased() {

@@ -45,7 +45,7 @@ function lineRow(page: Page, text: string | RegExp) {
   return page.getByRole("table", { name: "Invoice lines" }).getByRole("row").filter({ hasText: text });
 }
 
-test("tracked time becomes an exact invoice that is issued, paid, duplicated and voided", async ({ page }) => {
+test("tracked time becomes an exact invoice that is issued, paid, duplicated and voided", async ({ page, request }) => {
   await seventyMinutesAtThirtyOne(page);
   await newDraftForAcme(page);
   await hydrated(page);
@@ -75,6 +75,27 @@ test("tracked time becomes an exact invoice that is issued, paid, duplicated and
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download PDF" }).click();
   expect((await download).suggestedFilename()).toBe("invoice-2026-0001.pdf");
+
+  // A signed link opens the PDF for someone who is not signed in (`request` has no session).
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  const pdfCard = page.getByRole("region", { name: "PDF", exact: true });
+  await pdfCard.getByRole("button", { name: "Copy PDF link" }).click();
+  await expect(pdfCard.getByRole("status")).toHaveText("Copied");
+  const link = await pdfCard.getByLabel("PDF link", { exact: true }).inputValue();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  const signedOut = await request.get(link);
+  expect(signedOut.status()).toBe(200);
+  expect(signedOut.headers()["content-type"]).toBe("application/pdf");
+  expect(signedOut.headers()["content-disposition"]).toBe('attachment; filename="invoice-2026-0001.pdf"');
+  const tampered = await request.get(link.slice(0, -1) + (link.endsWith("A") ? "B" : "A"));
+  expect(tampered.status()).toBe(401);
+  expect(await tampered.text()).toBe("Invalid or expired link");
+
+  // The preview shows the first page.
+  await pdfCard.getByText("Preview", { exact: true }).click();
+  const preview = pdfCard.getByRole("img", { name: "Preview of the invoice's first page" });
+  await expect(preview).toBeVisible();
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 
   await page.getByText("Mark paid…").click();
   await page.getByRole("button", { name: "Mark paid", exact: true }).click();

@@ -14,16 +14,26 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 pub const DEFAULT_LIMIT: usize = 256 * 1024;
 /// `/api/import/*`: a CSV of up to 20,000 rows.
 pub const IMPORT_LIMIT: usize = 16 * 1024 * 1024;
+/// `/api/branding/logo`: a 1.5 MB image with room for the multipart framing. A file between
+/// 1.5 MB and this gets the form's own "larger than 1.5 MB" message from the upload handler.
+pub const LOGO_LIMIT: usize = 2 * 1024 * 1024;
+const LOGO_PATH: &str = "/api/branding/logo";
 
 pub fn limit_for(path: &str) -> usize {
     if path.starts_with("/api/import/") {
         IMPORT_LIMIT
+    } else if path == LOGO_PATH {
+        LOGO_LIMIT
     } else {
         DEFAULT_LIMIT
     }
 }
 
-fn too_large(limit: usize) -> Response {
+fn too_large(path: &str, limit: usize) -> Response {
+    // The logo form is a plain post: send its person back to the form with the reason.
+    if path == LOGO_PATH {
+        return crate::logo::outcome(app::branding::LogoProblem::TooLarge.code()).into_response();
+    }
     (
         StatusCode::PAYLOAD_TOO_LARGE,
         format!("This request is larger than the {} KiB this address accepts.", limit / 1024),
@@ -32,18 +42,19 @@ fn too_large(limit: usize) -> Response {
 }
 
 pub async fn middleware(request: Request, next: Next) -> Response {
-    let limit = limit_for(request.uri().path());
+    let path = request.uri().path().to_owned();
+    let limit = limit_for(&path);
     let declared =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|length| length > limit as u64) {
-        return too_large(limit);
+        return too_large(&path, limit);
     }
     // Read at most `limit` bytes here, so an over-long body (chunked, or lying about its length)
     // is a 413 too, not a half-read request the handler fails on.
     let (parts, body) = request.into_parts();
     match Limited::new(body, limit).collect().await {
         Ok(collected) => next.run(Request::from_parts(parts, Body::from(collected.to_bytes()))).await,
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => too_large(limit),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => too_large(&path, limit),
         Err(_) => (StatusCode::BAD_REQUEST, "The request body could not be read.").into_response(),
     }
 }

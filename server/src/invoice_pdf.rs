@@ -1,25 +1,54 @@
 //! `GET /api/invoices/{id}/pdf`: the invoice as a PDF download, for a signed-in member with
-//! `invoices.view` in the invoice's business.
+//! `invoices.view`, or for anyone holding a signed link (`?token=`, 15 minutes).
+//! `GET /api/invoices/{id}/preview.svg`: its first page, for the preview on the invoice page.
 
-use app::error::AppError;
+use crate::member::{business_ctx, error_response};
 use app::ids::InvoiceId;
-use app::server::session::Principal;
-use app::server::{AppState, BusinessCtx};
-use axum::extract::{Path, State};
+use app::server::AppState;
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{header, request::Parts, HeaderValue, StatusCode};
+use serde::Deserialize;
 
-pub async fn download(State(state): State<AppState>, Path(id): Path<String>, parts: Parts) -> Response {
-    let Some(principal) = parts.extensions.get::<Principal>().cloned() else {
-        return (StatusCode::UNAUTHORIZED, "Sign in first").into_response();
-    };
-    // A malformed id names nothing: the same 404 as someone else's invoice.
-    let Ok(id) = id.parse::<InvoiceId>() else { return (StatusCode::NOT_FOUND, "Not found.").into_response() };
-    let clock = state.clock.for_request(&parts, state.clock_header);
-    let origin = app::server::origin(&state.auth, &parts);
-    let result = match BusinessCtx::from_principal(&state, principal, clock, origin) {
-        Ok(ctx) => app::server::invoices::pdf(&ctx, id).await,
-        Err(error) => Err(error),
+#[derive(Deserialize)]
+pub struct LinkQuery {
+    token: Option<String>,
+}
+
+fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, "Not found.").into_response()
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LinkQuery>,
+    parts: Parts,
+) -> Response {
+    let parsed = id.parse::<InvoiceId>();
+    let result = match query.token {
+        Some(token) => {
+            let now = state.clock.for_request(&parts, state.clock_header).now();
+            // A malformed id cannot match any token.
+            let found = match parsed {
+                Ok(id) => app::server::invoices::pdf_by_link(&state, &token, id, now).await,
+                Err(_) => Ok(None),
+            };
+            match found {
+                Ok(Some(file)) => Ok(file),
+                Ok(None) => return (StatusCode::UNAUTHORIZED, "Invalid or expired link").into_response(),
+                Err(error) => Err(error),
+            }
+        }
+        None => {
+            let ctx = match business_ctx(&state, &parts) {
+                Ok(ctx) => ctx,
+                Err(error) => return error_response(error),
+            };
+            // A malformed id names nothing: the same 404 as someone else's invoice.
+            let Ok(id) = parsed else { return not_found() };
+            app::server::invoices::pdf(&ctx, id).await
+        }
     };
     match result {
         Ok((file_name, bytes)) => {
@@ -32,10 +61,21 @@ pub async fn download(State(state): State<AppState>, Path(id): Path<String>, par
             }
             response
         }
-        Err(error @ AppError::Internal) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
-        Err(error) => {
-            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, error.to_string()).into_response()
-        }
+        Err(error) => error_response(error),
+    }
+}
+
+pub async fn preview(State(state): State<AppState>, Path(id): Path<String>, parts: Parts) -> Response {
+    let ctx = match business_ctx(&state, &parts) {
+        Ok(ctx) => ctx,
+        Err(error) => return error_response(error),
+    };
+    let Ok(id) = id.parse::<InvoiceId>() else { return not_found() };
+    match app::server::invoices::preview(&ctx, id).await {
+        // Shown through <img>, where an SVG cannot run anything; the API policy (default-src
+        // 'none') and nosniff apply too.
+        Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "private, no-store")], svg)
+            .into_response(),
+        Err(error) => error_response(error),
     }
 }

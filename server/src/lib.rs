@@ -10,6 +10,8 @@ pub mod fx_refresh;
 pub mod health;
 pub mod healthcheck;
 pub mod invoice_pdf;
+pub mod logo;
+pub mod member;
 pub mod proxy_hint;
 pub mod security_headers;
 pub mod startup;

@@ -48,6 +48,9 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
     let app_routes = Router::new()
         .leptos_routes(&state, routes, move || page(options.clone()))
         .route("/api/invoices/{id}/pdf", axum::routing::get(crate::invoice_pdf::download))
+        .route("/api/invoices/{id}/preview.svg", axum::routing::get(crate::invoice_pdf::preview))
+        .route("/api/branding/logo", axum::routing::get(crate::logo::show).post(crate::logo::upload))
+        .route("/api/branding/logo/remove", axum::routing::post(crate::logo::remove))
         .layer(from_fn(error_status::middleware))
         .layer(from_fn_with_state(state.clone(), form_errors::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware));

@@ -65,6 +65,14 @@ pub fn AppShell() -> impl IntoView {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
             <aside class="sidebar">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        session.await.ok().flatten().and_then(|info| {
+                            let alt = info.active_business.as_ref().map(|b| format!("{} logo", b.name)).unwrap_or_default();
+                            info.logo_url.map(|url| view! { <img class="brand-logo" src=url alt=alt /> })
+                        })
+                    })}
+                </Transition>
                 <A href="/" attr:class="brand">"Clerq"</A>
                 <nav aria-label="Main">
                     <Transition fallback=|| ()>

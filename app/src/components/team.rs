@@ -72,7 +72,16 @@ pub fn InviteCard(invite: ServerAction<InviteMember>, assignable: Vec<RoleOption
 
 /// A read-only link with a "Copy link" button (the field itself can be copied without JavaScript).
 #[component]
-pub fn LinkToCopy(id: String, label: String, link: String) -> impl IntoView {
+pub fn LinkToCopy(
+    id: String,
+    label: String,
+    link: String,
+    /// The button's words when "Copy link" would be ambiguous on the page.
+    #[prop(optional, into)]
+    button: Option<String>,
+) -> impl IntoView {
+    let button_name = button.clone().unwrap_or_else(|| format!("Copy link: {label}"));
+    let button_text = button.unwrap_or_else(|| "Copy link".to_owned());
     let copied = RwSignal::new(false);
     let copy = {
         let link = link.clone();
@@ -87,7 +96,7 @@ pub fn LinkToCopy(id: String, label: String, link: String) -> impl IntoView {
             <label for=id.clone()>{label.clone()}</label>
             <div class="inline">
                 <input id=id type="text" readonly value=link />
-                <button type="button" on:click=copy aria-label=format!("Copy link: {label}")>"Copy link"</button>
+                <button type="button" on:click=copy aria-label=button_name>{button_text}</button>
                 <span class="saved" role="status">{move || copied.get().then_some("Copied")}</span>
             </div>
         </div>

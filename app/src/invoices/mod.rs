@@ -268,6 +268,16 @@ pub struct InvoicePage {
     pub unbilled_entries: i64,
     /// The business's local date, for date defaults.
     pub today: NaiveDate,
+    /// A signed link to the PDF that works without signing in, minted as the page loads.
+    pub pdf_link: PdfLink,
+}
+
+/// A signed link to an invoice's PDF (PRODUCT §3.9.8): anyone holding it can download that one
+/// invoice until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PdfLink {
+    pub url: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Defaults for the new-invoice form.

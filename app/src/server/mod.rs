@@ -12,6 +12,7 @@ pub mod errors;
 pub mod fx;
 pub mod import;
 pub mod invoices;
+pub mod logo;
 pub mod password;
 pub mod pdf;
 pub mod projects;

@@ -149,6 +149,13 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     assert!(generated.status.is_success(), "{}", generated.text());
     let issued = app.call("/api/invoices/issue", &[("id", &invoice)], Some(&alice)).await;
     assert!(issued.status.is_success(), "{}", issued.text());
+    // A logo: bytes in Postgres like everything else.
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(8, 4, image::Rgba([34, 142, 128, 255])))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("a PNG");
+    let logo = app::server::logo::process(&png).expect("a logo");
+    app::server::db::logos::put(&pool, app.business_id(&alice).await, &logo).await.expect("stored");
     app.call("/api/time/start", &[("task_id", &task.id.to_string())], Some(&alice)).await;
     let first = app.session(Some(&alice)).await.expect("alice").businesses[0].id.to_string();
     app.call("/api/business/switch", &[("business_id", &first)], Some(&alice)).await;

@@ -143,5 +143,6 @@ fn InvoiceView(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
             <AddLineForm invoice=invoice.clone() actions />
             <NotesEditor invoice=invoice.clone() actions />
         })}
+        <super::pdf::PdfCard page />
     }
 }

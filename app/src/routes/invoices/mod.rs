@@ -5,6 +5,7 @@ pub mod detail;
 pub mod editor;
 pub mod list;
 pub mod new;
+pub mod pdf;
 
 use crate::invoices::Shown;
 use leptos::prelude::*;

@@ -32,11 +32,16 @@ pub async fn create_with_owner(db: &PgPool, user_id: UserId, name: &str, currenc
     Ok(BusinessSummary { id: id.into(), name: name.to_owned(), currency: currency.to_owned(), role: Role::Owner })
 }
 
-/// Every business the user belongs to, oldest membership first.
-pub async fn list_for_user(db: impl PgExecutor<'_>, user_id: UserId) -> AppResult<Vec<BusinessSummary>> {
+/// Every business the user belongs to, oldest membership first, with its logo's SHA-256 if it has
+/// one (the shell shows the active business's logo).
+pub async fn list_for_user(
+    db: impl PgExecutor<'_>,
+    user_id: UserId,
+) -> AppResult<Vec<(BusinessSummary, Option<String>)>> {
     let rows = sqlx::query!(
-        r#"select b.id, b.name, b.currency, m.role as "role: Role"
+        r#"select b.id, b.name, b.currency, m.role as "role: Role", l.sha256 as "logo?"
            from memberships m join businesses b on b.id = m.business_id
+           left join logos l on l.business_id = b.id
            where m.user_id = $1
            order by m.created_at, b.id"#,
         user_id.0
@@ -45,7 +50,7 @@ pub async fn list_for_user(db: impl PgExecutor<'_>, user_id: UserId) -> AppResul
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| BusinessSummary { id: r.id.into(), name: r.name, currency: r.currency, role: r.role })
+        .map(|r| (BusinessSummary { id: r.id.into(), name: r.name, currency: r.currency, role: r.role }, r.logo))
         .collect())
 }
 

@@ -87,6 +87,18 @@ pub async fn list(
         .collect()
 }
 
+/// Whether the business has this invoice.
+pub async fn exists(db: impl PgExecutor<'_>, business_id: BusinessId, id: InvoiceId) -> AppResult<bool> {
+    let found = sqlx::query_scalar!(
+        r#"select exists(select 1 from sales_invoices where business_id = $1 and id = $2) as "found!""#,
+        business_id.0,
+        id.0
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(found)
+}
+
 /// One invoice with its lines, in two statements.
 pub async fn get(
     db: &mut PgConnection,

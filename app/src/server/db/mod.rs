@@ -7,6 +7,7 @@ pub mod businesses;
 pub mod clients;
 pub mod fx;
 pub mod invoices;
+pub mod logos;
 pub mod projects;
 pub mod sessions;
 pub mod tasks;

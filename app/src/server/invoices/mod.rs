@@ -4,11 +4,12 @@
 
 mod lifecycle;
 mod lines;
+pub mod link;
 pub mod pdf;
 
 pub use lifecycle::{configure_next_number, delete_draft, duplicate, issue, mark_paid, void};
 pub use lines::{add_line, delete_line, generate, move_line, update_line};
-pub use pdf::pdf;
+pub use pdf::{pdf, pdf_by_link, pdf_link, preview};
 
 use crate::billing::Decimal;
 use crate::error::{AppError, AppResult};
@@ -159,6 +160,7 @@ pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
         projects,
         unbilled_entries,
         today,
+        pdf_link: pdf::link_for(ctx, id),
     })
 }
 

@@ -1,20 +1,25 @@
 //! An invoice as a PDF: read everything it prints (no transaction held), then render off the
-//! async executor, a bounded number at a time.
+//! async executor, a bounded number at a time. Members download it with `invoices.view`; anyone
+//! else needs a signed link.
 
-use super::today;
-use crate::error::AppResult;
-use crate::ids::InvoiceId;
-use crate::invoices::{Invoice, InvoiceStatus};
+use super::link::{token, verify_token, LINK_LIFETIME};
+use super::zone;
+use crate::error::{AppError, AppResult};
+use crate::ids::{BusinessId, InvoiceId};
+use crate::invoices::{Invoice, InvoiceStatus, PdfLink};
 use crate::permissions::Permission;
-use crate::server::db::{businesses, clients, invoices as db};
+use crate::server::db::{businesses, clients, invoices as db, logos};
 use crate::server::errors::internal;
-use crate::server::pdf::{render, DocumentLine, InvoiceDocument};
-use crate::server::BusinessCtx;
+use crate::server::pdf::{render, render_first_page_svg, DocumentLine, InvoiceDocument};
+use crate::server::{AppState, BusinessCtx};
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
 use std::sync::OnceLock;
 use tokio::sync::Semaphore;
 
-/// Renders at once: one per core keeps a burst of downloads from starving every other request.
-fn rendering_slots() -> &'static Semaphore {
+/// Renders (and logo decodes) at once: one per core keeps a burst of downloads from starving
+/// every other request.
+pub(crate) fn rendering_slots() -> &'static Semaphore {
     static SLOTS: OnceLock<Semaphore> = OnceLock::new();
     SLOTS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
 }
@@ -30,6 +35,7 @@ pub fn document(
     vat_number: &str,
     branding: (String, String),
     client: &crate::clients::Client,
+    logo: Option<Vec<u8>>,
 ) -> InvoiceDocument {
     let balance = match invoice.status {
         InvoiceStatus::Paid | InvoiceStatus::Void => 0,
@@ -44,6 +50,7 @@ pub fn document(
         dates.push(("Paid".to_owned(), paid.to_string()));
     }
     InvoiceDocument {
+        logo,
         business_name: business.name.clone(),
         business_address: lines_of(&business.address),
         business_vat: vat_number.to_owned(),
@@ -85,21 +92,86 @@ pub fn file_name(invoice: &Invoice) -> String {
     }
 }
 
+/// Reads everything the invoice prints, one query at a time on the pool (no transaction held
+/// while rendering).
+async fn read(
+    pool: &PgPool,
+    business: BusinessId,
+    id: InvoiceId,
+    now: DateTime<Utc>,
+) -> AppResult<(Invoice, InvoiceDocument)> {
+    let settings = businesses::settings(pool, business).await?;
+    let extra = db::settings(pool, business).await?;
+    let today = now.with_timezone(&zone(&extra.timezone)).date_naive();
+    let mut conn = pool.acquire().await?;
+    let invoice = db::get(&mut conn, business, id, today).await?;
+    drop(conn);
+    let client = clients::get(pool, business, invoice.client_id).await?;
+    let branding = businesses::branding(pool, business).await?;
+    let logo = logos::png(pool, business).await?.map(|(png, _)| png);
+    let document = document(&invoice, &settings, &extra.vat_number, branding, &client, logo);
+    Ok((invoice, document))
+}
+
+/// Runs CPU-bound rendering work on the blocking pool, at most one job per core.
+async fn off_executor<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, crate::server::pdf::PdfError> + Send + 'static,
+) -> AppResult<T> {
+    let _slot = rendering_slots().acquire().await.map_err(|e| internal("the rendering slots closed", e))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| internal("the PDF renderer panicked", e))?
+        .map_err(|e| internal("the invoice PDF could not be rendered", e))
+}
+
+async fn render_pdf(
+    pool: &PgPool,
+    business: BusinessId,
+    id: InvoiceId,
+    now: DateTime<Utc>,
+) -> AppResult<(String, Vec<u8>)> {
+    let (invoice, document) = read(pool, business, id, now).await?;
+    let (bytes, _pages) = off_executor(move || render(&document)).await?;
+    Ok((file_name(&invoice), bytes))
+}
+
 /// The invoice's PDF and its file name.
 pub async fn pdf(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<(String, Vec<u8>)> {
     ctx.require(Permission::InvoicesView)?;
-    let settings = businesses::settings(&ctx.pool, ctx.business.id).await?;
-    let extra = db::settings(&ctx.pool, ctx.business.id).await?;
-    let mut conn = ctx.pool.acquire().await?;
-    let invoice = db::get(&mut conn, ctx.business.id, id, today(ctx, &extra.timezone)).await?;
-    drop(conn);
-    let client = clients::get(&ctx.pool, ctx.business.id, invoice.client_id).await?;
-    let branding = businesses::branding(&ctx.pool, ctx.business.id).await?;
-    let document = document(&invoice, &settings, &extra.vat_number, branding, &client);
-    let _slot = rendering_slots().acquire().await.map_err(|e| internal("the rendering slots closed", e))?;
-    let rendered = tokio::task::spawn_blocking(move || render(&document))
-        .await
-        .map_err(|e| internal("the PDF renderer panicked", e))?
-        .map_err(|e| internal("the invoice PDF could not be rendered", e))?;
-    Ok((file_name(&invoice), rendered.0))
+    render_pdf(&ctx.pool, ctx.business.id, id, ctx.now()).await
+}
+
+/// The PDF a signed link opens. An invalid, tampered or expired token, or one for another invoice,
+/// is `Ok(None)`: the route answers "Invalid or expired link" for all of them alike.
+pub async fn pdf_by_link(
+    state: &AppState,
+    token: &str,
+    id: InvoiceId,
+    now: DateTime<Utc>,
+) -> AppResult<Option<(String, Vec<u8>)>> {
+    let Some(business) = verify_token(state.auth.secret_bytes(), token, id, now) else { return Ok(None) };
+    render_pdf(&state.pool, business, id, now).await.map(Some)
+}
+
+/// The first page as SVG, for the preview on the invoice page.
+pub async fn preview(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<String> {
+    ctx.require(Permission::InvoicesView)?;
+    let (_, document) = read(&ctx.pool, ctx.business.id, id, ctx.now()).await?;
+    off_executor(move || render_first_page_svg(&document)).await
+}
+
+/// A fresh 15-minute link for an invoice the caller can already see.
+pub(crate) fn link_for(ctx: &BusinessCtx, id: InvoiceId) -> PdfLink {
+    let expires_at = ctx.now() + LINK_LIFETIME;
+    let token = token(ctx.auth.secret_bytes(), ctx.business.id, id, expires_at);
+    PdfLink { url: format!("{}/api/invoices/{id}/pdf?token={token}", ctx.origin), expires_at }
+}
+
+/// A signed link to the invoice's PDF that works for 15 minutes without signing in.
+pub async fn pdf_link(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<PdfLink> {
+    ctx.require(Permission::InvoicesView)?;
+    if !db::exists(&ctx.pool, ctx.business.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(link_for(ctx, id))
 }

@@ -21,6 +21,8 @@ pub struct DocumentLine {
 /// Everything printed on an invoice, formatted.
 #[derive(Debug, Clone, Default)]
 pub struct InvoiceDocument {
+    /// The business's logo as a PNG (already re-encoded on upload).
+    pub logo: Option<Vec<u8>>,
     pub business_name: String,
     pub business_address: Vec<String>,
     pub business_vat: String,
@@ -56,6 +58,13 @@ impl InvoiceDocument {
         let mut put = |key: &str, value: typst::foundations::Value| {
             d.insert(key.into(), value);
         };
+        // Stored logos are PNGs; IHDR holds the size right after the signature.
+        if let Some(logo) = self.logo.as_ref().filter(|png| png.len() > 24) {
+            let side = |at: usize| i64::from(u32::from_be_bytes([logo[at], logo[at + 1], logo[at + 2], logo[at + 3]]));
+            put("logo", typst::foundations::Bytes::new(logo.clone()).into_value());
+            put("logo_width", side(16).max(1).into_value());
+            put("logo_height", side(20).max(1).into_value());
+        }
         put("business_name", self.business_name.as_str().into_value());
         put("business_address", strings(&self.business_address).into_value());
         put("business_vat", self.business_vat.as_str().into_value());
@@ -124,6 +133,16 @@ pub fn render(document: &InvoiceDocument) -> Result<(Vec<u8>, usize), PdfError> 
     let pdf =
         typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default()).map_err(|e| PdfError::Export(format!("{e:?}")))?;
     Ok((pdf, compiled.pages().len()))
+}
+
+/// The first page as a self-contained SVG (fonts as outlines), for the preview on the invoice page.
+pub fn render_first_page_svg(document: &InvoiceDocument) -> Result<String, PdfError> {
+    let compiled = engine()
+        .compile_with_input::<_, typst_layout::PagedDocument>(document.inputs())
+        .output
+        .map_err(|e| PdfError::Compile(format!("{e:?}")))?;
+    let page = compiled.pages().first().ok_or_else(|| PdfError::Export("the invoice has no page".to_owned()))?;
+    Ok(typst_svg::svg(page, &typst_svg::SvgOptions::default()))
 }
 
 #[cfg(test)]
