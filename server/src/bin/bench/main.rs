@@ -12,6 +12,8 @@ use sqlx::PgPool;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
+mod pdf;
+
 struct Bench {
     router: axum::Router,
 }
@@ -104,6 +106,7 @@ async fn main() {
 
     let (m, t, p) = app::server::password::parameters();
     println!("Clerq benchmarks (debug assertions {}; argon2id m={m} KiB t={t} p={p})", cfg!(debug_assertions));
+    pdf::renders();
 
     // Setup: an owner with a business, 500 clients, one project with 20 tasks, 1 000 entries.
     let (_, _, cookie) = bench
@@ -351,6 +354,28 @@ async fn invoices(bench: &Bench, pool: &PgPool, cookie: &str) {
         }
     }
     report("POST invoices/issue", issue);
+    let last = draft(999).await;
+    for i in 0..30 {
+        bench
+            .call(
+                "/api/invoices/lines/add",
+                &format!("id={last}&form[description]=Line+{i}&form[amount]=12"),
+                Some(cookie),
+                ip,
+            )
+            .await;
+    }
+    report(
+        "GET /api/invoices/{id}/pdf (30 lines)",
+        time(50, |_| {
+            let request = Request::get(format!("/api/invoices/{last}/pdf"))
+                .header(header::COOKIE, format!("clerq_session={cookie}"))
+                .body(Body::empty())
+                .expect("request");
+            bench.send(request).then_unit()
+        })
+        .await,
+    );
     sqlx::query("analyze").execute(pool).await.expect("analyze");
     report(
         "GET /invoices (500 invoices, full SSR)",
