@@ -17,7 +17,8 @@ RUN ./scripts/ensure-tools.sh
 COPY . .
 # Queries are checked against the committed .sqlx/ data: no database during the build.
 ENV SQLX_OFFLINE=true
-RUN cargo leptos build --release \
+# --precompress writes .br and .gz beside the wasm, JS and CSS; the server sends those as they are.
+RUN cargo leptos build --release --precompress \
  && cp target/release/server /usr/local/bin/clerq-server
 
 FROM debian:bookworm-slim AS runtime

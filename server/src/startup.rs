@@ -9,6 +9,7 @@ use app::app::{shell, App};
 use app::server::{session, AppState, AuthSettings, MIGRATOR};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
+use http::{header, HeaderValue};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use secrecy::ExposeSecret;
@@ -21,6 +22,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -37,6 +40,11 @@ pub enum StartupError {
     Bind { addr: SocketAddr, error: std::io::Error },
     #[error("Server error: {0}")]
     Serve(std::io::Error),
+}
+
+/// `/pkg` and the directory it is served from.
+fn options_pkg_dir(options: &LeptosOptions) -> (String, String) {
+    (format!("/{}", options.site_pkg_dir), format!("{}/{}", options.site_root, options.site_pkg_dir))
 }
 
 /// The whole HTTP surface. `main` serves it; tests call it with `oneshot`.
@@ -58,10 +66,19 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         Arc::new(SecurityHeaders { hsts: public_origin.as_deref().is_some_and(|o| o.starts_with("https://")) });
     let trust_proxy = Arc::new(state.auth.trust_proxy_headers);
     let csrf = Arc::new(CsrfPolicy { public_origin });
+    // The wasm, JS and CSS: brotli or gzip files written next to them at build time
+    // (`cargo leptos build --release --precompress`) are sent as they are, so no request pays for
+    // compressing 2.7 MB of wasm. Their names carry no hash, so browsers must revalidate (a cheap
+    // 304) rather than guess a lifetime and run an old front end against a new server.
+    let pkg = options_pkg_dir(&state.leptos_options);
+    let pkg_files = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .service(ServeDir::new(pkg.1).precompressed_br().precompressed_gzip());
     Router::new()
         .merge(health::routes())
         .merge(app_routes)
-        // Static files (/pkg, favicon) skip the session lookup; unknown paths render the 404 page.
+        .nest_service(&pkg.0, pkg_files)
+        // Other static files (favicon) skip the session lookup; unknown paths render the 404 page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(page))
         .layer(from_fn_with_state(csrf, csrf::middleware))
         .layer(from_fn_with_state(headers, security_headers::middleware))

@@ -381,3 +381,47 @@ async fn two_hundred_concurrent_sign_ups_hash_at_most_one_password_per_core_at_a
     println!("peak concurrent hashes {peak} of {slots} slots: at most {} MiB", slots * 19);
     assert!(peak <= slots, "{peak} hashes ran at once; the bound is {slots}");
 }
+
+/// The front end's files: a precompressed brotli or gzip file is sent when the browser takes it,
+/// and every answer says to revalidate (the names carry no hash).
+#[tokio::test]
+async fn pkg_files_are_sent_precompressed_and_revalidated() {
+    let root = std::env::temp_dir().join(format!("clerq-site-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(root.join("pkg")).expect("site dir");
+    std::fs::write(root.join("pkg/clerq.wasm"), b"\0asm plain").expect("wasm");
+    std::fs::write(root.join("pkg/clerq.wasm.br"), b"brotli bytes").expect("br");
+    std::fs::write(root.join("pkg/clerq.wasm.gz"), b"gzip bytes").expect("gz");
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("clerq")
+        .site_root(root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .build();
+    let pool = sqlx::postgres::PgPoolOptions::new().connect_lazy("postgres://nobody@127.0.0.1:1/none").expect("lazy");
+    let auth =
+        app::server::AuthSettings::new(secrecy::SecretString::from(crate::common::SECRET.to_owned()), None, false);
+    let router = server::startup::router(app::server::AppState::new(options, pool, auth), None);
+    let get = |encoding: &'static str| {
+        let router = router.clone();
+        async move {
+            let request = http::Request::get("/pkg/clerq.wasm")
+                .header(http::header::ACCEPT_ENCODING, encoding)
+                .body(axum::body::Body::empty())
+                .expect("request");
+            let response = tower::ServiceExt::oneshot(router, request).await.expect("response");
+            let (parts, body) = response.into_parts();
+            let body = http_body_util::BodyExt::collect(body).await.expect("body").to_bytes();
+            (parts.headers, body)
+        }
+    };
+    let (headers, body) = get("br, gzip").await;
+    assert_eq!(headers["content-encoding"], "br");
+    assert_eq!(&body[..], b"brotli bytes");
+    assert_eq!(headers["content-type"], "application/wasm");
+    assert_eq!(headers["cache-control"], "no-cache");
+    let (headers, body) = get("gzip").await;
+    assert_eq!((headers["content-encoding"].to_str().expect("ascii"), &body[..]), ("gzip", &b"gzip bytes"[..]));
+    let (headers, body) = get("identity").await;
+    assert!(headers.get("content-encoding").is_none());
+    assert_eq!(&body[..], b"\0asm plain");
+    let _ = std::fs::remove_dir_all(root);
+}
