@@ -159,8 +159,29 @@ pub const SESSION_LIMITS: [(&str, &str); 3] =
     [("statement_timeout", "15s"), ("lock_timeout", "5s"), ("idle_in_transaction_session_timeout", "30s")];
 
 /// Connects, retrying for about 30 seconds so a database that is still starting is waited for.
+/// A connection idle longer than this is pinged before use; a busier one is trusted.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(10);
+
+/// The pool's settings. sqlx pings every idle connection before handing it out by default: one
+/// extra round trip per acquire, for every query of every page. Here only a connection that sat
+/// idle (when the server may have restarted or a proxy dropped it) is pinged first.
+pub fn pool_options(max_connections: u32) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(3))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > PING_IF_IDLE_FOR {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, StartupError> {
-    let options = PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(3));
+    let options = pool_options(max_connections);
     let connect_options = PgConnectOptions::from_str(database_url)
         .map_err(|e| StartupError::Database(e.to_string()))?
         .options(SESSION_LIMITS);

@@ -7,7 +7,6 @@ use axum::body::{to_bytes, Body};
 use http::{header, Request};
 use leptos::prelude::LeptosOptions;
 use secrecy::SecretString;
-use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
@@ -96,7 +95,8 @@ async fn main() {
     let name = format!("clerq_bench_{}", uuid::Uuid::now_v7().simple());
     sqlx::query(sqlx::AssertSqlSafe(format!("create database \"{name}\""))).execute(&admin).await.expect("create db");
     let url = format!("{}/{name}", base.rsplit_once('/').map_or(base.as_str(), |(prefix, _)| prefix));
-    let pool = PgPoolOptions::new().max_connections(10).connect(&url).await.expect("connect scratch");
+    // The server's own pool settings, so the figures include what they cost or save.
+    let pool = server::startup::pool_options(10).connect(&url).await.expect("connect scratch");
     MIGRATOR.run(&pool).await.expect("migrate");
 
     let options = LeptosOptions::builder().output_name("clerq").site_root("target/site").build();
