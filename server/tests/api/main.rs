@@ -21,6 +21,7 @@ mod operations;
 mod pdf_golden;
 mod process;
 mod projects;
+mod round_trips;
 mod security;
 mod sessions;
 mod team;
