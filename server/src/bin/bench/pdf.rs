@@ -58,6 +58,17 @@ fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
+/// `n` timed renders of `doc`.
+fn warm_renders(doc: &InvoiceDocument, n: usize) -> Vec<Duration> {
+    (0..n)
+        .map(|_| {
+            let start = Instant::now();
+            render(doc).expect("rendered");
+            start.elapsed()
+        })
+        .collect()
+}
+
 pub fn renders() {
     // The first render builds the engine (template, fonts); every figure below is warm.
     let start = Instant::now();
@@ -69,26 +80,11 @@ pub fn renders() {
     );
     for pages in [1, 2, 10] {
         let lines = lines_for(pages);
-        let doc = document(lines);
-        let samples: Vec<Duration> = (0..30)
-            .map(|_| {
-                let start = Instant::now();
-                render(&doc).expect("rendered");
-                start.elapsed()
-            })
-            .collect();
-        super::report(&format!("PDF render, {pages} page(s) ({lines} lines)"), samples);
+        super::report(&format!("PDF render, {pages} page(s) ({lines} lines)"), warm_renders(&document(lines), 30));
     }
     let doc = document(200);
     let pages = render(&doc).expect("rendered").1;
-    let samples: Vec<Duration> = (0..20)
-        .map(|_| {
-            let start = Instant::now();
-            render(&doc).expect("rendered");
-            start.elapsed()
-        })
-        .collect();
-    super::report(&format!("PDF render, 200 lines ({pages} pages)"), samples);
+    super::report(&format!("PDF render, 200 lines ({pages} pages)"), warm_renders(&doc, 20));
 
     let before = peak_rss_mib();
     reset_peak_rss();
