@@ -18,8 +18,9 @@ COPY . .
 # Queries are checked against the committed .sqlx/ data: no database during the build.
 ENV SQLX_OFFLINE=true
 # --precompress writes .br and .gz beside the wasm, JS and CSS; the server sends those as they are.
+# hash.txt names the hashed wasm, JS and CSS; the server reads it from its own directory.
 RUN cargo leptos build --release --precompress \
- && cp target/release/server /usr/local/bin/clerq-server
+ && mkdir -p /out && cp target/release/server /out/server && cp target/release/hash.txt /out/hash.txt
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
@@ -27,13 +28,14 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin clerq
 WORKDIR /app
-COPY --from=builder /usr/local/bin/clerq-server /app/server
+COPY --from=builder /out/server /out/hash.txt /app/
 COPY --from=builder /src/target/site /app/site
 ENV LEPTOS_OUTPUT_NAME=clerq \
     LEPTOS_SITE_ROOT=site \
     LEPTOS_SITE_PKG_DIR=pkg \
     LEPTOS_SITE_ADDR=0.0.0.0:3000 \
     LEPTOS_ENV=PROD \
+    LEPTOS_HASH_FILES=true \
     RUST_LOG=info
 USER clerq
 EXPOSE 3000

@@ -21,7 +21,7 @@ use crate::routes::{
     onboarding::OnboardingPage, sign_in::SignInPage, sign_up::SignUpPage, time::TimesheetPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -35,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -53,7 +54,6 @@ pub fn App() -> impl IntoView {
     // JavaScript off and redirects/status codes are set before the first byte.
     let ssr = SsrMode::Async;
     view! {
-        <Stylesheet id="leptos" href="/pkg/clerq.css" />
         <Title formatter=|title: String| if title.is_empty() { "Clerq".to_owned() } else { format!("{title} · Clerq") } />
         <Router>
             <Routes fallback=NotFound>

@@ -73,11 +73,11 @@ pub async fn sign_out_everywhere() -> AppResult<()> {
 /// The signed-in user with their businesses, or `None` for a visitor.
 #[server(prefix = "/api", endpoint = "auth/session")]
 pub async fn get_session() -> AppResult<Option<SessionInfo>> {
-    let state = crate::server::state()?;
+    // The session layer read the account's businesses with the session: no query here.
     let Some(principal) = crate::server::principal()? else { return Ok(None) };
-    let listed = crate::server::db::businesses::list_for_user(&state.pool, principal.user.id).await?;
     let active = principal.business.as_ref().map(|b| b.id);
-    let logo_url = listed
+    let logo_url = principal
+        .memberships
         .iter()
         .find(|(b, _)| Some(b.id) == active)
         .and_then(|(_, logo)| logo.as_ref())
@@ -85,7 +85,7 @@ pub async fn get_session() -> AppResult<Option<SessionInfo>> {
     Ok(Some(SessionInfo {
         user: principal.user,
         active_business: principal.business,
-        businesses: listed.into_iter().map(|(b, _)| b).collect(),
+        businesses: principal.memberships.into_iter().map(|(b, _)| b).collect(),
         permissions: principal.permissions,
         logo_url,
     }))

@@ -23,7 +23,6 @@ use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -68,16 +67,15 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
     let csrf = Arc::new(CsrfPolicy { public_origin });
     // The wasm, JS and CSS: brotli or gzip files written next to them at build time
     // (`cargo leptos build --release --precompress`) are sent as they are, so no request pays for
-    // compressing 2.7 MB of wasm. Their names carry no hash, so browsers must revalidate (a cheap
-    // 304) rather than guess a lifetime and run an old front end against a new server.
+    // compressing 2.7 MB of wasm.
     let pkg = options_pkg_dir(&state.leptos_options);
-    let pkg_files = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        .service(ServeDir::new(pkg.1).precompressed_br().precompressed_gzip());
+    let pkg_files = Router::new()
+        .nest_service(&pkg.0, ServeDir::new(pkg.1).precompressed_br().precompressed_gzip())
+        .layer(from_fn(pkg_cache_control));
     Router::new()
         .merge(health::routes())
         .merge(app_routes)
-        .nest_service(&pkg.0, pkg_files)
+        .merge(pkg_files)
         // Other static files (favicon) skip the session lookup; unknown paths render the 404 page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(page))
         .layer(from_fn_with_state(csrf, csrf::middleware))
@@ -145,11 +143,53 @@ fn page(options: LeptosOptions) -> impl leptos::IntoView {
     shell(options)
 }
 
-/// Leptos' settings from `LEPTOS_*` (cargo-leptos and the Dockerfile set them).
+/// Leptos' settings from `LEPTOS_*` (cargo-leptos and the Dockerfile set them). With hashed file
+/// names the hash file must sit next to the binary: Leptos reads it on every page (and panics on
+/// the first without it), so its absence stops the start instead.
 pub fn leptos_options() -> Result<LeptosOptions, StartupError> {
-    leptos::config::get_configuration(None)
+    let options = leptos::config::get_configuration(None)
         .map(|conf| conf.leptos_options)
-        .map_err(|e| StartupError::Leptos(e.to_string()))
+        .map_err(|e| StartupError::Leptos(e.to_string()))?;
+    if options.hash_files {
+        let path = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+            .unwrap_or_default();
+        if !path.is_file() {
+            return Err(StartupError::Leptos(format!(
+                "LEPTOS_HASH_FILES is true but {} is missing; copy the hash.txt cargo-leptos wrote next to the server binary",
+                path.display()
+            )));
+        }
+    }
+    Ok(options)
+}
+
+/// `clerq.<hash>.wasm` (and `.js`, `.css`): cargo-leptos' content-hashed names, which never change
+/// meaning, unlike `clerq.wasm`.
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = name.split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(stem), Some(hash), Some("js" | "wasm" | "css"), None) => {
+            !stem.is_empty()
+                && hash.len() >= 16
+                && hash.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        }
+        _ => false,
+    }
+}
+
+/// Hashed /pkg files are cached for a year without revalidation; any other file there must be
+/// revalidated (a cheap 304), so a browser never runs an old front end against a new server.
+async fn pkg_cache_control(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let immutable = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == http::StatusCode::NOT_MODIFIED {
+        let value = if immutable { "public, max-age=31536000, immutable" } else { "no-cache" };
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
 }
 
 /// Limits every connection carries, so no request can hold Postgres indefinitely: a statement
@@ -327,4 +367,32 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn only_content_hashed_front_end_files_count_as_immutable() {
+        for hashed in [
+            "/pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.wasm",
+            "/pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.js",
+            "clerq.0123456789abcdef.css",
+        ] {
+            assert!(is_hashed_asset(hashed), "{hashed}");
+        }
+        for plain in [
+            "/pkg/clerq.wasm",
+            "/pkg/clerq.js",
+            "/pkg/clerq.css",
+            "/pkg/clerq.short.wasm",
+            "/pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.txt",
+            "/pkg/clerq.Ab3_x-9QwErTyUiOpAs/fG.wasm",
+            "/pkg/.Ab3_x-9QwErTyUiOpAsDfG.wasm",
+            "/pkg/snippets/x.Ab3_x-9QwErTyUiOpAsDfG.y.js",
+        ] {
+            assert!(!is_hashed_asset(plain), "{plain}");
+        }
+    }
 }

@@ -29,6 +29,21 @@ impl AccountCtx {
     }
 }
 
+/// The settings of the active business that most operations read (dates in its time zone, the
+/// forgotten-timer threshold), loaded with the membership so no operation queries for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BusinessLocal {
+    /// IANA name, e.g. `Europe/Berlin`.
+    pub timezone: String,
+    pub forgotten_timer_hours: i32,
+}
+
+impl Default for BusinessLocal {
+    fn default() -> Self {
+        Self { timezone: "UTC".to_owned(), forgotten_timer_hours: 10 }
+    }
+}
+
 /// A member acting in one business with their effective permissions. Queries scope to
 /// [`BusinessCtx::business_id`]; a row of another business is `NotFound`.
 pub struct BusinessCtx {
@@ -37,6 +52,7 @@ pub struct BusinessCtx {
     pub user: CurrentUser,
     pub business: BusinessSummary,
     pub permissions: PermissionSet,
+    pub local: BusinessLocal,
     pub clock: Clock,
     /// `scheme://host[:port]` for absolute links (invitations): `BETTER_AUTH_URL`, else the
     /// request's host.
@@ -53,6 +69,7 @@ impl BusinessCtx {
             user: principal.user,
             business,
             permissions: principal.permissions,
+            local: principal.local,
             clock,
             origin,
         })
@@ -69,6 +86,7 @@ impl BusinessCtx {
             user: access.user,
             business: access.business,
             permissions: access.permissions,
+            local: access.local,
             clock,
             origin: state.auth.public_origin.clone().unwrap_or_else(|| "http://localhost:3000".to_owned()),
         })

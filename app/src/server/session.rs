@@ -5,6 +5,7 @@
 use crate::auth::CurrentUser;
 use crate::business::BusinessSummary;
 use crate::permissions::PermissionSet;
+use crate::server::context::BusinessLocal;
 use crate::server::{db, signing, AppState, AuthSettings};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -35,6 +36,12 @@ pub struct Principal {
     pub business: Option<BusinessSummary>,
     /// Effective permissions in the active business (empty without one).
     pub permissions: PermissionSet,
+    /// The active business's time zone and timer settings (defaults without one).
+    pub local: BusinessLocal,
+    /// Every business of the account with its logo's SHA-256, for the app shell's switcher.
+    pub memberships: Vec<(BusinessSummary, Option<String>)>,
+    /// The account's running timer in the active business.
+    pub running: Option<crate::server::db::time::RunningRow>,
 }
 
 /// A fresh unguessable token (256 bits), base64url.

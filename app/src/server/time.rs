@@ -3,7 +3,7 @@
 use crate::error::{AppError, AppResult};
 use crate::ids::{TaskId, TimeEntryId, UserId};
 use crate::permissions::Permission;
-use crate::server::db::{team, time as db};
+use crate::server::db::time as db;
 use crate::server::BusinessCtx;
 use crate::time::{
     build_week, resolve_rate, timer_duration, week_start, ManualEntry, RunningTimer, TimeEntryView, Timesheet,
@@ -82,10 +82,14 @@ fn archived_client() -> AppError {
 
 pub async fn running(ctx: &BusinessCtx) -> AppResult<Option<RunningTimer>> {
     ctx.require(Permission::TimeLog)?;
-    let Some(row) = db::running(&ctx.pool, ctx.business.id, ctx.user.id).await? else { return Ok(None) };
-    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let tz = zone(&settings.timezone);
-    Ok(Some(RunningTimer {
+    Ok(db::running(&ctx.pool, ctx.business.id, ctx.user.id).await?.map(|row| running_view(ctx, row)))
+}
+
+/// The running timer as the shell shows it, from a row the caller already has (the session layer
+/// reads it with the session).
+pub fn running_view(ctx: &BusinessCtx, row: db::RunningRow) -> RunningTimer {
+    let tz = zone(&ctx.local.timezone);
+    RunningTimer {
         entry_id: row.id,
         task_id: row.task_id,
         task_title: row.task_title,
@@ -95,8 +99,8 @@ pub async fn running(ctx: &BusinessCtx) -> AppResult<Option<RunningTimer>> {
         started_local: local_label(tz, row.started_at),
         started_input: local_input(tz, row.started_at),
         now_input: local_input(tz, ctx.now()),
-        forgotten_after_hours: settings.forgotten_timer_hours,
-    }))
+        forgotten_after_hours: ctx.local.forgotten_timer_hours,
+    }
 }
 
 /// Stops `running` at `ended_at`, inside the caller's transaction (which holds the member lock).
@@ -157,8 +161,7 @@ pub async fn start(ctx: &BusinessCtx, task: TaskId) -> AppResult<RunningTimer> {
 /// Stops the running timer now, or at a local time the member gives for a forgotten timer.
 pub async fn stop(ctx: &BusinessCtx, at: Option<NaiveDateTime>) -> AppResult<Option<TimeEntryView>> {
     ctx.require(Permission::TimeLog)?;
-    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let tz = zone(&settings.timezone);
+    let tz = zone(&ctx.local.timezone);
     let now = ctx.now();
     let ended_at = match at {
         None => now,
@@ -193,8 +196,7 @@ pub async fn log_manual(ctx: &BusinessCtx, input: ManualEntry) -> AppResult<Time
             "Setting a rate on an entry needs the \"Manage client rates\" permission. Leave it empty to use the usual rate.",
         ));
     }
-    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let tz = zone(&settings.timezone);
+    let tz = zone(&ctx.local.timezone);
     let (mut inputs, archived) =
         db::rate_inputs(&ctx.pool, ctx.business.id, input.task, ctx.user.id).await.map_err(|e| {
             if e == AppError::NotFound {
@@ -232,16 +234,13 @@ pub async fn timesheet(ctx: &BusinessCtx, week: Option<NaiveDate>, member: Optio
     if member_id != ctx.user.id && !can_view_all {
         return Err(AppError::Forbidden);
     }
-    let members: Vec<(UserId, String)> = team::members(&ctx.pool, ctx.business.id)
-        .await?
-        .into_iter()
-        .filter(|m| can_view_all || m.user_id == ctx.user.id)
-        .map(|m| (m.user_id, m.name))
-        .collect();
+    let with_tasks = ctx.can(Permission::TasksView);
+    let (members, tasks) = db::week_choices(&ctx.pool, ctx.business.id, with_tasks).await?;
+    let members: Vec<(UserId, String)> =
+        members.into_iter().filter(|(id, _)| can_view_all || *id == ctx.user.id).collect();
     let member_name =
         members.iter().find(|(id, _)| *id == member_id).map(|(_, name)| name.clone()).ok_or(AppError::NotFound)?;
-    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let tz = zone(&settings.timezone);
+    let tz = zone(&ctx.local.timezone);
     let today = local_date(tz, ctx.now());
     let monday = week_start(week.unwrap_or(today));
     let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
@@ -265,8 +264,6 @@ pub async fn timesheet(ctx: &BusinessCtx, week: Option<NaiveDate>, member: Optio
         .collect();
     let (week_rows, day_totals) = build_week(&placed);
     let show_cost = ctx.can(Permission::ReportsViewProfit);
-    let tasks =
-        if ctx.can(Permission::TasksView) { db::open_tasks(&ctx.pool, ctx.business.id).await? } else { Vec::new() };
     Ok(Timesheet {
         week_start: monday,
         days,
@@ -284,7 +281,7 @@ pub async fn timesheet(ctx: &BusinessCtx, week: Option<NaiveDate>, member: Optio
         can_edit: ctx.can(Permission::TimeEdit) && (member_id == ctx.user.id || ctx.can(Permission::TimeManageOthers)),
         can_delete: ctx.can(Permission::TimeDelete)
             && (member_id == ctx.user.id || ctx.can(Permission::TimeManageOthers)),
-        timezone: settings.timezone,
+        timezone: ctx.local.timezone.clone(),
         business_currency: ctx.business.currency.clone(),
     })
 }
@@ -293,7 +290,7 @@ pub async fn for_task(ctx: &BusinessCtx, task: TaskId) -> AppResult<Vec<TimeEntr
     ctx.require(Permission::TimeViewOwn)?;
     crate::server::db::tasks::get(&ctx.pool, ctx.business.id, task).await?;
     let user = if ctx.can(Permission::TimeViewAll) { None } else { Some(ctx.user.id) };
-    let tz = zone(&db::settings(&ctx.pool, ctx.business.id).await?.timezone);
+    let tz = zone(&ctx.local.timezone);
     let filter = db::EntryFilter { user_id: user, task_id: Some(task), ..db::EntryFilter::all() };
     let rows = db::entries(&ctx.pool, ctx.business.id, filter).await?;
     let show_cost = ctx.can(Permission::ReportsViewProfit);

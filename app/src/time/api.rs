@@ -7,7 +7,11 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "time/running")]
 pub async fn get_running_timer() -> AppResult<Option<RunningTimer>> {
-    crate::server::time::running(&crate::server::business()?).await
+    // The session layer read the running timer with the session: no query here.
+    let running = crate::server::principal()?.and_then(|p| p.running);
+    let ctx = crate::server::business()?;
+    ctx.require(crate::permissions::Permission::TimeLog)?;
+    Ok(running.map(|row| crate::server::time::running_view(&ctx, row)))
 }
 
 /// Starts a timer on a task, stopping the one already running in the same transaction.

@@ -382,15 +382,17 @@ async fn two_hundred_concurrent_sign_ups_hash_at_most_one_password_per_core_at_a
     assert!(peak <= slots, "{peak} hashes ran at once; the bound is {slots}");
 }
 
-/// The front end's files: a precompressed brotli or gzip file is sent when the browser takes it,
-/// and every answer says to revalidate (the names carry no hash).
+/// The front end's files: a precompressed brotli or gzip file is sent when the browser takes it;
+/// content-hashed names are cached for good, any other name is revalidated.
 #[tokio::test]
-async fn pkg_files_are_sent_precompressed_and_revalidated() {
+async fn pkg_files_are_sent_precompressed_and_cached_by_name() {
     let root = std::env::temp_dir().join(format!("clerq-site-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(root.join("pkg")).expect("site dir");
     std::fs::write(root.join("pkg/clerq.wasm"), b"\0asm plain").expect("wasm");
     std::fs::write(root.join("pkg/clerq.wasm.br"), b"brotli bytes").expect("br");
     std::fs::write(root.join("pkg/clerq.wasm.gz"), b"gzip bytes").expect("gz");
+    std::fs::write(root.join("pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.wasm"), b"\0asm hashed").expect("hashed wasm");
+    std::fs::write(root.join("pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.wasm.br"), b"hashed brotli").expect("hashed br");
     let options = leptos::prelude::LeptosOptions::builder()
         .output_name("clerq")
         .site_root(root.to_string_lossy().into_owned())
@@ -400,10 +402,10 @@ async fn pkg_files_are_sent_precompressed_and_revalidated() {
     let auth =
         app::server::AuthSettings::new(secrecy::SecretString::from(crate::common::SECRET.to_owned()), None, false);
     let router = server::startup::router(app::server::AppState::new(options, pool, auth), None);
-    let get = |encoding: &'static str| {
+    let fetch = |path: &'static str, encoding: &'static str| {
         let router = router.clone();
         async move {
-            let request = http::Request::get("/pkg/clerq.wasm")
+            let request = http::Request::get(path)
                 .header(http::header::ACCEPT_ENCODING, encoding)
                 .body(axum::body::Body::empty())
                 .expect("request");
@@ -413,6 +415,7 @@ async fn pkg_files_are_sent_precompressed_and_revalidated() {
             (parts.headers, body)
         }
     };
+    let get = |encoding: &'static str| fetch("/pkg/clerq.wasm", encoding);
     let (headers, body) = get("br, gzip").await;
     assert_eq!(headers["content-encoding"], "br");
     assert_eq!(&body[..], b"brotli bytes");
@@ -423,5 +426,18 @@ async fn pkg_files_are_sent_precompressed_and_revalidated() {
     let (headers, body) = get("identity").await;
     assert!(headers.get("content-encoding").is_none());
     assert_eq!(&body[..], b"\0asm plain");
+
+    let (headers, body) = fetch("/pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.wasm", "br").await;
+    assert_eq!(&body[..], b"hashed brotli");
+    assert_eq!(headers["content-encoding"], "br");
+    assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
+    let (headers, body) = fetch("/pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.wasm", "identity").await;
+    assert_eq!(
+        (&body[..], headers["cache-control"].to_str().expect("ascii")),
+        (&b"\0asm hashed"[..], "public, max-age=31536000, immutable")
+    );
+    // A missing file is not cached at all.
+    let (headers, _) = fetch("/pkg/clerq.ZZZZZZZZZZZZZZZZZZZZZZ.wasm", "identity").await;
+    assert!(headers.get("cache-control").is_none_or(|v| v != "public, max-age=31536000, immutable"));
     let _ = std::fs::remove_dir_all(root);
 }

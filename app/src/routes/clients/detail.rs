@@ -1,12 +1,13 @@
 //! `/clients/:id`: details, contacts, projects, member rates and the activity timeline.
 
-use super::rates::MemberRatesCard;
-use super::timeline::TimelineCard;
+use super::rates::{MemberRatesCard, RatesData};
+use super::timeline::{TimelineCard, TimelineData};
 use crate::clients::{get_client, ArchiveClient, ClientPage, RestoreClient};
 use crate::components::form::{action_error, FormError};
 use crate::components::loading::Load;
+use crate::error::AppResult;
 use crate::ids::param;
-use crate::projects::list_projects;
+use crate::projects::{list_projects, Project};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -30,11 +31,15 @@ pub fn ClientDetailPage() -> impl IntoView {
             changes.update(|n| *n += 1);
         }
     });
+    // The panels load alongside the client, not after it (and so only once on the server).
+    let projects = Resource::new(id, |id| list_projects(id, String::new()));
+    let rates = RatesData::new(id);
+    let timeline = TimelineData::new(id, changes);
     view! {
         <Title text="Client" />
         <section class="page">
             <Load resource=client let:page>
-                <ClientView page archive restore changes />
+                <ClientView page archive restore projects rates timeline />
             </Load>
         </section>
     }
@@ -45,7 +50,9 @@ fn ClientView(
     page: ClientPage,
     archive: ServerAction<ArchiveClient>,
     restore: ServerAction<RestoreClient>,
-    changes: RwSignal<u64>,
+    projects: Resource<AppResult<Vec<Project>>>,
+    rates: RatesData,
+    timeline: TimelineData,
 ) -> impl IntoView {
     let client = page.client.clone();
     let id = client.id.to_string();
@@ -53,7 +60,6 @@ fn ClientView(
     let archive_error = action_error(archive);
     let restore_error = action_error(restore);
     let client_id = client.id;
-    let projects = Resource::new(move || client_id.to_string(), |id| list_projects(id, String::new()));
     let detail = |label: &'static str, value: String| {
         (!value.is_empty()).then(|| view! { <div><dt>{label}</dt><dd class="pre">{value}</dd></div> })
     };
@@ -135,8 +141,8 @@ fn ClientView(
                 {(!archived).then(|| view! { <A href=format!("/projects/new?client={client_id}")>"New project"</A> })}
             </section>
         </div>
-        <MemberRatesCard client_id=client.id />
-        <TimelineCard client_id=client.id can_note=page.can_edit changes />
+        <MemberRatesCard client_id=client.id data=rates />
+        <TimelineCard client_id=client.id can_note=page.can_edit data=timeline />
     }
     .into_any()
 }

@@ -1,21 +1,40 @@
 //! Per-member rates for a client: who bills what, what they cost (for those who may see profit),
 //! and their budget.
 
-use crate::clients::{list_member_rates, RemoveMemberRate, SetMemberRate};
+use crate::clients::{list_member_rates, MemberRates, RemoveMemberRate, SetMemberRate};
 use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton};
 use crate::components::layout::use_shell_session;
 use crate::components::money::{money_errors, MoneyFields};
+use crate::error::AppResult;
+use crate::ids::param;
 use crate::ids::ClientId;
 use leptos::prelude::*;
 
+/// The card's data and actions. The page creates them before the client has loaded, so the rates
+/// load alongside it, and once (resources created inside a loaded page are created again when the
+/// page renders on the server).
+#[derive(Clone, Copy)]
+pub struct RatesData {
+    set: ServerAction<SetMemberRate>,
+    remove: ServerAction<RemoveMemberRate>,
+    rates: Resource<AppResult<MemberRates>>,
+}
+
+impl RatesData {
+    pub fn new(client_id: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        let set = ServerAction::<SetMemberRate>::new();
+        let remove = ServerAction::<RemoveMemberRate>::new();
+        let rates = Resource::new(
+            move || (client_id(), set.version().get(), remove.version().get()),
+            |(id, ..)| async move { list_member_rates(param(&id)?).await },
+        );
+        Self { set, remove, rates }
+    }
+}
+
 #[component]
-pub fn MemberRatesCard(client_id: ClientId) -> impl IntoView {
-    let set = ServerAction::<SetMemberRate>::new();
-    let remove = ServerAction::<RemoveMemberRate>::new();
-    let rates = Resource::new(
-        move || (client_id, set.version().get(), remove.version().get()),
-        |(id, ..)| list_member_rates(id),
-    );
+pub fn MemberRatesCard(client_id: ClientId, data: RatesData) -> impl IntoView {
+    let RatesData { set, remove, rates } = data;
     let error = action_error(set);
     let remove_error = action_error(remove);
     let session = use_shell_session();

@@ -1,16 +1,34 @@
 //! A client's activity: the note box and the timeline, newest first.
 
-use crate::clients::{client_timeline, AddClientNote, EventKind, NOTE_MAX_CHARS};
+use crate::clients::{client_timeline, AddClientNote, EventKind, TimelineEntry, NOTE_MAX_CHARS};
 use crate::components::form::{action_error, field_error, FieldError, FormError, SubmitButton};
-use crate::ids::ClientId;
+use crate::error::AppResult;
+use crate::ids::{param, ClientId};
 use leptos::prelude::*;
 
+/// The timeline and its note action, created by the page (see [`super::rates::RatesData`]).
+#[derive(Clone, Copy)]
+pub struct TimelineData {
+    add: ServerAction<AddClientNote>,
+    timeline: Resource<AppResult<Vec<TimelineEntry>>>,
+}
+
+impl TimelineData {
+    /// `changes` ticks when something else on the page wrote to the timeline.
+    pub fn new(client_id: impl Fn() -> String + Send + Sync + 'static, changes: RwSignal<u64>) -> Self {
+        let add = ServerAction::<AddClientNote>::new();
+        let timeline = Resource::new(
+            move || (client_id(), add.version().get(), changes.get()),
+            |(id, ..)| async move { client_timeline(param(&id)?).await },
+        );
+        Self { add, timeline }
+    }
+}
+
 #[component]
-pub fn TimelineCard(client_id: ClientId, can_note: bool, changes: RwSignal<u64>) -> impl IntoView {
-    let add = ServerAction::<AddClientNote>::new();
+pub fn TimelineCard(client_id: ClientId, can_note: bool, data: TimelineData) -> impl IntoView {
+    let TimelineData { add, timeline } = data;
     let error = action_error(add);
-    let timeline =
-        Resource::new(move || (client_id, add.version().get(), changes.get()), |(id, ..)| client_timeline(id));
     let note = RwSignal::new(String::new());
     // Clear the box once the note is saved.
     Effect::new(move |_| {

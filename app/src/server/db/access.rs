@@ -7,19 +7,21 @@ use crate::business::{BusinessSummary, Role};
 use crate::error::AppResult;
 use crate::ids::{BusinessId, UserId};
 use crate::permissions::{effective_from_stored, PermissionSet};
+use crate::server::context::BusinessLocal;
 use sqlx::PgExecutor;
 
 pub struct MemberAccess {
     pub user: CurrentUser,
     pub business: BusinessSummary,
     pub permissions: PermissionSet,
+    pub local: BusinessLocal,
 }
 
 /// `user` in `business`, or `None` when they are not a member.
 pub async fn member(db: impl PgExecutor<'_>, business: BusinessId, user: UserId) -> AppResult<Option<MemberAccess>> {
     let row = sqlx::query!(
         r#"select u.id as user_id, u.email::text as "email!", u.name, b.id as business_id, b.name as business_name,
-                  b.currency, m.role as "role: Role", cr.permissions as "custom_permissions?",
+                  b.currency, b.timezone, b.forgotten_timer_hours, m.role as "role: Role", cr.permissions as "custom_permissions?",
                   array(select o.permission from permission_overrides o
                         where o.business_id = m.business_id and o.user_id = m.user_id and o.effect = 'grant') as "grants!",
                   array(select o.permission from permission_overrides o
@@ -42,5 +44,6 @@ pub async fn member(db: impl PgExecutor<'_>, business: BusinessId, user: UserId)
         user: CurrentUser { id: row.user_id.into(), email: row.email, name: row.name },
         business: BusinessSummary { id, name: row.business_name, currency: row.currency, role },
         permissions,
+        local: BusinessLocal { timezone: row.timezone, forgotten_timer_hours: row.forgotten_timer_hours },
     }))
 }

@@ -5,7 +5,7 @@
 use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, ClientId, InvoiceId, InvoiceLineId, ProjectId, TaskId, TimeEntryId, UserId};
 use crate::invoices::plan::BillableEntry;
-use crate::invoices::{FxSource, Invoice, InvoiceLine, InvoiceStatus, LineSource, Shown, TaxTreatment};
+use crate::invoices::{Choice, FxSource, Invoice, InvoiceLine, InvoiceStatus, LineSource, Shown, TaxTreatment};
 use crate::money::{CurrencyCode, Money};
 use crate::server::db::like_pattern;
 use crate::server::errors::{internal, ResultExt};
@@ -99,62 +99,62 @@ pub async fn exists(db: impl PgExecutor<'_>, business_id: BusinessId, id: Invoic
     Ok(found)
 }
 
-/// One invoice with its lines, in two statements.
+/// One invoice with its lines, in one statement (the invoice's columns repeat on each line's row;
+/// an invoice without lines is one row with empty line columns).
 pub async fn get(
     db: &mut PgConnection,
     business_id: BusinessId,
     id: InvoiceId,
     today: NaiveDate,
 ) -> AppResult<Invoice> {
-    let r = sqlx::query!(
+    let rows = sqlx::query!(
         r#"select i.id, i.number, i.status as "status: InvoiceStatus", i.client_id, c.name as client_name,
                   i.project_id, p.name as "project_name?", i.currency::text as "currency!", i.issue_date, i.due_date,
                   i.tax_treatment as "tax_treatment: TaxTreatment", i.tax_rate_percent, i.tax_note,
                   i.subtotal_minor::bigint as "subtotal_minor!", i.tax_minor::bigint as "tax_minor!",
-                  i.total_minor::bigint as "total_minor!", i.notes, i.period_start, i.period_end, i.paid_on, i.void_reason
+                  i.total_minor::bigint as "total_minor!", i.notes, i.period_start, i.period_end, i.paid_on, i.void_reason,
+                  l.id as "line_id?", l.position as "line_position?", l.description as "line_description?",
+                  l.quantity as "line_quantity?", l.unit_price_minor::bigint as "line_unit_price_minor?",
+                  l.total_minor::bigint as "line_total_minor?", l.source_currency::text as "line_source_currency?",
+                  l.source_total_minor::bigint as "line_source_total_minor?", l.fx_rate as "line_fx_rate?",
+                  l.fx_source as "line_fx_source?: FxSource",
+                  (select count(*) from time_entries e where e.invoice_line_id = l.id) as "line_entries!"
            from sales_invoices i
            join clients c on c.business_id = i.business_id and c.id = i.client_id
            left join projects p on p.business_id = i.business_id and p.id = i.project_id
-           where i.business_id = $1 and i.id = $2"#,
-        business_id.0,
-        id.0
-    )
-    .fetch_optional(&mut *db)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let lines = sqlx::query!(
-        r#"select l.id, l.position, l.description, l.quantity, l.unit_price_minor::bigint as unit_price_minor,
-                  l.total_minor::bigint as "total_minor!", l.source_currency::text as source_currency,
-                  l.source_total_minor::bigint as source_total_minor, l.fx_rate, l.fx_source as "fx_source: FxSource",
-                  (select count(*) from time_entries e where e.invoice_line_id = l.id) as "entries!"
-           from sales_lines l where l.business_id = $1 and l.invoice_id = $2
+           left join sales_lines l on l.business_id = i.business_id and l.invoice_id = i.id
+           where i.business_id = $1 and i.id = $2
            order by l.position"#,
         business_id.0,
         id.0
     )
     .fetch_all(&mut *db)
     .await?;
-    let lines = lines
-        .into_iter()
-        .map(|l| {
-            let source = match (l.source_currency, l.source_total_minor, l.fx_rate, l.fx_source) {
-                (Some(code), Some(total), Some(rate), Some(fx_source)) => {
-                    Some(LineSource { total: Money::new(total, currency(&code)?), rate, fx_source })
-                }
-                _ => None,
-            };
-            Ok(InvoiceLine {
-                id: l.id.into(),
-                position: l.position,
-                description: l.description,
-                quantity: l.quantity,
-                unit_price_minor: l.unit_price_minor,
-                total_minor: l.total_minor,
-                source,
-                entries: l.entries,
-            })
-        })
-        .collect::<AppResult<Vec<_>>>()?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for l in &rows {
+        let (Some(line_id), Some(position), Some(description), Some(total_minor)) =
+            (l.line_id, l.line_position, l.line_description.clone(), l.line_total_minor)
+        else {
+            continue;
+        };
+        let source = match (&l.line_source_currency, l.line_source_total_minor, &l.line_fx_rate, l.line_fx_source) {
+            (Some(code), Some(total), Some(rate), Some(fx_source)) => {
+                Some(LineSource { total: Money::new(total, currency(code)?), rate: rate.clone(), fx_source })
+            }
+            _ => None,
+        };
+        lines.push(InvoiceLine {
+            id: line_id.into(),
+            position,
+            description,
+            quantity: l.line_quantity.clone(),
+            unit_price_minor: l.line_unit_price_minor,
+            total_minor,
+            source,
+            entries: l.line_entries,
+        });
+    }
+    let r = rows.into_iter().next().ok_or(AppError::NotFound)?;
     Ok(Invoice {
         id: r.id.into(),
         number: r.number,
@@ -544,26 +544,52 @@ pub async fn billable_entries(
     Ok((entries, unpriced))
 }
 
-/// How many entries "Generate lines" would bill: unbilled, billable, stopped and priced, of the
-/// client (and project, when the invoice has one).
-pub async fn unbilled_count(
+/// What a draft's form offers, in one statement: the active clients, every project (as "Project
+/// (Client)"), and, for `unbilled_for` (an invoice's client and project), how many entries "Generate
+/// lines" would bill: unbilled, billable, stopped and priced.
+pub async fn choices(
     db: impl PgExecutor<'_>,
     business_id: BusinessId,
-    client: ClientId,
-    project: Option<ProjectId>,
-) -> AppResult<i64> {
-    Ok(sqlx::query_scalar!(
-        r#"select count(*) as "n!" from time_entries e
-           join tasks t on t.business_id = e.business_id and t.id = e.task_id
-           join projects p on p.business_id = t.business_id and p.id = t.project_id
-           where e.business_id = $1 and p.client_id = $2 and ($3::uuid is null or p.id = $3)
-             and e.invoice_line_id is null and e.billable and e.ended_at is not null and e.rate_minor is not null"#,
+    unbilled_for: Option<(ClientId, Option<ProjectId>)>,
+) -> AppResult<(Vec<Choice>, Vec<Choice>, i64)> {
+    let rows = sqlx::query!(
+        r#"with unbilled as (
+               select count(*) as n from time_entries e
+               join tasks t on t.business_id = e.business_id and t.id = e.task_id
+               join projects p on p.business_id = t.business_id and p.id = t.project_id
+               where $2::uuid is not null and e.business_id = $1 and p.client_id = $2 and ($3::uuid is null or p.id = $3)
+                 and e.invoice_line_id is null and e.billable and e.ended_at is not null and e.rate_minor is not null
+           ), offered as (
+               (select 0 as kind, c.id, c.name, null::uuid as client_id, false as done, lower(c.name) as sort
+                from clients c where c.business_id = $1 and c.archived_at is null
+                order by lower(c.name), c.id limit 1000)
+               union all
+               (select 1, p.id, p.name || ' (' || c.name || ')', p.client_id, p.status = 'completed', lower(p.name)
+                from projects p join clients c on c.business_id = p.business_id and c.id = p.client_id
+                where p.business_id = $1
+                order by (p.status = 'completed'), lower(p.name), p.id limit 1000)
+           )
+           select u.n as "unbilled!", o.kind as "kind?", o.id as "id?", o.name as "name?", o.client_id as "client_id?"
+           from unbilled u left join offered o on true
+           order by o.kind, o.done, o.sort, o.id"#,
         business_id.0,
-        client.0,
-        project.map(|p| p.0)
+        unbilled_for.map(|(client, _)| client.0),
+        unbilled_for.and_then(|(_, project)| project).map(|p| p.0)
     )
-    .fetch_one(db)
-    .await?)
+    .fetch_all(db)
+    .await?;
+    let unbilled = rows.first().map_or(0, |r| r.unbilled);
+    let (mut clients, mut projects) = (Vec::new(), Vec::new());
+    for r in rows {
+        let (Some(kind), Some(id), Some(name)) = (r.kind, r.id, r.name) else { continue };
+        let choice = Choice { id: id.to_string(), name, client_id: r.client_id.map(|c| c.to_string()) };
+        if kind == 0 {
+            clients.push(choice);
+        } else {
+            projects.push(choice);
+        }
+    }
+    Ok((clients, projects, unbilled))
 }
 
 /// Points each entry at its line (pairs of equal index).
@@ -739,6 +765,31 @@ pub async fn settings(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppRe
     })
 }
 
+/// The invoicing settings with the next invoice number of `year`, in one statement.
+pub async fn settings_with_next_number(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    year: i32,
+) -> AppResult<(Settings, i32)> {
+    let r = sqlx::query!(
+        r#"select b.vat_rate_percent, b.vat_number, b.payment_terms_days, b.timezone, b.currency,
+                  coalesce((select n.next_number from sales_numbers n where n.business_id = b.id and n.year = $2), 1) as "next_number!"
+           from businesses b where b.id = $1"#,
+        business_id.0,
+        year
+    )
+    .fetch_one(db)
+    .await?;
+    let settings = Settings {
+        vat_rate_percent: r.vat_rate_percent,
+        vat_number: r.vat_number,
+        payment_terms_days: r.payment_terms_days,
+        timezone: r.timezone,
+        currency: r.currency,
+    };
+    Ok((settings, r.next_number))
+}
+
 pub async fn update_settings(
     db: impl PgExecutor<'_>,
     business_id: BusinessId,
@@ -756,17 +807,6 @@ pub async fn update_settings(
     .execute(db)
     .await?;
     Ok(())
-}
-
-/// The number the next invoice of `year` gets (1 when none was issued).
-pub async fn next_number(db: impl PgExecutor<'_>, business_id: BusinessId, year: i32) -> AppResult<i32> {
-    Ok(sqlx::query_scalar!(
-        r#"select coalesce((select next_number from sales_numbers where business_id = $1 and year = $2), 1) as "n!""#,
-        business_id.0,
-        year
-    )
-    .fetch_one(db)
-    .await?)
 }
 
 /// Sets the counter of `year`, locking it first; refuses a number not above the highest issued.

@@ -7,8 +7,11 @@ use crate::error::AppResult;
 use crate::ids::UserId;
 use crate::permissions::effective_from_stored;
 use crate::permissions::PermissionSet;
+use crate::server::context::BusinessLocal;
+use crate::server::db::time::RunningRow;
 use crate::server::session::{Principal, MAX_AGE, TTL};
 use chrono::{DateTime, Utc};
+use sqlx::types::Json;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
@@ -38,17 +41,36 @@ pub async fn create(
     Ok(id)
 }
 
-/// The live session for a token hash with its user, active business and effective permissions, in
-/// one round trip.
+/// A membership as the session query aggregates it for the shell's business switcher.
+#[derive(Debug, serde::Deserialize)]
+struct Membership {
+    #[serde(flatten)]
+    business: BusinessSummary,
+    logo: Option<String>,
+}
+
+/// The live session for a token hash with everything a page's shell needs, in one round trip: the
+/// user, the active business with its local settings and the member's effective permissions, every
+/// business of the account (for the switcher), and the running timer in the active business.
 pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolved>> {
     let row = sqlx::query!(
         r#"select s.id as session_id, s.refreshed_at, u.id as user_id, u.email::text as "email!", u.name,
                   b.id as "business_id?", b.name as "business_name?", b.currency as "business_currency?",
+                  b.timezone as "timezone?", b.forgotten_timer_hours as "forgotten_timer_hours?",
                   m.role as "role?: Role", cr.permissions as "custom_permissions?",
                   array(select o.permission from permission_overrides o
                         where o.business_id = m.business_id and o.user_id = u.id and o.effect = 'grant') as "grants!",
                   array(select o.permission from permission_overrides o
-                        where o.business_id = m.business_id and o.user_id = u.id and o.effect = 'deny') as "denies!"
+                        where o.business_id = m.business_id and o.user_id = u.id and o.effect = 'deny') as "denies!",
+                  (select coalesce(json_agg(json_build_object('id', ab.id, 'name', ab.name, 'currency', ab.currency,
+                                                              'role', am.role, 'logo', l.sha256)
+                                            order by am.created_at, ab.id), '[]')
+                   from memberships am join businesses ab on ab.id = am.business_id
+                   left join logos l on l.business_id = ab.id
+                   where am.user_id = u.id) as "memberships!: Json<Vec<Membership>>",
+                  r.id as "running_id?", r.task_id as "running_task_id?", r.task_title as "running_task_title?",
+                  r.project_id as "running_project_id?", r.project_name as "running_project_name?",
+                  r.started_at as "running_started_at?"
            from sessions s
            join accounts u on u.id = s.user_id
            left join lateral (
@@ -61,18 +83,52 @@ pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolve
            ) m on true
            left join businesses b on b.id = m.business_id
            left join custom_roles cr on cr.business_id = m.business_id and cr.id = m.custom_role_id
+           left join lateral (
+               select e.id, e.task_id, t.title as task_title, p.id as project_id, p.name as project_name, e.started_at
+               from time_entries e
+               join tasks t on t.business_id = e.business_id and t.id = e.task_id
+               join projects p on p.business_id = t.business_id and p.id = t.project_id
+               where e.business_id = m.business_id and e.user_id = u.id and e.ended_at is null
+               limit 1
+           ) r on true
            where s.token_hash = $1 and s.expires_at > now()"#,
         token_hash
     )
     .fetch_optional(db)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let (business, permissions) = match (row.business_id, row.business_name, row.business_currency, row.role) {
+    let (business, permissions, local) = match (row.business_id, row.business_name, row.business_currency, row.role) {
         (Some(id), Some(name), Some(currency), Some(role)) => {
             let permissions = effective_from_stored(role, row.custom_permissions.as_deref(), &row.grants, &row.denies);
-            (Some(BusinessSummary { id: id.into(), name, currency, role }), permissions)
+            let local = BusinessLocal {
+                timezone: row.timezone.unwrap_or_else(|| BusinessLocal::default().timezone),
+                forgotten_timer_hours: row
+                    .forgotten_timer_hours
+                    .unwrap_or(BusinessLocal::default().forgotten_timer_hours),
+            };
+            (Some(BusinessSummary { id: id.into(), name, currency, role }), permissions, local)
         }
-        _ => (None, PermissionSet::EMPTY),
+        _ => (None, PermissionSet::EMPTY, BusinessLocal::default()),
+    };
+    let running = match (
+        row.running_id,
+        row.running_task_id,
+        row.running_task_title,
+        row.running_project_id,
+        row.running_project_name,
+        row.running_started_at,
+    ) {
+        (Some(id), Some(task_id), Some(task_title), Some(project_id), Some(project_name), Some(started_at)) => {
+            Some(RunningRow {
+                id: id.into(),
+                task_id: task_id.into(),
+                task_title,
+                project_id: project_id.into(),
+                project_name,
+                started_at,
+            })
+        }
+        _ => None,
     };
     Ok(Some(Resolved {
         principal: Principal {
@@ -80,6 +136,9 @@ pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolve
             user: CurrentUser { id: row.user_id.into(), email: row.email, name: row.name },
             business,
             permissions,
+            local,
+            memberships: row.memberships.0.into_iter().map(|m| (m.business, m.logo)).collect(),
+            running,
         },
         refreshed_at: row.refreshed_at,
     }))

@@ -37,8 +37,35 @@ async fn select(
         .collect()
 }
 
+/// A project's tasks in creation order; a project of another business (or none) is `NotFound`. One
+/// statement: the project's row, joined to its tasks.
 pub async fn list(db: impl PgExecutor<'_>, business_id: BusinessId, project_id: ProjectId) -> AppResult<Vec<Task>> {
-    select(db, business_id, Some(project_id), None).await
+    let rows = sqlx::query!(
+        r#"select t.id as "id?", t.title as "title?", t.status as "status?: TaskStatus", t.estimate_minutes
+           from projects p
+           left join tasks t on t.business_id = p.business_id and t.project_id = p.id
+           where p.business_id = $1 and p.id = $2
+           order by t.created_at, t.id"#,
+        business_id.0,
+        project_id.0
+    )
+    .fetch_all(db)
+    .await?;
+    if rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Task {
+                id: r.id?.into(),
+                project_id,
+                title: r.title?,
+                status: r.status?,
+                estimate_minutes: r.estimate_minutes,
+            })
+        })
+        .collect())
 }
 
 pub async fn get(db: impl PgExecutor<'_>, business_id: BusinessId, id: TaskId) -> AppResult<Task> {

@@ -83,6 +83,7 @@ pub async fn rate_inputs(
     ))
 }
 
+#[derive(Debug, Clone)]
 pub struct RunningRow {
     pub id: TimeEntryId,
     pub task_id: TaskId,
@@ -345,6 +346,45 @@ pub async fn task_time(
     .fetch_one(db)
     .await?;
     Ok(TaskTime { billed: row.billed, running: row.running, others: row.others })
+}
+
+/// The timesheet's pickers in one statement: the business's members (by joining order) and, when
+/// `with_tasks`, the open tasks time can be logged on, labelled "Client · Project · Task".
+pub async fn week_choices(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    with_tasks: bool,
+) -> AppResult<(Vec<(UserId, String)>, Vec<TaskOption>)> {
+    let rows = sqlx::query!(
+        r#"select kind as "kind!", id as "id!", label as "label!" from (
+               (select 0 as kind, m.user_id as id, a.name as label, ''::text as client_sort, ''::text as project_sort,
+                       m.created_at as at
+                from memberships m join accounts a on a.id = m.user_id
+                where m.business_id = $1)
+               union all
+               (select 1, t.id, c.name || ' · ' || p.name || ' · ' || t.title, lower(c.name), lower(p.name), t.created_at
+                from tasks t
+                join projects p on p.business_id = t.business_id and p.id = t.project_id
+                join clients c on c.business_id = p.business_id and c.id = p.client_id
+                where $2 and t.business_id = $1 and t.status <> 'done' and p.status <> 'completed' and c.archived_at is null
+                order by lower(c.name), lower(p.name), t.created_at, t.id
+                limit 1000)
+           ) offered
+           order by kind, client_sort, project_sort, at, id"#,
+        business_id.0,
+        with_tasks
+    )
+    .fetch_all(db)
+    .await?;
+    let (mut members, mut tasks) = (Vec::new(), Vec::new());
+    for r in rows {
+        if r.kind == 0 {
+            members.push((r.id.into(), r.label));
+        } else {
+            tasks.push(TaskOption { id: r.id.into(), label: r.label });
+        }
+    }
+    Ok((members, tasks))
 }
 
 pub async fn open_tasks(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Vec<TaskOption>> {

@@ -22,7 +22,7 @@ use crate::invoices::{
 use crate::money::{CurrencyCode, Money};
 use crate::permissions::Permission;
 use crate::server::db::invoices::{self as db, ListFilter};
-use crate::server::db::{clients, fx, projects};
+use crate::server::db::{clients, fx};
 use crate::server::BusinessCtx;
 use chrono::{Datelike, Duration, NaiveDate};
 use chrono_tz::Tz;
@@ -37,8 +37,8 @@ pub(crate) fn zone(name: &str) -> Tz {
 }
 
 /// The business's calendar date now.
-pub(crate) fn today(ctx: &BusinessCtx, timezone: &str) -> NaiveDate {
-    ctx.now().with_timezone(&zone(timezone)).date_naive()
+pub(crate) fn today(ctx: &BusinessCtx) -> NaiveDate {
+    ctx.now().with_timezone(&zone(&ctx.local.timezone)).date_naive()
 }
 
 /// Refuses changes to an invoice that is no longer a draft.
@@ -80,8 +80,7 @@ pub async fn list(ctx: &BusinessCtx, status: &str, search: &str) -> AppResult<In
             InvoiceStatus::parse(other).ok_or_else(|| AppError::field("status", "Choose a status."))?,
         ),
     };
-    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let today = today(ctx, &settings.timezone);
+    let today = today(ctx);
     let mut rows = db::list(&ctx.pool, ctx.business.id, filter, today, search, LIST_LIMIT + 1).await?;
     let truncated = rows.len() as i64 > LIST_LIMIT;
     rows.truncate(LIST_LIMIT as usize);
@@ -109,45 +108,25 @@ pub async fn list(ctx: &BusinessCtx, status: &str, search: &str) -> AppResult<In
     })
 }
 
-async fn choices(ctx: &BusinessCtx) -> AppResult<(Vec<Choice>, Vec<Choice>)> {
-    let clients = clients::list(&ctx.pool, ctx.business.id, "", false)
-        .await?
-        .into_iter()
-        .map(|c| Choice { id: c.id.to_string(), name: c.name, client_id: None })
-        .collect();
-    let projects = projects::list(&ctx.pool, ctx.business.id, None, "")
-        .await?
-        .into_iter()
-        .map(|p| Choice {
-            id: p.id.to_string(),
-            name: format!("{} ({})", p.name, p.client_name),
-            client_id: Some(p.client_id.to_string()),
-        })
-        .collect();
-    Ok((clients, projects))
-}
-
 pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
     ctx.require(Permission::InvoicesView)?;
-    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let today = today(ctx, &settings.timezone);
+    let today = today(ctx);
     let mut conn = ctx.pool.acquire().await?;
     let invoice = db::get(&mut conn, ctx.business.id, id, today).await?;
     drop(conn);
     let draft = invoice.status == InvoiceStatus::Draft;
     let issued = invoice.status == InvoiceStatus::Sent;
     let can_edit = draft && ctx.can(Permission::InvoicesEdit);
-    let (mut clients, projects) = if can_edit { choices(ctx).await? } else { (Vec::new(), Vec::new()) };
+    let (mut clients, projects, unbilled_entries) = if can_edit {
+        db::choices(&ctx.pool, ctx.business.id, Some((invoice.client_id, invoice.project_id))).await?
+    } else {
+        (Vec::new(), Vec::new(), 0)
+    };
     // An archived client is left out of the choices, but a draft for one must still save.
     let current = invoice.client_id.to_string();
     if can_edit && !clients.iter().any(|c| c.id == current) {
         clients.push(Choice { id: current, name: invoice.client_name.clone(), client_id: None });
     }
-    let unbilled_entries = if can_edit {
-        db::unbilled_count(&ctx.pool, ctx.business.id, invoice.client_id, invoice.project_id).await?
-    } else {
-        0
-    };
     Ok(InvoicePage {
         can_edit,
         can_issue: draft && ctx.can(Permission::InvoicesIssue),
@@ -167,8 +146,8 @@ pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
 pub async fn new_defaults(ctx: &BusinessCtx) -> AppResult<InvoiceDefaults> {
     ctx.require(Permission::InvoicesCreate)?;
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let issue_date = today(ctx, &settings.timezone);
-    let (clients, projects) = choices(ctx).await?;
+    let issue_date = today(ctx);
+    let (clients, projects, _) = db::choices(&ctx.pool, ctx.business.id, None).await?;
     Ok(InvoiceDefaults {
         clients,
         projects,
@@ -190,7 +169,7 @@ async fn resolve_draft<'a>(
     kept_rate: Option<&'a str>,
     notes: &'a str,
 ) -> AppResult<db::Draft<'a>> {
-    let issue_date = input.issue_date.unwrap_or_else(|| today(ctx, &settings.timezone));
+    let issue_date = input.issue_date.unwrap_or_else(|| today(ctx));
     let due_date =
         input.due_date.unwrap_or_else(|| issue_date + Duration::days(i64::from(settings.payment_terms_days)));
     if due_date < issue_date {
@@ -285,7 +264,7 @@ pub async fn fetch_rate(ctx: &BusinessCtx, from: &str, to: &str, date: &str) -> 
     let from = CurrencyCode::parse(from).map_err(|m| AppError::field("from", m))?;
     let to = CurrencyCode::parse(to).map_err(|m| AppError::field("to", m))?;
     let date = match date.trim() {
-        "" => today(ctx, &db::settings(&ctx.pool, ctx.business.id).await?.timezone),
+        "" => today(ctx),
         text => crate::validation::date(text).map_err(|m| AppError::field("date", m))?,
     };
     let day = fx::rates_on(&ctx.pool, date).await?;
@@ -310,9 +289,8 @@ pub(crate) fn missing_rate(pairs: &[(CurrencyCode, CurrencyCode)], date: NaiveDa
 
 pub async fn settings(ctx: &BusinessCtx) -> AppResult<InvoiceSettings> {
     ctx.require(Permission::SettingsView)?;
-    let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let year = today(ctx, &settings.timezone).year();
-    let next_number = db::next_number(&ctx.pool, ctx.business.id, year).await?;
+    let year = today(ctx).year();
+    let (settings, next_number) = db::settings_with_next_number(&ctx.pool, ctx.business.id, year).await?;
     Ok(InvoiceSettings {
         vat_rate_percent: settings.vat_rate_percent,
         vat_number: settings.vat_number,
