@@ -1,6 +1,9 @@
 //! `cargo run -p server --release --bin bench`: latency of the hot paths through the real router
 //! and a scratch PostgreSQL database (`DATABASE_URL` names the server; a database is created and
 //! dropped). Prints figures; asserts nothing.
+//!
+//! `bench load [--check] [--json PATH] [--seconds N]` (or `./scripts/bench`): the load harness of
+//! issue 11, see [`load`].
 
 use app::server::{AppState, AuthSettings, MIGRATOR};
 use axum::body::{to_bytes, Body};
@@ -11,6 +14,7 @@ use sqlx::PgPool;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
+mod load;
 mod pdf;
 
 struct Bench {
@@ -88,8 +92,16 @@ where
     samples
 }
 
+fn main() -> std::process::ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("load") {
+        return load::main(std::env::args().skip(2).collect());
+    }
+    hot_paths();
+    std::process::ExitCode::SUCCESS
+}
+
 #[tokio::main]
-async fn main() {
+async fn hot_paths() {
     let base = std::env::var("DATABASE_URL").expect("set DATABASE_URL to a PostgreSQL server URL");
     let admin = PgPool::connect(&base).await.expect("connect");
     let name = format!("clerq_bench_{}", uuid::Uuid::now_v7().simple());
