@@ -150,19 +150,21 @@ pub fn leptos_options() -> Result<LeptosOptions, StartupError> {
     let options = leptos::config::get_configuration(None)
         .map(|conf| conf.leptos_options)
         .map_err(|e| StartupError::Leptos(e.to_string()))?;
-    if options.hash_files {
-        let path = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .unwrap_or_default();
-        if !path.is_file() {
-            return Err(StartupError::Leptos(format!(
-                "LEPTOS_HASH_FILES is true but {} is missing; copy the hash.txt cargo-leptos wrote next to the server binary",
-                path.display()
-            )));
-        }
+    let exe_dir = std::env::current_exe().ok().and_then(|exe| exe.parent().map(std::path::Path::to_path_buf));
+    if let Some(path) = missing_hash_file(&options, exe_dir.as_deref().unwrap_or(std::path::Path::new(""))) {
+        return Err(StartupError::Leptos(format!(
+            "LEPTOS_HASH_FILES is true but {} is missing; copy the hash.txt cargo-leptos wrote next to the server binary",
+            path.display()
+        )));
     }
     Ok(options)
+}
+
+/// Where Leptos will look for the hash file (beside the binary in `exe_dir`), when hashed names
+/// are on and it is not there.
+fn missing_hash_file(options: &LeptosOptions, exe_dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    let path = exe_dir.join(options.hash_file.as_ref());
+    (options.hash_files && !path.is_file()).then_some(path)
 }
 
 /// `clerq.<hash>.wasm` (and `.js`, `.css`): cargo-leptos' content-hashed names, which never change
@@ -371,7 +373,23 @@ pub async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{is_hashed_asset, missing_hash_file};
+    use leptos::prelude::LeptosOptions;
+
+    #[test]
+    fn hashed_names_need_the_hash_file_beside_the_binary() {
+        let dir = std::env::temp_dir().join(format!("clerq-hash-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let _ = std::fs::remove_file(dir.join("hash.txt"));
+        let hashed = LeptosOptions::builder().output_name("clerq").hash_files(true).build();
+        assert_eq!(missing_hash_file(&hashed, &dir), Some(dir.join("hash.txt")));
+        std::fs::write(dir.join("hash.txt"), "js: a\nwasm: b\ncss: c\n").expect("hash file");
+        assert_eq!(missing_hash_file(&hashed, &dir), None);
+        let _ = std::fs::remove_file(dir.join("hash.txt"));
+        let plain = LeptosOptions::builder().output_name("clerq").build();
+        assert_eq!(missing_hash_file(&plain, &dir), None, "without hashed names no file is needed");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn only_content_hashed_front_end_files_count_as_immutable() {
