@@ -7,36 +7,6 @@ use crate::tasks::{Task, TaskStatus};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-/// A project's tasks (in creation order), or one task.
-async fn select(
-    db: impl PgExecutor<'_>,
-    business_id: BusinessId,
-    project_id: Option<ProjectId>,
-    id: Option<TaskId>,
-) -> AppResult<Vec<Task>> {
-    let rows = sqlx::query!(
-        r#"select id, project_id, title, status as "status: TaskStatus", estimate_minutes from tasks
-         where business_id = $1 and ($2::uuid is null or project_id = $2) and ($3::uuid is null or id = $3)
-         order by created_at, id"#,
-        business_id.0,
-        project_id.map(|id| id.0),
-        id.map(|id| id.0)
-    )
-    .fetch_all(db)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(Task {
-                id: r.id.into(),
-                project_id: r.project_id.into(),
-                title: r.title,
-                status: r.status,
-                estimate_minutes: r.estimate_minutes,
-            })
-        })
-        .collect()
-}
-
 /// A project's tasks in creation order; a project of another business (or none) is `NotFound`. One
 /// statement: the project's row, joined to its tasks.
 pub async fn list(db: impl PgExecutor<'_>, business_id: BusinessId, project_id: ProjectId) -> AppResult<Vec<Task>> {
@@ -69,7 +39,22 @@ pub async fn list(db: impl PgExecutor<'_>, business_id: BusinessId, project_id: 
 }
 
 pub async fn get(db: impl PgExecutor<'_>, business_id: BusinessId, id: TaskId) -> AppResult<Task> {
-    select(db, business_id, None, Some(id)).await?.into_iter().next().ok_or(AppError::NotFound)
+    let r = sqlx::query!(
+        r#"select id, project_id, title, status as "status: TaskStatus", estimate_minutes from tasks
+           where business_id = $1 and id = $2"#,
+        business_id.0,
+        id.0
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(Task {
+        id: r.id.into(),
+        project_id: r.project_id.into(),
+        title: r.title,
+        status: r.status,
+        estimate_minutes: r.estimate_minutes,
+    })
 }
 
 pub async fn insert(
