@@ -2,7 +2,7 @@
 //! hand over to `server::clients` (which checks the permission).
 
 use super::form::ClientForm;
-use super::{ClientPage, ClientSummary, MemberRateForm, MemberRates, TimelineEntry};
+use super::{ClientOverview, ClientPage, ClientSummary, MemberRateForm, MemberRates, TimelineEntry};
 use crate::error::AppResult;
 use crate::ids::{ClientId, UserId};
 use leptos::prelude::*;
@@ -11,13 +11,23 @@ use leptos::prelude::*;
 pub async fn list_clients(
     #[server(default)] search: String,
     #[server(default)] include_archived: bool,
+    /// `created` lists the newest first; anything else sorts by name.
+    #[server(default)]
+    sort: String,
 ) -> AppResult<Vec<ClientSummary>> {
-    crate::server::clients::list(&crate::server::business()?, &search, include_archived).await
+    let newest_first = sort == "created";
+    crate::server::clients::list(&crate::server::business()?, &search, include_archived, newest_first).await
 }
 
 #[server(prefix = "/api", endpoint = "clients/get")]
 pub async fn get_client(id: ClientId) -> AppResult<ClientPage> {
     crate::server::clients::page(&crate::server::business()?, id).await
+}
+
+/// The client page in one call: the client, its projects, member rates and timeline.
+#[server(prefix = "/api", endpoint = "clients/overview")]
+pub async fn get_client_overview(id: ClientId) -> AppResult<ClientOverview> {
+    crate::server::clients::overview(&crate::server::business()?, id).await
 }
 
 #[server(prefix = "/api", endpoint = "clients/create")]

@@ -4,9 +4,10 @@
 pub mod api;
 pub mod form;
 
-use crate::ids::{ClientId, UserId};
+use crate::ids::{ClientId, ProjectId, UserId};
 use crate::money::{Money, Rate};
-use chrono::{DateTime, Utc};
+use crate::projects::ProjectStatus;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use api::*;
@@ -43,6 +44,8 @@ pub struct ClientSummary {
     pub primary_contact: Option<String>,
     pub default_rate: Option<Rate>,
     pub archived: bool,
+    /// The day it was added, on the business's calendar.
+    pub created_on: NaiveDate,
 }
 
 /// What a client page shows: the client, and what the viewer may do with it.
@@ -54,6 +57,28 @@ pub struct ClientPage {
     pub can_manage_rates: bool,
     pub can_see_costs: bool,
 }
+
+/// Everything the client page shows, read in two statements that run side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientOverview {
+    pub page: ClientPage,
+    /// Empty for viewers without `projects.view`.
+    pub projects: Vec<ProjectLink>,
+    pub rates: MemberRates,
+    /// Newest first, at most [`TIMELINE_LIMIT`].
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// A project as the client page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectLink {
+    pub id: ProjectId,
+    pub name: String,
+    pub status: ProjectStatus,
+}
+
+/// How many timeline entries a client page shows.
+pub const TIMELINE_LIMIT: i64 = 200;
 
 crate::text_enum! {
     /// What a timeline entry records.
@@ -81,6 +106,8 @@ pub struct TimelineEntry {
     pub fields: Vec<String>,
     pub actor: Option<String>,
     pub at: DateTime<Utc>,
+    /// `at` on the business's clock, as the page shows it: "1 Dec 2026, 09:30 CET".
+    pub when: String,
 }
 
 impl TimelineEntry {
@@ -120,6 +147,8 @@ pub struct MemberRates {
     pub can_manage: bool,
     /// Members who can be given a rate (for the form's select).
     pub team: Vec<(UserId, String)>,
+    /// The business's currency, the form's default.
+    pub currency: String,
 }
 
 /// The member-rate form, posted as `rate[client_id]`, `rate[bill_amount]`, … Empty amounts mean
@@ -191,6 +220,7 @@ mod tests {
             fields: vec!["name".into(), "VAT number".into()],
             actor: Some("Dana Lee".into()),
             at: Utc::now(),
+            when: String::new(),
         };
         assert_eq!(entry.headline(), "Dana Lee updated name, VAT number");
     }

@@ -40,7 +40,9 @@ where
 #[component]
 pub fn InviteCard(invite: ServerAction<InviteMember>, assignable: Vec<RoleOption>) -> impl IntoView {
     let error = action_error(invite);
-    let options: Vec<(String, String)> = assignable.into_iter().map(|o| (o.value, o.label)).collect();
+    let options: Vec<(String, String)> = assignable.iter().map(|o| (o.value.clone(), o.label.clone())).collect();
+    let roles =
+        assignable.into_iter().map(|o| view! { <div><dt>{o.label}</dt><dd>{o.description}</dd></div> }).collect_view();
     let created = move || invite.value().get().and_then(Result::ok);
     view! {
         <section class="card" aria-labelledby="invite-heading">
@@ -59,6 +61,8 @@ pub fn InviteCard(invite: ServerAction<InviteMember>, assignable: Vec<RoleOption
                 <SubmitButton label="Create invite link" busy_label="Creating…" pending=invite.pending() />
                 <FormError error />
             </ActionForm>
+            <h3 id="invite-roles-heading">"What each role may do"</h3>
+            <dl class="details" aria-labelledby="invite-roles-heading">{roles}</dl>
             {move || created().map(|invitation| view! {
                 <div class="invite-result">
                     <p role="status">{format!("Invitation for {} as {}.", invitation.email, invitation.role_label)}</p>

@@ -2,12 +2,15 @@
 //! leaves, all in one transaction per change.
 
 use crate::clients::form::ClientInput;
-use crate::clients::{note_text, ClientPage, ClientSummary, EventKind, MemberRateForm, MemberRates, TimelineEntry};
+use crate::clients::{
+    note_text, ClientOverview, ClientPage, ClientSummary, EventKind, MemberRateForm, MemberRates, TimelineEntry,
+};
 use crate::error::{AppError, AppResult};
 use crate::ids::{ClientId, UserId};
 use crate::money::parse_optional;
 use crate::money::parse_rate;
 use crate::permissions::Permission;
+use crate::server::db::client_panels::{self, Panels, Sections};
 use crate::server::db::{clients as db, team, team_rates, timeline};
 use crate::server::BusinessCtx;
 
@@ -15,21 +18,73 @@ fn pricing_rule(ctx: &BusinessCtx, input: ClientInput) -> AppResult<ClientInput>
     input.restrict_pricing(ctx.can(Permission::ClientsManageRates)).map_err(|m| AppError::NotAllowed(m.to_owned()))
 }
 
-pub async fn list(ctx: &BusinessCtx, search: &str, include_archived: bool) -> AppResult<Vec<ClientSummary>> {
+/// Clients matching `search`, by name or newest first, with the day each was added on the
+/// business's calendar.
+pub async fn list(
+    ctx: &BusinessCtx,
+    search: &str,
+    include_archived: bool,
+    newest_first: bool,
+) -> AppResult<Vec<ClientSummary>> {
     ctx.require(Permission::ClientsView)?;
-    db::list(&ctx.pool, ctx.business.id, search, include_archived).await
+    let filter = db::ListFilter { search, include_archived, newest_first, timezone: &ctx.local.timezone };
+    db::list(&ctx.pool, ctx.business.id, filter).await
 }
 
 pub async fn page(ctx: &BusinessCtx, id: ClientId) -> AppResult<ClientPage> {
     ctx.require(Permission::ClientsView)?;
     let client = db::get(&ctx.pool, ctx.business.id, id).await?;
-    Ok(ClientPage {
+    Ok(page_of(ctx, client))
+}
+
+fn page_of(ctx: &BusinessCtx, client: crate::clients::Client) -> ClientPage {
+    ClientPage {
         client,
         can_edit: ctx.can(Permission::ClientsEdit),
         can_archive: ctx.can(Permission::ClientsArchive),
         can_manage_rates: ctx.can(Permission::ClientsManageRates),
         can_see_costs: ctx.can(Permission::ReportsViewProfit),
+    }
+}
+
+/// The whole client page: the client beside its panels, two statements on two connections.
+pub async fn overview(ctx: &BusinessCtx, id: ClientId) -> AppResult<ClientOverview> {
+    ctx.require(Permission::ClientsView)?;
+    let sections = Sections {
+        projects: ctx.can(Permission::ProjectsView),
+        rates: true,
+        team: ctx.can(Permission::ClientsManageRates),
+        timeline: true,
+    };
+    let (client, panels) = tokio::try_join!(
+        db::get(&ctx.pool, ctx.business.id, id),
+        client_panels::read(&ctx.pool, ctx.business.id, id, sections)
+    )?;
+    let Panels { projects, rates, team, timeline } = panels;
+    Ok(ClientOverview {
+        page: page_of(ctx, client),
+        projects,
+        rates: rates_of(ctx, rates, team),
+        timeline: on_business_clock(ctx, timeline),
     })
+}
+
+/// Rates as the viewer may see them.
+fn rates_of(ctx: &BusinessCtx, mut rates: Vec<crate::clients::MemberRate>, team: Vec<(UserId, String)>) -> MemberRates {
+    let can_see_costs = ctx.can(Permission::ReportsViewProfit);
+    if !can_see_costs {
+        // Internal costs are for people who may see profit; everyone else never receives them.
+        for rate in &mut rates {
+            rate.cost = None;
+        }
+    }
+    MemberRates {
+        rates,
+        can_see_costs,
+        can_manage: ctx.can(Permission::ClientsManageRates),
+        team,
+        currency: ctx.business.currency.clone(),
+    }
 }
 
 pub async fn create(ctx: &BusinessCtx, input: ClientInput) -> AppResult<ClientId> {
@@ -78,8 +133,17 @@ pub async fn set_archived(ctx: &BusinessCtx, id: ClientId, archived: bool) -> Ap
 
 pub async fn timeline(ctx: &BusinessCtx, id: ClientId) -> AppResult<Vec<TimelineEntry>> {
     ctx.require(Permission::ClientsView)?;
-    db::is_archived(&ctx.pool, ctx.business.id, id).await?; // NotFound for someone else's client
-    timeline::list(&ctx.pool, ctx.business.id, id, 200).await
+    let sections = Sections { timeline: true, ..Sections::default() };
+    Ok(on_business_clock(ctx, client_panels::read(&ctx.pool, ctx.business.id, id, sections).await?.timeline))
+}
+
+/// Each entry's time as the business's clock shows it.
+fn on_business_clock(ctx: &BusinessCtx, mut entries: Vec<TimelineEntry>) -> Vec<TimelineEntry> {
+    let zone = crate::server::time::zone(&ctx.local.timezone);
+    for entry in &mut entries {
+        entry.when = entry.at.with_timezone(&zone).format("%-d %b %Y, %H:%M %Z").to_string();
+    }
+    entries
 }
 
 pub async fn add_note(ctx: &BusinessCtx, id: ClientId, text: &str) -> AppResult<()> {
@@ -94,22 +158,9 @@ pub async fn add_note(ctx: &BusinessCtx, id: ClientId, text: &str) -> AppResult<
 
 pub async fn member_rates(ctx: &BusinessCtx, id: ClientId) -> AppResult<MemberRates> {
     ctx.require(Permission::ClientsView)?;
-    db::is_archived(&ctx.pool, ctx.business.id, id).await?;
-    let can_see_costs = ctx.can(Permission::ReportsViewProfit);
-    let mut rates = team_rates::list(&ctx.pool, ctx.business.id, id).await?;
-    if !can_see_costs {
-        // Internal costs are for people who may see profit; everyone else never receives them.
-        for rate in &mut rates {
-            rate.cost = None;
-        }
-    }
-    let can_manage = ctx.can(Permission::ClientsManageRates);
-    let team = if can_manage {
-        team::members(&ctx.pool, ctx.business.id).await?.into_iter().map(|m| (m.user_id, m.name)).collect()
-    } else {
-        Vec::new()
-    };
-    Ok(MemberRates { rates, can_see_costs, can_manage, team })
+    let sections = Sections { rates: true, team: ctx.can(Permission::ClientsManageRates), ..Sections::default() };
+    let panels = client_panels::read(&ctx.pool, ctx.business.id, id, sections).await?;
+    Ok(rates_of(ctx, panels.rates, panels.team))
 }
 
 pub async fn set_member_rate(ctx: &BusinessCtx, form: &MemberRateForm) -> AppResult<()> {

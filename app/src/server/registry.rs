@@ -31,8 +31,8 @@ use crate::auth::{GetSession, SignIn, SignOut, SignOutEverywhere, SignUp};
 use crate::branding::{GetBranding, UpdateBranding};
 use crate::business::{CreateBusiness, SwitchBusiness};
 use crate::clients::{
-    AddClientNote, ArchiveClient, ClientTimeline, CreateClient, GetClient, ListClients, ListMemberRates,
-    RemoveMemberRate, RestoreClient, SetMemberRate, UpdateClient,
+    AddClientNote, ArchiveClient, ClientTimeline, CreateClient, GetClient, GetClientOverview, ListClients,
+    ListMemberRates, RemoveMemberRate, RestoreClient, SetMemberRate, UpdateClient,
 };
 use crate::import::{AnalyzeImport, ImportClientRows, ImportClients};
 use crate::invoices::{
@@ -80,6 +80,7 @@ registry! {
     DeleteRole => Permission(Permission::TeamManageRoles),
     ListClients => Permission(Permission::ClientsView),
     GetClient => Permission(Permission::ClientsView),
+    GetClientOverview => Permission(Permission::ClientsView),
     ClientTimeline => Permission(Permission::ClientsView),
     ListMemberRates => Permission(Permission::ClientsView),
     CreateClient => Permission(Permission::ClientsCreate),

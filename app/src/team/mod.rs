@@ -81,6 +81,8 @@ pub struct CustomRole {
 pub struct RoleOption {
     pub value: String,
     pub label: String,
+    /// One line on what the role may do.
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

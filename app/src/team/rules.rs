@@ -126,6 +126,12 @@ pub fn role_permissions(actor: Actor, keys: &[String]) -> AppResult<PermissionSe
     Ok(set)
 }
 
+/// An edited custom role's permissions: the actor decides only the permissions they hold; those
+/// they don't (and so neither see as changeable nor may give) stay as the role had them.
+pub fn edited_role_permissions(actor: Actor, current: PermissionSet, keys: &[String]) -> AppResult<PermissionSet> {
+    Ok(role_permissions(actor, keys)?.union(current.difference(actor.permissions)))
+}
+
 pub fn role_name(name: &str) -> AppResult<String> {
     let trimmed = crate::validation::single_line(name).map_err(|e| AppError::field("name", e))?;
     if trimmed.is_empty() {
@@ -255,6 +261,12 @@ mod tests {
             Err(AppError::field("permissions", "Unknown permission: clients.fly"))
         );
         assert!(check_invite(narrow, Role::Member, role_bundle(Role::Member)).is_err());
+        // Editing a role the actor cannot fully see: what they hold is theirs to set, the rest stays.
+        let current: PermissionSet = [Permission::ClientsView, Permission::ReportsViewProfit].into_iter().collect();
+        assert_eq!(
+            edited_role_permissions(narrow, current, &["team.invite".into()]),
+            Ok([Permission::TeamInvite, Permission::ReportsViewProfit].into_iter().collect())
+        );
         assert!(check_role_change(
             narrow,
             UserId(Uuid::now_v7()),

@@ -61,7 +61,9 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         }
         "/api/team/delete_role" => vec![("role_id", f.role.to_string())],
         "/api/clients/list" | "/api/projects/list" => vec![],
-        "/api/clients/get" | "/api/clients/archive" | "/api/clients/restore" => vec![("id", f.client.to_string())],
+        "/api/clients/get" | "/api/clients/overview" | "/api/clients/archive" | "/api/clients/restore" => {
+            vec![("id", f.client.to_string())]
+        }
         "/api/clients/create" => vec![("form[name]", format!("Client {}", Uuid::now_v7().simple()))],
         "/api/clients/update" => {
             vec![("id", f.client.to_string()), ("form[name]", format!("Renamed {}", Uuid::now_v7().simple()))]

@@ -1,7 +1,7 @@
 //! Clients: validation, archive/restore, the activity timeline and per-member rates.
 
 use crate::common::{email, TestApp};
-use app::clients::{ClientPage, ClientSummary, EventKind, MemberRates, TimelineEntry};
+use app::clients::{ClientOverview, ClientPage, ClientSummary, EventKind, MemberRates, TimelineEntry};
 use app::error::AppError;
 use http::StatusCode;
 use sqlx::PgPool;
@@ -325,6 +325,126 @@ async fn member_rates_hide_and_keep_internal_costs_from_those_who_may_not_see_pr
     let after: MemberRates =
         app.call("/api/clients/member_rates", &[("client_id", &client)], Some(&owner)).await.json();
     assert!(after.rates.is_empty());
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_list_sorts_by_name_or_newest_first_and_dates_each_client_on_the_business_calendar(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    for (name, added) in
+        [("beta", "2026-03-01 12:00:00+00"), ("Alpha", "2026-03-02 23:30:00+00"), ("Gamma", "2026-03-05 09:00:00+00")]
+    {
+        create(&app, &owner, &[("form[name]", name)]).await;
+        sqlx::query("update clients set created_at = $1::timestamptz where name = $2")
+            .bind(added)
+            .bind(name)
+            .execute(&app.pool)
+            .await
+            .expect("backdate");
+    }
+    sqlx::query("update businesses set timezone = 'Asia/Tokyo'").execute(&app.pool).await.expect("zone");
+    let sorted = |sort: &'static str| {
+        let (owner, app) = (owner.clone(), &app);
+        async move {
+            let list: Vec<ClientSummary> = app.call("/api/clients/list", &[("sort", sort)], Some(&owner)).await.json();
+            list.into_iter().map(|c| (c.name, c.created_on.to_string())).collect::<Vec<_>>()
+        }
+    };
+    let by_name = sorted("name").await;
+    let names: Vec<&str> = by_name.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Alpha", "beta", "Gamma"]);
+    // 23:30 UTC on 2 March is already 3 March in Tokyo.
+    assert_eq!(by_name[0].1, "2026-03-03");
+    let newest: Vec<String> = sorted("created").await.into_iter().map(|(n, _)| n).collect();
+    assert_eq!(newest, ["Gamma", "Alpha", "beta"]);
+    let page = app.get("/clients?sort=created", Some(&owner)).await.text();
+    assert!(page.contains(r#"<option value="created" selected"#), "the sort choice renders selected");
+    assert!(page.contains("3 Mar 2026"));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_client_overview_reads_every_panel_as_the_viewer_may_see_it(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    let client = create(&app, &owner, &[("form[name]", "Acme")]).await.to_string();
+    let overview = |cookie: String| {
+        let (client, app) = (client.clone(), &app);
+        async move { app.call("/api/clients/overview", &[("id", &client)], Some(&cookie)).await }
+    };
+    for (name, status) in [("Website", "active"), ("Archive", "completed"), ("app", "active")] {
+        let reply = app
+            .call(
+                "/api/projects/create",
+                &[("form[client_id]", client.as_str()), ("form[name]", name), ("form[status]", status)],
+                Some(&owner),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    }
+    let note =
+        app.call("/api/clients/add_note", &[("client_id", &client), ("text", "Call on Monday")], Some(&owner)).await;
+    assert_eq!(note.status, StatusCode::OK, "{}", note.text());
+    let worker = app.teammate(&owner, "Wes Worker", "member").await;
+    let worker_id = app.user_id(&worker).await.to_string();
+    let rate = [
+        ("rate[client_id]", client.as_str()),
+        ("rate[user_id]", worker_id.as_str()),
+        ("rate[bill_amount]", "80"),
+        ("rate[bill_currency]", "EUR"),
+        ("rate[bill_unit]", "hour"),
+        ("rate[cost_amount]", "30"),
+        ("rate[cost_currency]", "EUR"),
+        ("rate[cost_unit]", "hour"),
+    ];
+    let reply = app.call("/api/clients/set_member_rate", &rate, Some(&owner)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+
+    let full: ClientOverview = overview(owner.clone()).await.json();
+    assert_eq!(full.page.client.name, "Acme");
+    // Active projects first, by name regardless of case; completed ones last.
+    let projects: Vec<&str> = full.projects.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(projects, ["app", "Website", "Archive"]);
+    assert_eq!(full.rates.rates.len(), 1);
+    assert_eq!(full.rates.rates[0].bill_rate.map(|r| r.format()).as_deref(), Some("80.00 EUR/h"));
+    assert_eq!(full.rates.rates[0].cost.map(|r| r.format()).as_deref(), Some("30.00 EUR/h"));
+    assert_eq!(full.rates.team.len(), 2, "the owner may give rates, so the form lists the team");
+    assert_eq!(full.rates.currency, "EUR");
+    assert_eq!(full.timeline.first().map(|e| (e.kind, e.body.as_str())), Some((EventKind::Note, "Call on Monday")));
+    assert_eq!(full.timeline.last().map(|e| e.kind), Some(EventKind::ClientCreated));
+    // The same panels as their own calls return.
+    assert_eq!(full.timeline, timeline(&app, &owner, client.parse().expect("uuid")).await);
+
+    // Times read on the business's clock, daylight saving included.
+    sqlx::query("update businesses set timezone = 'Europe/Berlin'").execute(&app.pool).await.expect("zone");
+    sqlx::query("update timeline_entries set created_at = '2026-12-01 08:30:00+00' where kind = 'note'")
+        .execute(&app.pool)
+        .await
+        .expect("winter");
+    sqlx::query("update timeline_entries set created_at = '2026-07-01 08:30:00+00' where kind = 'client_created'")
+        .execute(&app.pool)
+        .await
+        .expect("summer");
+    let berlin: ClientOverview = overview(owner.clone()).await.json();
+    let shown: Vec<&str> = berlin.timeline.iter().map(|e| e.when.as_str()).collect();
+    assert_eq!(shown.first(), Some(&"1 Dec 2026, 09:30 CET"));
+    assert_eq!(shown.last(), Some(&"1 Jul 2026, 10:30 CEST"));
+
+    // A member manages rates but may not see profit: no costs.
+    let member: ClientOverview = overview(worker.clone()).await.json();
+    assert_eq!(member.rates.rates[0].cost, None);
+    assert_eq!(member.rates.team.len(), 2);
+    // An accountant sees costs but gives no rates, so the team is not sent.
+    let accountant = app.teammate(&owner, "Ada Accountant", "accountant").await;
+    let accountant: ClientOverview = overview(accountant).await.json();
+    assert_eq!(accountant.rates.rates[0].cost.map(|r| r.amount.minor), Some(3000));
+    assert!(accountant.rates.team.is_empty());
+    assert!(!accountant.page.can_edit);
+
+    // Someone else's client, or none at all, is not found.
+    let stranger = app.owner_of("Elsewhere", &email("stranger")).await;
+    assert_eq!(overview(stranger).await.status, StatusCode::NOT_FOUND);
+    let unknown = app.call("/api/clients/overview", &[("id", &Uuid::now_v7().to_string())], Some(&owner)).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]

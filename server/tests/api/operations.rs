@@ -44,7 +44,7 @@ async fn an_operation_called_directly_checks_the_permission_of_the_context_it_is
         Err(AppError::Forbidden),
         "a viewer cannot create clients, whoever calls the operation"
     );
-    assert!(app::server::clients::list(&as_viewer, "", false).await.expect("viewers may list").is_empty());
+    assert!(app::server::clients::list(&as_viewer, "", false, false).await.expect("viewers may list").is_empty());
 
     let as_owner = BusinessCtx::for_member(&state, owner, business, Clock::System).await.expect("a member");
     let id = app::server::clients::create(&as_owner, client_named("Acme")).await.expect("owners may create");

@@ -405,6 +405,74 @@ async fn custom_roles_are_named_uniquely_and_cannot_be_deleted_while_in_use(pool
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn editing_a_custom_role_keeps_the_permissions_the_editor_does_not_hold(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    let create = |name: &'static str, keys: &'static [&'static str]| {
+        let (owner, app) = (owner.clone(), &app);
+        async move {
+            let mut form = vec![("name".to_owned(), name.to_owned())];
+            form.extend(keys.iter().enumerate().map(|(i, k)| (format!("permissions[{i}]"), (*k).to_owned())));
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let reply = app.call("/api/team/create_role", &form, Some(&owner)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+            reply.json::<app::team::CustomRole>()
+        }
+    };
+    let analyst = create("Analyst", &["projects.view", "reports.viewProfit"]).await;
+    let editor = create("Role editor", &["team.view", "team.manageRoles", "projects.view", "tasks.view"]).await;
+    let ed = app.teammate(&owner, "Ed", &format!("custom:{}", editor.id)).await;
+    // Ed swaps projects.view for tasks.view; reports.viewProfit is not his to see or give.
+    let reply = app
+        .call(
+            "/api/team/update_role",
+            &[("role_id", &analyst.id.to_string()), ("name", "Analyst"), ("permissions[0]", "tasks.view")],
+            Some(&ed),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let stored: Vec<String> = sqlx::query_scalar("select permissions from custom_roles where name = 'Analyst'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("role");
+    let stored: PermissionSet = app::permissions::from_keys(&stored);
+    assert_eq!(stored, [Permission::TasksView, Permission::ReportsViewProfit].into_iter().collect());
+    // Still: he cannot add what he does not hold.
+    let reply = app
+        .call(
+            "/api/team/update_role",
+            &[("role_id", &analyst.id.to_string()), ("name", "Analyst"), ("permissions[0]", "invoices.view")],
+            Some(&ed),
+        )
+        .await;
+    assert!(matches!(reply.app_error(), AppError::NotAllowed(_)));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_expired_invitation_does_not_keep_a_custom_role_in_use(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Studio", &email("owner")).await;
+    let reply = app
+        .call("/api/team/create_role", &[("name", "Reviewer"), ("permissions[0]", "projects.view")], Some(&owner))
+        .await;
+    let reviewer: app::team::CustomRole = reply.json();
+    app.invite(&owner, &email("late"), &format!("custom:{}", reviewer.id)).await;
+    async fn in_use(app: &TestApp, owner: &str) -> i64 {
+        let team: serde_json::Value = app.call("/api/team/get", &[], Some(owner)).await.json();
+        team["custom_roles"][0]["in_use"].as_i64().expect("in_use")
+    }
+    assert_eq!(in_use(&app, &owner).await, 1, "a live invitation holds the role");
+    // The invitation lapses unanswered (its seven days pass).
+    sqlx::query("update invitations set expires_at = now() - interval '1 day'").execute(&app.pool).await.expect("age");
+    assert_eq!(in_use(&app, &owner).await, 0, "an expired invitation does not");
+    let deleted = app.call("/api/team/delete_role", &[("role_id", &reviewer.id.to_string())], Some(&owner)).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.text());
+    let (status, role): (String, Option<uuid::Uuid>) =
+        sqlx::query_as("select status, custom_role_id from invitations").fetch_one(&app.pool).await.expect("row");
+    assert_eq!((status.as_str(), role), ("expired", None), "the invitation's history stays, marked expired");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn a_removed_member_loses_the_business(pool: PgPool) {
     let app = TestApp::new(pool);
     let owner = app.owner_of("Studio", &email("owner")).await;
@@ -567,6 +635,13 @@ async fn the_role_list_offers_only_roles_the_caller_may_give(pool: PgPool) {
     for within in ["Member", "Contractor", "Viewer"] {
         assert!(offered.iter().any(|l| l == within), "{within} missing: {offered:?}");
     }
+    // Each offered role comes with one line on what it may do, shown beside the invite form.
+    let owner_view = team(&app, &owner).await;
+    let wide = owner_view.assignable.iter().find(|o| o.label == "Wide").expect("Wide offered to the owner");
+    assert!(wide.description.starts_with("Custom role: "), "{}", wide.description);
+    assert!(owner_view.assignable.iter().all(|o| !o.description.is_empty()));
+    let page = app.get("/settings/team", Some(&owner)).await.text();
+    assert!(page.contains("What each role may do") && page.contains(Role::Member.description()), "{page}");
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]

@@ -2,12 +2,10 @@
 
 use super::rates::{MemberRatesCard, RatesData};
 use super::timeline::{TimelineCard, TimelineData};
-use crate::clients::{get_client, ArchiveClient, ClientPage, RestoreClient};
+use crate::clients::{get_client_overview, ArchiveClient, ClientOverview, RestoreClient};
 use crate::components::form::{action_error, FormError};
 use crate::components::loading::Load;
-use crate::error::AppResult;
 use crate::ids::param;
-use crate::projects::{list_projects, Project};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -19,27 +17,18 @@ pub fn ClientDetailPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let archive = ServerAction::<ArchiveClient>::new();
     let restore = ServerAction::<RestoreClient>::new();
-    // The timeline is refetched whenever something that writes to it succeeds.
-    let changes = RwSignal::new(0u64);
-    let client = Resource::new(
-        move || (id(), archive.version().get(), restore.version().get()),
-        |(id, ..)| async move { get_client(param(&id)?).await },
+    let rates = RatesData::for_page();
+    let timeline = TimelineData::for_page();
+    // One call for the whole page (the client and every panel), reloaded after any change to it.
+    let overview = Resource::new(
+        move || (id(), archive.version().get(), restore.version().get(), rates.version(), timeline.version()),
+        |(id, ..)| async move { get_client_overview(param(&id)?).await },
     );
-    Effect::new(move |_| {
-        let (a, r) = (archive.version().get(), restore.version().get());
-        if a + r > 0 {
-            changes.update(|n| *n += 1);
-        }
-    });
-    // The panels load alongside the client, not after it (and so only once on the server).
-    let projects = Resource::new(id, |id| list_projects(id, String::new()));
-    let rates = RatesData::new(id);
-    let timeline = TimelineData::new(id, changes);
     view! {
         <Title text="Client" />
         <section class="page">
-            <Load resource=client let:page>
-                <ClientView page archive restore projects rates timeline />
+            <Load resource=overview let:overview>
+                <ClientView overview archive restore rates timeline />
             </Load>
         </section>
     }
@@ -47,13 +36,13 @@ pub fn ClientDetailPage() -> impl IntoView {
 
 #[component]
 fn ClientView(
-    page: ClientPage,
+    overview: ClientOverview,
     archive: ServerAction<ArchiveClient>,
     restore: ServerAction<RestoreClient>,
-    projects: Resource<AppResult<Vec<Project>>>,
     rates: RatesData,
     timeline: TimelineData,
 ) -> impl IntoView {
+    let ClientOverview { page, projects, rates: member_rates, timeline: entries } = overview;
     let client = page.client.clone();
     let id = client.id.to_string();
     let archived = client.archived_at.is_some();
@@ -123,26 +112,20 @@ fn ClientView(
             </section>
             <section class="card" aria-labelledby="projects-heading">
                 <h2 id="projects-heading">"Projects"</h2>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let list = projects.await.unwrap_or_default();
-                        if list.is_empty() {
-                            return view! { <p class="hint">"No projects yet."</p> }.into_any();
-                        }
-                        let items = list
-                            .into_iter()
-                            .map(|p| view! {
-                                <li><A href=format!("/projects/{}", p.id)>{p.name}</A>" · "{p.status.label()}</li>
-                            })
-                            .collect_view();
-                        view! { <ul class="plain-list">{items}</ul> }.into_any()
-                    })}
-                </Transition>
+                {if projects.is_empty() {
+                    view! { <p class="hint">"No projects yet."</p> }.into_any()
+                } else {
+                    let items = projects
+                        .into_iter()
+                        .map(|p| view! { <li><A href=format!("/projects/{}", p.id)>{p.name}</A>" · "{p.status.label()}</li> })
+                        .collect_view();
+                    view! { <ul class="plain-list">{items}</ul> }.into_any()
+                }}
                 {(!archived).then(|| view! { <A href=format!("/projects/new?client={client_id}")>"New project"</A> })}
             </section>
         </div>
-        <MemberRatesCard client_id=client.id data=rates />
-        <TimelineCard client_id=client.id can_note=page.can_edit data=timeline />
+        <MemberRatesCard client_id=client.id rates=member_rates data=rates />
+        <TimelineCard client_id=client.id can_note=page.can_edit entries data=timeline />
     }
     .into_any()
 }

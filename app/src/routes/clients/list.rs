@@ -1,6 +1,7 @@
 //! `/clients`: search, show archived, and the list.
 
 use crate::clients::list_clients;
+use crate::components::form::SelectField;
 use crate::components::gate::IfCan;
 use crate::components::loading::Load;
 use crate::components::table::{Column, DataTable, EmptyState};
@@ -15,6 +16,7 @@ const COLUMNS: &[Column] = &[
     Column::shown("Company"),
     Column::shown("Contact"),
     Column::shown("Default rate"),
+    Column::shown("Added"),
     Column::hidden("Status"),
 ];
 
@@ -23,7 +25,10 @@ pub fn ClientsPage() -> impl IntoView {
     let query = use_query_map();
     let search = move || query.read().get("q").unwrap_or_default();
     let archived = move || query.read().get("archived").is_some_and(|v| v == "1");
-    let clients = Resource::new(move || (search(), archived()), |(q, archived)| list_clients(q, archived));
+    let sort = move || query.read().get("sort").filter(|s| s == "created").unwrap_or_else(|| "name".to_owned());
+    let clients =
+        Resource::new(move || (search(), archived(), sort()), |(q, archived, sort)| list_clients(q, archived, sort));
+    let sorts = vec![("name".to_owned(), "Name".to_owned()), ("created".to_owned(), "Newest first".to_owned())];
     view! {
         <Title text="Clients" />
         <section class="page">
@@ -41,6 +46,7 @@ pub fn ClientsPage() -> impl IntoView {
                     <label for="client-search">"Search clients"</label>
                     <input id="client-search" type="search" name="q" value=search />
                 </div>
+                <SelectField id="client-sort" name="sort" label="Sort by" options=sorts selected=sort() error=Signal::stored(None::<String>) />
                 <div class="check">
                     <input id="show-archived" type="checkbox" name="archived" value="1" checked=archived />
                     <label for="show-archived">"Show archived"</label>
@@ -66,6 +72,7 @@ pub fn ClientsPage() -> impl IntoView {
                                     <td>{c.company}</td>
                                     <td>{c.primary_contact.unwrap_or_default()}</td>
                                     <td>{c.default_rate.map(|r| r.format()).unwrap_or_default()}</td>
+                                    <td><time datetime=c.created_on.to_string()>{c.created_on.format("%-d %b %Y").to_string()}</time></td>
                                     <td>{c.archived.then(|| view! { <span class="badge muted">"Archived"</span> })}</td>
                                 </tr>
                             }

@@ -67,7 +67,7 @@ pub fn NewProjectPage() -> impl IntoView {
     let action = ServerAction::<CreateProject>::new();
     let error = action_error(action);
     let query = use_query_map();
-    let clients = Resource::new(|| (), |_| list_clients(String::new(), false));
+    let clients = Resource::new(|| (), |_| list_clients(String::new(), false, String::new()));
     let currency = base_currency();
     view! {
         <Title text="New project" />
@@ -97,7 +97,7 @@ pub fn EditProjectPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let project = Resource::new(id, |id| async move { get_project(param(&id)?).await });
-    let clients = Resource::new(|| (), |_| list_clients(String::new(), true));
+    let clients = Resource::new(|| (), |_| list_clients(String::new(), true, String::new()));
     let action = ServerAction::<UpdateProject>::new();
     let error = action_error(action);
     let currency = base_currency();

@@ -25,7 +25,7 @@ pub fn ProjectsPage() -> impl IntoView {
     let client = move || query.read().get("client").unwrap_or_default();
     let search = move || query.read().get("q").unwrap_or_default();
     let projects = Resource::new(move || (client(), search()), |(c, q)| list_projects(c, q));
-    let clients = Resource::new(|| (), |_| list_clients(String::new(), false));
+    let clients = Resource::new(|| (), |_| list_clients(String::new(), false, String::new()));
     view! {
         <Title text="Projects" />
         <section class="page">

@@ -126,6 +126,42 @@ pub async fn update_settings(
 }
 
 /// The brand colour and footer note.
+/// What an invoice PDF prints of its business, logo included, in one statement.
+pub struct PrintProfile {
+    pub settings: crate::settings::BusinessSettings,
+    pub vat_number: String,
+    pub brand_color: String,
+    pub footer_note: String,
+    pub logo_png: Option<Vec<u8>>,
+}
+
+pub async fn print_profile(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<PrintProfile> {
+    let row = sqlx::query!(
+        r#"select b.name, b.address, b.currency, b.hours_per_day, b.forgotten_timer_hours, b.timezone, b.vat_number,
+                  b.brand_color, b.footer_note, l.png as "png?"
+           from businesses b left join logos l on l.business_id = b.id where b.id = $1"#,
+        business_id.0
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(PrintProfile {
+        settings: crate::settings::BusinessSettings {
+            name: row.name,
+            address: row.address,
+            currency: row.currency,
+            hours_per_day: row.hours_per_day,
+            forgotten_timer_hours: row.forgotten_timer_hours,
+            timezone: row.timezone,
+            timezones: Vec::new(),
+            can_edit: false,
+        },
+        vat_number: row.vat_number,
+        brand_color: row.brand_color,
+        footer_note: row.footer_note,
+        logo_png: row.png,
+    })
+}
+
 pub async fn branding(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<(String, String)> {
     let row = sqlx::query!("select brand_color, footer_note from businesses where id = $1", business_id.0)
         .fetch_one(db)

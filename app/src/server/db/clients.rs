@@ -18,24 +18,34 @@ fn contacts_json(contacts: &[Contact]) -> AppResult<serde_json::Value> {
     serde_json::to_value(contacts).map_err(|e| internal("contacts did not serialize", e))
 }
 
+pub struct ListFilter<'a> {
+    pub search: &'a str,
+    pub include_archived: bool,
+    pub newest_first: bool,
+    /// The zone whose calendar `created_on` is read in.
+    pub timezone: &'a str,
+}
+
 pub async fn list(
     db: impl PgExecutor<'_>,
     business_id: BusinessId,
-    search: &str,
-    include_archived: bool,
+    filter: ListFilter<'_>,
 ) -> AppResult<Vec<ClientSummary>> {
-    let pattern = like_pattern(search);
+    let pattern = like_pattern(filter.search);
     let rows = sqlx::query!(
         r#"select id, name, company, contacts, archived_at,
-                  default_rate_minor, default_rate_currency, default_rate_unit
+                  default_rate_minor, default_rate_currency, default_rate_unit,
+                  (created_at at time zone $5)::date as "created_on!"
            from clients
            where business_id = $1 and ($2 or archived_at is null)
              and ($3 = '%%' or name ilike $3 or company ilike $3 or vat_number ilike $3 or contacts::text ilike $3)
-           order by lower(name), id
+           order by case when $4 then created_at end desc, lower(name), id
            limit 1000"#,
         business_id.0,
-        include_archived,
-        pattern
+        filter.include_archived,
+        pattern,
+        filter.newest_first,
+        filter.timezone
     )
     .fetch_all(db)
     .await?;
@@ -48,6 +58,7 @@ pub async fn list(
                 name: r.name,
                 company: r.company,
                 primary_contact: contacts.first().map(|c| c.name.clone()),
+                created_on: r.created_on,
                 default_rate: rate(r.default_rate_minor, r.default_rate_currency, r.default_rate_unit),
                 archived: r.archived_at.is_some(),
             }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod accounts;
 pub mod businesses;
+pub mod client_panels;
 pub mod clients;
 pub mod fx;
 pub mod invoices;

@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, CustomRoleId, InvitationId, UserId};
 use crate::permissions::from_keys as permission_set;
 use crate::permissions::{effective, Permission, PermissionSet};
-use crate::server::errors::ResultExt;
+use crate::server::errors::{internal, ResultExt};
 use crate::team::{CustomRole, CustomRoleRef, Effect, Override, TeamMember};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
@@ -18,9 +18,23 @@ pub async fn lock_business(tx: &mut PgConnection, business_id: BusinessId) -> Ap
     Ok(())
 }
 
-pub async fn members(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Vec<TeamMember>> {
+/// The business's members and its custom roles, in one statement: the roles are one JSON array
+/// computed once (an uncorrelated subquery) beside the members, since a business always has at
+/// least its owner.
+pub async fn members_and_roles(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+) -> AppResult<(Vec<TeamMember>, Vec<CustomRole>)> {
     let rows = sqlx::query!(
-        r#"select m.user_id, a.name, a.email::text as "email!", m.role as "role: Role", m.custom_role_id,
+        r#"select (select coalesce(json_agg(json_build_object(
+                              'id', r.id, 'name', r.name, 'permissions', r.permissions,
+                              'in_use', (select count(*) from memberships rm where rm.business_id = r.business_id and rm.custom_role_id = r.id)
+                                      + (select count(*) from invitations i
+                                         where i.business_id = r.business_id and i.custom_role_id = r.id and i.status = 'pending'
+                   and i.expires_at > now()))
+                          order by lower(r.name), r.id), '[]')
+                   from custom_roles r where r.business_id = $1) as "roles!",
+                  m.user_id, a.name, a.email::text as "email!", m.role as "role: Role", m.custom_role_id,
                   cr.name as "custom_role_name?", cr.permissions as "custom_permissions?",
                   coalesce(array_agg(o.permission order by o.permission) filter (where o.permission is not null), '{}') as "override_permissions!",
                   coalesce(array_agg(o.effect order by o.permission) filter (where o.permission is not null), '{}') as "override_effects!"
@@ -35,7 +49,12 @@ pub async fn members(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppRes
     )
     .fetch_all(db)
     .await?;
-    rows.into_iter()
+    let roles = match rows.first() {
+        Some(r) => custom_roles_from(r.roles.clone())?,
+        None => Vec::new(),
+    };
+    let members = rows
+        .into_iter()
         .map(|r| {
             let role = r.role;
             let overrides: Vec<Override> = r
@@ -65,7 +84,28 @@ pub async fn members(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppRes
                 effective,
             })
         })
-        .collect()
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok((members, roles))
+}
+
+fn custom_roles_from(json: serde_json::Value) -> AppResult<Vec<CustomRole>> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        id: Uuid,
+        name: String,
+        permissions: Vec<String>,
+        in_use: i64,
+    }
+    let rows: Vec<Row> = serde_json::from_value(json).map_err(|e| internal("custom roles are malformed", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CustomRole {
+            id: r.id.into(),
+            name: r.name,
+            permissions: permission_set(&r.permissions),
+            in_use: r.in_use,
+        })
+        .collect())
 }
 
 /// A member's role in the business, if they are a member.
@@ -159,34 +199,29 @@ pub async fn remove_member(db: impl PgExecutor<'_>, business_id: BusinessId, use
     Ok(())
 }
 
-pub async fn custom_roles(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Vec<CustomRole>> {
-    let rows = sqlx::query!(
-        r#"select r.id, r.name, r.permissions,
-                  (select count(*) from memberships m where m.business_id = r.business_id and m.custom_role_id = r.id)
-                + (select count(*) from invitations i
-                   where i.business_id = r.business_id and i.custom_role_id = r.id and i.status = 'pending') as "in_use!"
-           from custom_roles r where r.business_id = $1 order by lower(r.name), r.id"#,
-        business_id.0
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CustomRole {
-            id: r.id.into(),
-            name: r.name,
-            permissions: permission_set(&r.permissions),
-            in_use: r.in_use,
-        })
-        .collect())
-}
-
 pub async fn custom_role(
     db: impl PgExecutor<'_>,
     business_id: BusinessId,
     role_id: CustomRoleId,
 ) -> AppResult<Option<CustomRole>> {
-    Ok(custom_roles(db, business_id).await?.into_iter().find(|r| r.id == role_id))
+    let row = sqlx::query!(
+        r#"select r.id, r.name, r.permissions,
+                  (select count(*) from memberships m where m.business_id = r.business_id and m.custom_role_id = r.id)
+                + (select count(*) from invitations i
+                   where i.business_id = r.business_id and i.custom_role_id = r.id and i.status = 'pending'
+                   and i.expires_at > now()) as "in_use!"
+           from custom_roles r where r.business_id = $1 and r.id = $2"#,
+        business_id.0,
+        role_id.0
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| CustomRole {
+        id: r.id.into(),
+        name: r.name,
+        permissions: permission_set(&r.permissions),
+        in_use: r.in_use,
+    }))
 }
 
 fn duplicate_role_name() -> AppError {
@@ -249,9 +284,15 @@ pub async fn delete_custom_role(
     business_id: BusinessId,
     role_id: CustomRoleId,
 ) -> AppResult<()> {
+    // Invitations past their expiry are marked expired first: they cannot be accepted, so they do
+    // not hold the role (and once expired, the role's deletion sets their reference null).
     let pending = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from invitations
-           where business_id = $1 and custom_role_id = $2 and status = 'pending'"#,
+        r#"with expired as (
+               update invitations set status = 'expired'
+               where business_id = $1 and custom_role_id = $2 and status = 'pending' and expires_at <= now()
+           )
+           select count(*) as "count!" from invitations
+           where business_id = $1 and custom_role_id = $2 and status = 'pending' and expires_at > now()"#,
         business_id.0,
         role_id.0
     )

@@ -1,38 +1,11 @@
 //! Per-member rates for a client: what a member bills, what they cost, and their budget.
 
-use crate::clients::MemberRate;
 use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, ClientId, UserId};
 use crate::money::{Money, Rate};
-use crate::server::db::{money, money_columns, rate, rate_columns};
+use crate::server::db::{money_columns, rate_columns};
 use crate::server::errors::ResultExt;
 use sqlx::PgExecutor;
-
-pub async fn list(db: impl PgExecutor<'_>, business_id: BusinessId, client_id: ClientId) -> AppResult<Vec<MemberRate>> {
-    let rows = sqlx::query!(
-        r#"select r.user_id, a.name, a.email::text as "email!",
-                  r.bill_rate_minor, r.bill_rate_currency, r.bill_rate_unit,
-                  r.cost_minor, r.cost_currency, r.cost_unit, r.budget_minor, r.budget_currency
-           from team_rates r join accounts a on a.id = r.user_id
-           where r.business_id = $1 and r.client_id = $2
-           order by lower(a.name), r.user_id"#,
-        business_id.0,
-        client_id.0
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| MemberRate {
-            user_id: r.user_id.into(),
-            name: r.name,
-            email: r.email,
-            bill_rate: rate(r.bill_rate_minor, r.bill_rate_currency, r.bill_rate_unit),
-            cost: rate(r.cost_minor, r.cost_currency, r.cost_unit),
-            budget: money(r.budget_minor, r.budget_currency),
-        })
-        .collect())
-}
 
 /// Creates or replaces a member's rates for a client. `cost: None` leaves the stored internal cost
 /// untouched (callers who may not see costs cannot change them either).

@@ -1,10 +1,10 @@
 //! A client's activity timeline: events numbered from the business's gap-free sequence.
 
-use crate::clients::{EventKind, TimelineEntry};
+use crate::clients::EventKind;
 use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, ClientId, UserId};
 use crate::server::errors::{internal, ResultExt};
-use sqlx::{PgConnection, PgExecutor};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// Appends one event to a client's timeline.
@@ -57,32 +57,4 @@ pub async fn add_events(
         return Err(internal("timeline events were not all written", business_id));
     }
     Ok(())
-}
-
-/// Newest first.
-pub async fn list(
-    db: impl PgExecutor<'_>,
-    business_id: BusinessId,
-    client_id: ClientId,
-    limit: i64,
-) -> AppResult<Vec<TimelineEntry>> {
-    let rows = sqlx::query!(
-        r#"select t.seq, t.kind as "kind: EventKind", t.body, t.payload, a.name as "actor?", t.created_at
-           from timeline_entries t left join accounts a on a.id = t.actor_id
-           where t.business_id = $1 and t.client_id = $2
-           order by t.seq desc limit $3"#,
-        business_id.0,
-        client_id.0,
-        limit
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let fields =
-                r.payload.get("fields").and_then(|f| serde_json::from_value(f.clone()).ok()).unwrap_or_default();
-            TimelineEntry { seq: r.seq, kind: r.kind, body: r.body, fields, actor: r.actor, at: r.created_at }
-        })
-        .collect())
 }

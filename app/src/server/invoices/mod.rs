@@ -25,16 +25,13 @@ use crate::server::db::invoices::{self as db, ListFilter};
 use crate::server::db::{clients, fx};
 use crate::server::BusinessCtx;
 use chrono::{Datelike, Duration, NaiveDate};
-use chrono_tz::Tz;
 use sqlx::PgConnection;
 use std::collections::BTreeMap;
 
 /// The list shows at most this many invoices (newest first); filters narrow it.
 pub const LIST_LIMIT: i64 = 1000;
 
-pub(crate) fn zone(name: &str) -> Tz {
-    name.parse().unwrap_or(Tz::UTC)
-}
+pub(crate) use crate::server::time::zone;
 
 /// The business's calendar date now.
 pub(crate) fn today(ctx: &BusinessCtx) -> NaiveDate {

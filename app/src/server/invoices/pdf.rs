@@ -8,7 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, InvoiceId};
 use crate::invoices::{Invoice, InvoiceStatus, PdfLink};
 use crate::permissions::Permission;
-use crate::server::db::{businesses, clients, invoices as db, logos};
+use crate::server::db::{businesses, clients, invoices as db};
 use crate::server::errors::internal;
 use crate::server::pdf::{render, render_first_page_svg, DocumentLine, InvoiceDocument};
 use crate::server::{AppState, BusinessCtx};
@@ -92,24 +92,23 @@ pub fn file_name(invoice: &Invoice) -> String {
     }
 }
 
-/// Reads everything the invoice prints, one query at a time on the pool (no transaction held
-/// while rendering).
-async fn read(
+/// Reads everything the invoice prints on the pool (no transaction held while rendering): the
+/// business with its logo, then the invoice with its lines, then the client. Public for the load
+/// harness, which times these reads alone as the route's database ceiling.
+pub async fn read(
     pool: &PgPool,
     business: BusinessId,
     id: InvoiceId,
     now: DateTime<Utc>,
 ) -> AppResult<(Invoice, InvoiceDocument)> {
-    let settings = businesses::settings(pool, business).await?;
-    let extra = db::settings(pool, business).await?;
-    let today = now.with_timezone(&zone(&extra.timezone)).date_naive();
+    let profile = businesses::print_profile(pool, business).await?;
+    let today = now.with_timezone(&zone(&profile.settings.timezone)).date_naive();
     let mut conn = pool.acquire().await?;
     let invoice = db::get(&mut conn, business, id, today).await?;
     drop(conn);
     let client = clients::get(pool, business, invoice.client_id).await?;
-    let branding = businesses::branding(pool, business).await?;
-    let logo = logos::png(pool, business).await?.map(|(png, _)| png);
-    let document = document(&invoice, &settings, &extra.vat_number, branding, &client, logo);
+    let branding = (profile.brand_color, profile.footer_note);
+    let document = document(&invoice, &profile.settings, &profile.vat_number, branding, &client, profile.logo_png);
     Ok((invoice, document))
 }
 

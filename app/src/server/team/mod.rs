@@ -11,8 +11,8 @@ use crate::server::db::access;
 use crate::server::db::team as db;
 use crate::server::BusinessCtx;
 use crate::team::rules::{
-    check_invite, check_override, check_rank, check_removal, check_role_change, may_share_invitation, role_name,
-    role_permissions, Actor,
+    check_invite, check_override, check_rank, check_removal, check_role_change, edited_role_permissions,
+    may_share_invitation, role_name, role_permissions, Actor,
 };
 use crate::team::{role_label, CustomRole, Effect, PendingInvitation, RoleChoice, RoleOption, TeamOverview};
 use invitations::invitation_link;
@@ -37,37 +37,54 @@ async fn resolve_choice(
 
 // ── Operations ──────────────────────────────────────────────────────────────────────────────────
 
+/// "Custom role: View clients, View projects" (the first few), for the invite form.
+fn custom_role_description(permissions: PermissionSet) -> String {
+    const SHOWN: usize = 4;
+    let labels: Vec<&str> = permissions.iter().take(SHOWN).map(Permission::label).collect();
+    match permissions.len() {
+        0 => "Custom role with no permissions.".to_owned(),
+        n if n <= SHOWN => format!("Custom role: {}.", labels.join(", ")),
+        n => format!("Custom role: {} and {} more.", labels.join(", "), n - SHOWN),
+    }
+}
+
 pub async fn overview(ctx: &BusinessCtx) -> AppResult<TeamOverview> {
     ctx.require(Permission::TeamView)?;
-    let members = db::members(&ctx.pool, ctx.business.id).await?;
-    let custom_roles = db::custom_roles(&ctx.pool, ctx.business.id).await?;
-    let invitations = if ctx.can(Permission::TeamInvite) {
-        db::pending_invitations(&ctx.pool, ctx.business.id)
-            .await?
-            .into_iter()
-            .map(|i| PendingInvitation {
-                id: i.id,
-                email: i.email,
-                role_label: role_label(i.role, i.custom_role_name.as_deref()),
-                expires_at: i.expires_at,
-                link: may_share_invitation(actor(ctx), i.permissions)
-                    .then(|| invitation_link(&ctx.auth, &ctx.origin, i.id)),
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let pending = async {
+        if ctx.can(Permission::TeamInvite) {
+            db::pending_invitations(&ctx.pool, ctx.business.id).await
+        } else {
+            Ok(Vec::new())
+        }
     };
+    // Two statements side by side, on two connections.
+    let ((members, custom_roles), pending) =
+        tokio::try_join!(db::members_and_roles(&ctx.pool, ctx.business.id), pending)?;
+    let invitations = pending
+        .into_iter()
+        .map(|i| PendingInvitation {
+            id: i.id,
+            email: i.email,
+            role_label: role_label(i.role, i.custom_role_name.as_deref()),
+            expires_at: i.expires_at,
+            link: may_share_invitation(actor(ctx), i.permissions)
+                .then(|| invitation_link(&ctx.auth, &ctx.origin, i.id)),
+        })
+        .collect();
     // Only roles the caller may give: never more than they hold themselves.
     let assignable = assignable_roles(ctx.business.role)
         .into_iter()
         .filter(|r| role_bundle(*r).is_subset_of(ctx.permissions))
-        .map(|r| RoleOption { value: RoleChoice::Predefined(r).value(), label: r.label().to_owned() })
-        .chain(
-            custom_roles
-                .iter()
-                .filter(|r| r.permissions.is_subset_of(ctx.permissions))
-                .map(|r| RoleOption { value: RoleChoice::Custom(r.id).value(), label: r.name.clone() }),
-        )
+        .map(|r| RoleOption {
+            value: RoleChoice::Predefined(r).value(),
+            label: r.label().to_owned(),
+            description: r.description().to_owned(),
+        })
+        .chain(custom_roles.iter().filter(|r| r.permissions.is_subset_of(ctx.permissions)).map(|r| RoleOption {
+            value: RoleChoice::Custom(r.id).value(),
+            label: r.name.clone(),
+            description: custom_role_description(r.permissions),
+        }))
         .collect();
     Ok(TeamOverview {
         you: ctx.user.id,
@@ -215,7 +232,8 @@ pub async fn create_role(ctx: &BusinessCtx, name: &str, permissions: &[String]) 
 pub async fn update_role(ctx: &BusinessCtx, id: CustomRoleId, name: &str, permissions: &[String]) -> AppResult<()> {
     ctx.require(Permission::TeamManageRoles)?;
     let name = role_name(name)?;
-    let permissions = role_permissions(actor(ctx), permissions)?;
+    let current = db::custom_role(&ctx.pool, ctx.business.id, id).await?.ok_or(AppError::NotFound)?;
+    let permissions = edited_role_permissions(actor(ctx), current.permissions, permissions)?;
     db::update_custom_role(&ctx.pool, ctx.business.id, id, &name, permissions).await
 }
 

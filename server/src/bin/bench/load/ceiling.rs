@@ -11,7 +11,7 @@ use super::drive::{drive, Sample, Worker};
 use super::{PageKind, Res};
 use app::error::AppError;
 use app::ids::InvoiceId;
-use app::server::db::{businesses, clients, invoices, logos, sessions};
+use app::server::db::sessions;
 use app::server::session::{token_hash, Principal};
 use app::server::{AppState, AuthSettings};
 use http::request::Parts;
@@ -92,7 +92,7 @@ async fn resources(page: PageKind) -> Result<(), AppError> {
     let own = async {
         match page {
             PageKind::Ping | PageKind::Dashboard | PageKind::Pdf(_) => Ok(()),
-            PageKind::Clients => app::clients::list_clients(String::new(), false).await.map(|_| ()),
+            PageKind::Clients => app::clients::list_clients(String::new(), false, String::new()).await.map(|_| ()),
             PageKind::Timesheet => app::time::get_timesheet(String::new(), String::new()).await.map(|_| ()),
             PageKind::Invoices => app::invoices::list_invoices(String::new(), String::new()).await.map(|_| ()),
             PageKind::Invoice(id) => app::invoices::get_invoice(id).await.map(|_| ()),
@@ -102,19 +102,10 @@ async fn resources(page: PageKind) -> Result<(), AppError> {
     shell.and(own)
 }
 
-/// What the PDF route reads before rendering (`app::server::invoices::pdf`'s private `read`,
-/// query for query; update both together).
+/// What the PDF route reads before rendering, through the route's own read.
 async fn pdf_reads(pool: &PgPool, principal: Principal, id: InvoiceId) -> Res<()> {
     let business = principal.business.ok_or("the session has no business")?.id;
-    businesses::settings(pool, business).await?;
-    invoices::settings(pool, business).await?;
-    let today = chrono::Utc::now().date_naive();
-    let mut conn = pool.acquire().await?;
-    let invoice = invoices::get(&mut conn, business, id, today).await?;
-    drop(conn);
-    clients::get(pool, business, invoice.client_id).await?;
-    businesses::branding(pool, business).await?;
-    logos::png(pool, business).await?;
+    app::server::invoices::pdf::read(pool, business, id, chrono::Utc::now()).await?;
     Ok(())
 }
 
