@@ -32,3 +32,5 @@ pub mod server;
 
 #[cfg(test)]
 mod architecture;
+#[cfg(test)]
+mod server_html;

@@ -2,7 +2,10 @@
 //! every permission anyway; this keeps the UI honest about what works.
 
 use crate::components::layout::use_shell_session;
+use crate::components::loading::LoadFailed;
+use crate::error::AppError;
 use crate::permissions::Permission;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 /// Renders `children` when the signed-in member holds `permission`.
@@ -18,6 +21,30 @@ pub fn IfCan(permission: Permission, children: ChildrenFn) -> impl IntoView {
                     None => false,
                 };
                 allowed.then(|| children.with_value(|c| c()))
+            })}
+        </Suspense>
+    }
+}
+
+/// A page for members holding any of `any_of`: everyone else gets the 403 page (and status), as a
+/// page whose data the server refuses would. Visitors render nothing here: the shell sends them
+/// to sign in.
+#[component]
+pub fn Require(any_of: &'static [Permission], children: ChildrenFn) -> impl IntoView {
+    let session = use_shell_session();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let info = match session {
+                    Some(s) => s.0.await.ok().flatten(),
+                    None => None,
+                };
+                match info {
+                    Some(info) if any_of.iter().any(|p| info.can(*p)) => EitherOf3::A(children.with_value(|c| c())),
+                    Some(_) => EitherOf3::B(view! { <LoadFailed error=AppError::Forbidden /> }),
+                    None => EitherOf3::C(()),
+                }
             })}
         </Suspense>
     }

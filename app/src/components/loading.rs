@@ -39,8 +39,11 @@ where
 #[component]
 pub fn LoadFailed(error: AppError) -> impl IntoView {
     // The cfg gate sets the real status during SSR; the browser side has no response to change.
+    // A visitor is sent to sign in (a 401 with a Location is a page browsers do not follow).
     #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) =
+    if error == AppError::Unauthorized {
+        leptos_axum::redirect("/sign-in");
+    } else if let (Some(response), Ok(status)) =
         (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(error.status()))
     {
         response.set_status(status);

@@ -1,6 +1,9 @@
 //! `/`: the dashboard of the active business.
 
 use crate::components::layout::use_shell_session;
+use crate::components::loading::LoadFailed;
+use crate::error::AppError;
+use crate::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -11,11 +14,14 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text="Dashboard" />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let business = match session {
-                    Some(session) => session.0.await.ok().flatten().and_then(|info| info.active_business),
+                let info = match session {
+                    Some(session) => session.0.await.ok().flatten(),
                     None => None,
                 };
-                let name = business.map(|b| b.name).unwrap_or_default();
+                if info.as_ref().is_some_and(|i| i.active_business.is_some() && !i.can(Permission::DashboardView)) {
+                    return view! { <LoadFailed error=AppError::Forbidden /> }.into_any();
+                }
+                let name = info.and_then(|i| i.active_business).map(|b| b.name).unwrap_or_default();
                 view! {
                     <section class="page">
                         <p class="eyebrow">"Dashboard"</p>
@@ -30,6 +36,7 @@ pub fn DashboardPage() -> impl IntoView {
                         </div>
                     </section>
                 }
+                .into_any()
             })}
         </Suspense>
     }

@@ -6,6 +6,7 @@ use crate::clients::{get_client, Client, CreateClient, UpdateClient};
 use crate::components::form::{
     action_error, field_error, validate_before_posting, FieldError, FormError, SubmitButton, TextField,
 };
+use crate::components::gate::Require;
 use crate::components::layout::use_shell_session;
 use crate::components::loading::LoadFailed;
 use crate::components::money::{money_errors, MoneyFields};
@@ -173,19 +174,21 @@ pub fn NewClientPage() -> impl IntoView {
     let pricing = pricing_context();
     view! {
         <Title text="New client" />
-        <section class="page narrow">
-            <h1>"New client"</h1>
-            <Suspense fallback=|| ()>
-                {move || {
-                    pricing().map(|(can_price, currency)| view! {
-                        <ActionForm action on:submit:capture=validate_before_posting(action, |a: &CreateClient| a.form.validate().map(|_| ()))>
-                            <ClientFields initial=None can_price base_currency=currency error />
-                            <SubmitButton label="Create client" busy_label="Creating…" pending=action.pending() />
-                        </ActionForm>
-                    })
-                }}
-            </Suspense>
-        </section>
+        <Require any_of=&[Permission::ClientsCreate]>
+            <section class="page narrow">
+                <h1>"New client"</h1>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        pricing().map(|(can_price, currency)| view! {
+                            <ActionForm action on:submit:capture=validate_before_posting(action, |a: &CreateClient| a.form.validate().map(|_| ()))>
+                                <ClientFields initial=None can_price base_currency=currency error />
+                                <SubmitButton label="Create client" busy_label="Creating…" pending=action.pending() />
+                            </ActionForm>
+                        })
+                    }}
+                </Suspense>
+            </section>
+        </Require>
     }
 }
 

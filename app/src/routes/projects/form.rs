@@ -2,11 +2,13 @@
 
 use crate::clients::{list_clients, ClientSummary};
 use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
+use crate::components::gate::Require;
 use crate::components::layout::use_shell_session;
 use crate::components::loading::LoadFailed;
 use crate::components::money::{money_errors, MoneyFields};
 use crate::error::AppError;
 use crate::ids::param;
+use crate::permissions::Permission;
 use crate::projects::{get_project, CreateProject, Project, ProjectStatus, UpdateProject};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,24 +73,26 @@ pub fn NewProjectPage() -> impl IntoView {
     let currency = base_currency();
     view! {
         <Title text="New project" />
-        <section class="page narrow">
-            <h1>"New project"</h1>
-            <Suspense fallback=|| ()>
-                {move || {
-                    // Tracked, so following another "New project for …" link re-renders the form.
-                    let selected = query.read().get("client").unwrap_or_default();
-                    Suspend::new(async move {
-                    let clients = clients.await.unwrap_or_default();
-                    view! {
-                        <ActionForm action>
-                            <ProjectFields project=None clients selected_client=selected base_currency=currency() error />
-                            <SubmitButton label="Create project" busy_label="Creating…" pending=action.pending() />
-                        </ActionForm>
-                    }
-                    })
-                }}
-            </Suspense>
-        </section>
+        <Require any_of=&[Permission::ProjectsCreate]>
+            <section class="page narrow">
+                <h1>"New project"</h1>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        // Tracked, so following another "New project for …" link re-renders the form.
+                        let selected = query.read().get("client").unwrap_or_default();
+                        Suspend::new(async move {
+                        let clients = clients.await.unwrap_or_default();
+                        view! {
+                            <ActionForm action>
+                                <ProjectFields project=None clients selected_client=selected base_currency=currency() error />
+                                <SubmitButton label="Create project" busy_label="Creating…" pending=action.pending() />
+                            </ActionForm>
+                        }
+                        })
+                    }}
+                </Suspense>
+            </section>
+        </Require>
     }
 }
 

@@ -1,6 +1,6 @@
 //! `/settings/data`: getting data in (and, later, out).
 
-use crate::components::gate::IfCan;
+use crate::components::gate::{IfCan, Require};
 use crate::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,6 +10,7 @@ use leptos_router::components::A;
 pub fn DataSettingsPage() -> impl IntoView {
     view! {
         <Title text="Data" />
+        <Require any_of=&[Permission::ClientsCreate, Permission::DataExport]>
         <div class="card narrow">
             <h2>"Import clients"</h2>
             <p>"Bring your client list from a spreadsheet or another tool as a CSV file. Clients whose name already exists are skipped, so running the same import twice is safe."</p>
@@ -17,5 +18,6 @@ pub fn DataSettingsPage() -> impl IntoView {
                 <A href="/settings/import" attr:class="button primary">"Import clients from CSV"</A>
             </IfCan>
         </div>
+        </Require>
     }
 }

@@ -3,10 +3,11 @@
 use crate::components::form::{
     action_error, field_error, FormError, SavedNotice, SelectField, SubmitButton, TextField,
 };
-use crate::components::layout::ShellActions;
+use crate::components::layout::{use_shell_session, ShellActions};
 use crate::components::loading::{loading, LoadFailed};
 use crate::currency::CURRENCIES;
 use crate::error::AppError;
+use crate::permissions::Permission;
 use crate::settings::{get_business_settings, UpdateBusinessSettings, ADDRESS_MAX_CHARS};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -26,10 +27,15 @@ pub fn GeneralSettingsPage() -> impl IntoView {
         });
     }
     let error = action_error(save);
+    let session = use_shell_session();
     view! {
         <Title text="General settings" />
         <Transition fallback=loading>
             {move || Suspend::new(async move {
+                let can_see_team = match session {
+                    Some(s) => s.0.await.ok().flatten().is_some_and(|info| info.can(Permission::TeamView)),
+                    None => false,
+                };
                 match settings.await {
                     Ok(current) => {
                         let currencies = CURRENCIES
@@ -115,7 +121,8 @@ pub fn GeneralSettingsPage() -> impl IntoView {
                             </div>
                         })
                     }
-                    Err(AppError::Forbidden) => EitherOf3::B(view! { <Redirect path="/settings/team" /> }),
+                    // Members who may see the team but not the settings land on the team tab.
+                    Err(AppError::Forbidden) if can_see_team => EitherOf3::B(view! { <Redirect path="/settings/team" /> }),
                     Err(error) => EitherOf3::C(view! { <LoadFailed error /> }),
                 }
             })}

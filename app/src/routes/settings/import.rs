@@ -3,9 +3,11 @@
 //! progress bar; without it, the pasted text goes to the server in one request.
 
 use crate::components::form::{action_error, field_error, FieldError, FormError, SubmitButton};
+use crate::components::gate::Require;
 use crate::import::{
     self, csv, import_client_rows, AnalyzeImport, ImportAnalysis, ImportClients, ImportOutcome, Target, CHUNK_ROWS,
 };
+use crate::permissions::Permission;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -52,6 +54,7 @@ pub fn ImportPage() -> impl IntoView {
     };
     view! {
         <Title text="Import clients" />
+        <Require any_of=&[Permission::ClientsCreate]>
         <div class="card">
             <h2>"Import clients from CSV"</h2>
             <ol class="steps">
@@ -69,7 +72,9 @@ pub fn ImportPage() -> impl IntoView {
                     <label for="import-text">"CSV text"</label>
                     <p class="hint" id="import-text-hint">"For example: company,contact_name,email,vat_number,default_rate,currency"</p>
                     <textarea id="import-text" name="text" rows="8" aria-describedby="import-text-hint import-text-error"
-                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))>
+                        {text.get_untracked()}
+                    </textarea>
                     <FieldError id="import-text-error".to_owned() message=field_error(error, "text") />
                 </div>
                 <FormError error />
@@ -81,6 +86,7 @@ pub fn ImportPage() -> impl IntoView {
                 })
             }}
         </div>
+        </Require>
     }
 }
 
@@ -181,7 +187,7 @@ fn MappingStep(
         <h3>"Column mapping"</h3>
         <p class="hint">{format!("{total} rows found. Rates without a currency are in {currency}, per hour.")}</p>
         <ActionForm action=analyze attr:class="mapping">
-            <input type="hidden" name="text" prop:value=move || text.get() />
+            <input type="hidden" name="text" value=text.get_untracked() prop:value=move || text.get() />
             <div class="mapping-grid">{selects}</div>
             <button type="submit">"Update preview"</button>
         </ActionForm>
@@ -206,7 +212,7 @@ fn MappingStep(
         // A plain form, not an ActionForm: without JavaScript it posts the whole file; with it,
         // `on_import` takes over and sends the rows in chunks.
         <form method="post" action={<ImportClients as ServerFn>::PATH} on:submit=on_import>
-            <input type="hidden" name="text" prop:value=move || text.get() />
+            <input type="hidden" name="text" value=text.get_untracked() prop:value=move || text.get() />
             {hidden_mapping}
             <FormError error=action_error(import_all) />
             <SubmitButton label="Import clients" busy_label="Importing…" pending=Signal::derive(move || matches!(progress.get(), Progress::Running { .. })) />
