@@ -34,6 +34,9 @@ pub struct Task {
     pub title: String,
     pub status: TaskStatus,
     pub estimate_minutes: Option<i32>,
+    /// Finished time on the task (the viewer's own, or everyone's with `time.viewAll`), where the
+    /// board read it; `None` where it was not read.
+    pub tracked_seconds: Option<i64>,
 }
 
 pub const TITLE_MAX_CHARS: usize = 300;

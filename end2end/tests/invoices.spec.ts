@@ -1,5 +1,5 @@
 import { test, expect, newAccount, hydrated, withoutJavaScript } from "./fixtures/test";
-import { BusinessForm, SignUpPage } from "./fixtures/pages";
+import { BusinessForm, SignUpPage, boardColumn } from "./fixtures/pages";
 import { Page } from "@playwright/test";
 
 // Invoice numbers follow the year of the issue date: run on a fixed day so the year is known.
@@ -19,8 +19,8 @@ async function seventyMinutesAtThirtyOne(page: Page) {
   await page.getByRole("link", { name: "New project" }).click();
   await page.getByLabel("Project name").fill("Website");
   await page.getByRole("button", { name: "Create project" }).click();
-  await page.getByLabel("+ Add a task").fill("Design");
-  await page.getByRole("button", { name: "Add task" }).click();
+  await page.getByLabel("Add a task to To do").fill("Design");
+  await boardColumn(page, "To do").getByRole("button", { name: "Add", exact: true }).click();
   await expect(page.getByRole("link", { name: "Design" })).toBeVisible();
   await page.goto("/time");
   await hydrated(page);
@@ -161,3 +161,4 @@ test("the key invoice steps work with JavaScript disabled", async ({ page, brows
     await expect(plain.getByRole("heading", { level: 1 })).toContainText("Paid");
   });
 });
+

@@ -1,8 +1,18 @@
 import { test, expect, newAccount, hydrated } from "./fixtures/test";
-import { BusinessForm, SignUpPage } from "./fixtures/pages";
+import { BusinessForm, SignUpPage, boardColumn } from "./fixtures/pages";
 import { Browser, Page } from "@playwright/test";
 
 async function projectWithTasks(page: Page) {
+  const { account } = await newProject(page);
+  for (const title of ["Design", "Build", "Launch"]) {
+    await page.getByLabel("Add a task to To do").fill(title);
+    await boardColumn(page, "To do").getByRole("button", { name: "Add", exact: true }).click();
+    await expect(boardColumn(page, "To do").getByRole("link", { name: title })).toBeVisible();
+  }
+  return { account, url: page.url() };
+}
+
+async function newProject(page: Page) {
   const account = newAccount("Pat Planner");
   const signUp = new SignUpPage(page);
   await signUp.goto();
@@ -17,25 +27,35 @@ async function projectWithTasks(page: Page) {
   await page.getByLabel("Project name").fill("Website");
   await page.getByRole("button", { name: "Create project" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Website" })).toBeVisible();
-  for (const title of ["Design", "Build", "Launch"]) {
-    await page.getByLabel("+ Add a task").fill(title);
-    await page.getByRole("button", { name: "Add task" }).click();
-    await expect(column(page, "To do").getByRole("link", { name: title })).toBeVisible();
-  }
-  return { account, url: page.url() };
+  return { account };
 }
 
-function column(page: Page, name: string) {
-  return page.getByRole("region", { name: new RegExp(`^${name} \\(\\d+\\)$`) });
-}
 
 test.describe("projects and tasks", () => {
+  test("a new project's board: four empty columns, a task added in its column, a timer started from the card", async ({ page }) => {
+    await newProject(page);
+    await hydrated(page);
+    for (const name of ["To do", "In progress", "In review", "Done"]) {
+      await expect(boardColumn(page, name)).toContainText("No tasks.");
+    }
+    await page.getByLabel("Add a task to In review").fill("Proofread");
+    await boardColumn(page, "In review").getByRole("button", { name: "Add", exact: true }).click();
+    const card = boardColumn(page, "In review").getByRole("listitem").filter({ hasText: "Proofread" });
+    await expect(card).toBeVisible();
+    await expect(boardColumn(page, "To do")).toContainText("No tasks.");
+
+    await card.getByRole("button", { name: "Start timer on Proofread" }).click();
+    await expect(page.getByRole("timer", { name: "Timer on Proofread" })).toBeVisible();
+    await page.getByRole("button", { name: "Stop timer" }).click();
+    await expect(card).toContainText("tracked");
+  });
+
   test("three tasks, one dragged across the board, one moved without JavaScript", async ({ page, browser }) => {
     const { account, url } = await projectWithTasks(page);
 
     // After hydration: drag "Design" to In progress.
-    await column(page, "To do").getByRole("link", { name: "Design" }).dragTo(column(page, "In progress"));
-    await expect(column(page, "In progress").getByRole("link", { name: "Design" })).toBeVisible();
+    await boardColumn(page, "To do").getByRole("link", { name: "Design" }).dragTo(boardColumn(page, "In progress"));
+    await expect(boardColumn(page, "In progress").getByRole("link", { name: "Design" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "To do (2)" })).toBeVisible();
 
     // The list view shows the same.
@@ -62,9 +82,9 @@ async function movesWithoutJavaScript(browser: Browser, account: { email: string
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.goto(url.split("?")[0] + "?view=board");
-  const launch = column(page, "To do").getByRole("listitem").filter({ hasText: "Launch" });
+  const launch = boardColumn(page, "To do").getByRole("listitem").filter({ hasText: "Launch" });
   await launch.getByLabel("Move “Launch” to").selectOption({ label: "Done" });
   await launch.getByRole("button", { name: "Move" }).click();
-  await expect(column(page, "Done").getByRole("link", { name: "Launch" })).toBeVisible();
+  await expect(boardColumn(page, "Done").getByRole("link", { name: "Launch" })).toBeVisible();
   await context.close();
 }

@@ -1,5 +1,5 @@
 import { test, expect, newAccount, hydrated, withoutJavaScript } from "./fixtures/test";
-import { BusinessForm, SignUpPage } from "./fixtures/pages";
+import { BusinessForm, SignUpPage, boardColumn } from "./fixtures/pages";
 import { Page } from "@playwright/test";
 
 async function projectWithTwoTasks(page: Page) {
@@ -15,8 +15,8 @@ async function projectWithTwoTasks(page: Page) {
   await page.getByLabel("Project name").fill("Website");
   await page.getByRole("button", { name: "Create project" }).click();
   for (const title of ["Design", "Build"]) {
-    await page.getByLabel("+ Add a task").fill(title);
-    await page.getByRole("button", { name: "Add task" }).click();
+    await page.getByLabel("Add a task to To do").fill(title);
+    await boardColumn(page, "To do").getByRole("button", { name: "Add", exact: true }).click();
     await expect(page.getByRole("link", { name: title })).toBeVisible();
   }
 }
@@ -160,3 +160,4 @@ for (const day of DAYS) {
     });
   });
 }
+

@@ -11,7 +11,8 @@ use crate::time::TaskOption;
 /// A project's tasks; someone else's project is NotFound, not an empty board.
 pub async fn list(ctx: &BusinessCtx, project: ProjectId) -> AppResult<Vec<Task>> {
     ctx.require(Permission::TasksView)?;
-    db::list(&ctx.pool, ctx.business.id, project).await
+    let time_of = (!ctx.can(Permission::TimeViewAll)).then_some(ctx.user.id);
+    db::list(&ctx.pool, ctx.business.id, project, time_of).await
 }
 
 /// Every task not done, on active clients, for the "log time" pickers.

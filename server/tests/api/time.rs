@@ -373,6 +373,16 @@ async fn contractors_see_and_change_only_their_own_time(pool: PgPool) {
     let for_task: Vec<TimeEntryView> =
         s.app.call("/api/time/for_task", &[("task_id", &s.tasks[0])], Some(&contractor)).await.json();
     assert_eq!(for_task.iter().map(|e| e.id).collect::<Vec<_>>(), [mine.id]);
+    // The board's cards count the same time: the contractor's own, everyone's for the owner.
+    let board = |cookie: String| {
+        let (app, project) = (&s.app, s.project.clone());
+        async move {
+            let tasks: Vec<Task> = app.call("/api/tasks/list", &[("project_id", &project)], Some(&cookie)).await.json();
+            tasks[0].tracked_seconds
+        }
+    };
+    assert_eq!(board(contractor.clone()).await, Some(3600));
+    assert_eq!(board(s.owner.clone()).await, Some(3 * 3600));
 
     let contractor_id = s.app.user_id(&contractor).await.to_string();
     let theirs: Timesheet = s

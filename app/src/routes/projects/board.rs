@@ -1,11 +1,63 @@
 //! The task board (To do / In progress / In review / Done) and the list view. Cards move by drag
 //! and drop once the page is live, and by each card's status form before (or without) JavaScript.
+//! Each column adds tasks in its own status; each card shows its tracked time and starts a timer.
 
+use crate::components::form::{field_error, FormError, TextField};
 use crate::components::table::{Column, DataTable};
-use crate::ids::TaskId;
-use crate::tasks::{SetTaskStatus, Task, TaskStatus};
+use crate::components::timer::use_timer;
+use crate::ids::{ProjectId, TaskId};
+use crate::tasks::{CreateTask, SetTaskStatus, Task, TaskStatus};
+use crate::time::format_hm;
 use leptos::prelude::*;
 use leptos_router::components::A;
+
+/// What the board's forms may do, from the viewer's permissions.
+#[derive(Clone, Copy)]
+pub struct BoardActions {
+    pub project_id: ProjectId,
+    pub set_status: ServerAction<SetTaskStatus>,
+    /// `None` without `tasks.create`.
+    pub create: Option<ServerAction<CreateTask>>,
+    pub can_edit: bool,
+    pub can_log: bool,
+}
+
+/// A column's "Add a task": the title, posted with the column's status. Errors show in the column
+/// that posted.
+#[component]
+fn AddToColumn(
+    status: TaskStatus,
+    project_id: ProjectId,
+    create: ServerAction<CreateTask>,
+    posted_from: RwSignal<Option<TaskStatus>>,
+) -> impl IntoView {
+    let id = format!("add-task-{}", status.as_str());
+    let mine = move || posted_from.get() == Some(status);
+    let error = Signal::derive(move || if mine() { create.value().get().and_then(Result::err) } else { None });
+    view! {
+        <ActionForm action=create attr:class="add-to-column" on:submit=move |_| posted_from.set(Some(status))>
+            <input type="hidden" name="project_id" value=project_id.to_string() />
+            <input type="hidden" name="status" value=status.as_str() />
+            <TextField id=id name="title" label=format!("Add a task to {}", status.label()) required=true maxlength=300
+                error=field_error(error, "title") />
+            <button type="submit">"Add"</button>
+            <FormError error />
+        </ActionForm>
+    }
+}
+
+/// "Start timer on …" for a card, through the shell's timer (so the chip follows at once).
+#[component]
+fn StartOnCard(task: TaskId, title: String) -> impl IntoView {
+    use_timer().map(|timer| {
+        view! {
+            <ActionForm action=timer.start attr:class="inline">
+                <input type="hidden" name="task_id" value=task.to_string() />
+                <button type="submit" class="link" aria-label=format!("Start timer on {title}")>"▶ Start"</button>
+            </ActionForm>
+        }
+    })
+}
 
 fn estimate_label(minutes: Option<i32>) -> Option<String> {
     minutes.map(|m| match (m / 60, m % 60) {
@@ -33,9 +85,11 @@ fn MoveForm(task: Task, set_status: ServerAction<SetTaskStatus>) -> impl IntoVie
 }
 
 #[component]
-pub fn TaskBoard(tasks: Vec<Task>, can_edit: bool, set_status: ServerAction<SetTaskStatus>) -> impl IntoView {
+pub fn TaskBoard(tasks: Vec<Task>, actions: BoardActions) -> impl IntoView {
+    let BoardActions { project_id, set_status, create, can_edit, can_log } = actions;
     // The card being dragged (drag data is also set, for browsers that insist on it).
     let dragging = RwSignal::new(None::<TaskId>);
+    let posted_from = RwSignal::new(None::<TaskStatus>);
     let columns = TaskStatus::ALL
         .iter()
         .map(|status| {
@@ -55,11 +109,18 @@ pub fn TaskBoard(tasks: Vec<Task>, can_edit: bool, set_status: ServerAction<SetT
                         dragging.set(Some(drag_id));
                     };
                     let (title, estimate) = (task.title.clone(), estimate_label(task.estimate_minutes));
+                    let tracked = task.tracked_seconds.filter(|s| *s > 0).map(|s| format!("{} tracked", format_hm(s)));
+                    let start = (can_log && task.status != TaskStatus::Done)
+                        .then(|| view! { <StartOnCard task=task.id title=task.title.clone() /> });
                     let move_form = can_edit.then(|| view! { <MoveForm task set_status /> });
                     view! {
                         <li class="task-card" draggable=if can_edit { "true" } else { "false" } on:dragstart=on_dragstart>
                             <A href=format!("?task={id}")>{title}</A>
-                            {estimate.map(|e| view! { <span class="hint">{e}</span> })}
+                            <p class="card-facts">
+                                {tracked.map(|t| view! { <span>{t}</span> })}
+                                {estimate.map(|e| view! { <span class="hint">{format!("estimate {e}")}</span> })}
+                            </p>
+                            {start}
                             {move_form}
                         </li>
                     }
@@ -73,12 +134,16 @@ pub fn TaskBoard(tasks: Vec<Task>, can_edit: bool, set_status: ServerAction<SetT
                 }
             };
             let labelled_by = heading_id.clone();
+            let add = create.map(|create| view! { <AddToColumn status project_id create posted_from /> });
+            // An empty column still renders its list, so a card can be dropped into it.
             view! {
                 <section class="column" aria-labelledby=labelled_by
                     on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
                     on:drop=on_drop>
                     <h3 id=heading_id>{format!("{} ({count})", status.label())}</h3>
-                    <ul class="cards">{items}</ul>
+                    <ul class="cards" aria-label=format!("{} tasks", status.label())>{items}</ul>
+                    {(count == 0).then(|| view! { <p class="hint">"No tasks."</p> })}
+                    {add}
                 </section>
             }
         })
@@ -94,18 +159,25 @@ pub fn TaskList(tasks: Vec<Task>, can_edit: bool, set_status: ServerAction<SetTa
             let id = task.id.to_string();
             let (title, status, estimate) =
                 (task.title.clone(), task.status.label(), estimate_label(task.estimate_minutes));
+            let tracked = task.tracked_seconds.map(format_hm).unwrap_or_default();
             let move_form = can_edit.then(|| view! { <MoveForm task set_status /> });
             view! {
                 <tr>
                     <td><A href=format!("?view=list&task={id}")>{title}</A></td>
                     <td>{status}</td>
                     <td>{estimate.unwrap_or_default()}</td>
+                    <td>{tracked}</td>
                     <td>{move_form}</td>
                 </tr>
             }
         })
         .collect_view();
-    const COLUMNS: &[Column] =
-        &[Column::shown("Task"), Column::shown("Status"), Column::shown("Estimate"), Column::hidden("Move")];
+    const COLUMNS: &[Column] = &[
+        Column::shown("Task"),
+        Column::shown("Status"),
+        Column::shown("Estimate"),
+        Column::shown("Tracked"),
+        Column::hidden("Move"),
+    ];
     view! { <DataTable columns=COLUMNS>{rows}</DataTable> }.into_any()
 }

@@ -1,6 +1,6 @@
 //! `/projects/:id`: the project, its task board (or list) and the task dialog (`?task=<id>`).
 
-use super::board::{TaskBoard, TaskList};
+use super::board::{BoardActions, TaskBoard, TaskList};
 use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
 use crate::components::loading::Load;
 use crate::components::timer::use_timer;
@@ -32,6 +32,8 @@ pub fn ProjectDetailPage() -> impl IntoView {
         update: ServerAction::new(),
         delete: ServerAction::new(),
     };
+    // Cards show tracked time: the board follows the timer too.
+    let timer = use_timer();
     let tasks = Resource::new(
         move || {
             (
@@ -40,6 +42,7 @@ pub fn ProjectDetailPage() -> impl IntoView {
                 actions.set_status.version().get(),
                 actions.update.version().get(),
                 actions.delete.version().get(),
+                timer.map(|t| (t.stop.version().get(), t.log.version().get())),
             )
         },
         |(id, ..)| async move { list_tasks(param(&id)?).await },
@@ -67,6 +70,13 @@ fn ProjectView(
     let (can_edit, can_delete, can_log) = (page.can_edit_tasks, page.can_delete_tasks, page.can_log_time);
     let create_error = action_error(actions.create);
     let move_error = action_error(actions.set_status);
+    let board = BoardActions {
+        project_id: p.id,
+        set_status: actions.set_status,
+        create: page.can_create_tasks.then_some(actions.create),
+        can_edit,
+        can_log,
+    };
     let facts = [
         Some(p.status.label().to_owned()),
         p.due_date.map(|d| format!("due {d}")),
@@ -95,7 +105,8 @@ fn ProjectView(
                     <a href="?view=list" aria-current=move || list_view().then_some("page")>"List"</a>
                 </nav>
             </div>
-            {page.can_create_tasks.then(|| view! {
+            // The board adds tasks in each column; the list has one form.
+            {(page.can_create_tasks && list_view()).then(|| view! {
                 <ActionForm action=actions.create attr:class="inline-form add-task">
                     <input type="hidden" name="project_id" value=p.id.to_string() />
                     <TextField id="new-task-title" name="title" label="+ Add a task" required=true maxlength=300 error=field_error(create_error, "title") />
@@ -110,12 +121,12 @@ fn ProjectView(
                     let dialog = open_task()
                         .and_then(|id| list.iter().find(|t| t.id.to_string() == id).cloned())
                         .map(|task| view! { <TaskDialog task can_edit can_delete can_log actions list_view=list_view() /> });
-                    let body = if list.is_empty() {
+                    let body = if !list_view() {
+                        view! { <TaskBoard tasks=list actions=board /> }.into_any()
+                    } else if list.is_empty() {
                         view! { <p class="hint">"No tasks yet. Add the first one above."</p> }.into_any()
-                    } else if list_view() {
-                        view! { <TaskList tasks=list can_edit set_status=actions.set_status /> }.into_any()
                     } else {
-                        view! { <TaskBoard tasks=list can_edit set_status=actions.set_status /> }.into_any()
+                        view! { <TaskList tasks=list can_edit set_status=actions.set_status /> }.into_any()
                     };
                     view! { {body} {dialog} }
                 })}

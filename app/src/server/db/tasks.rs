@@ -9,15 +9,25 @@ use uuid::Uuid;
 
 /// A project's tasks in creation order; a project of another business (or none) is `NotFound`. One
 /// statement: the project's row, joined to its tasks.
-pub async fn list(db: impl PgExecutor<'_>, business_id: BusinessId, project_id: ProjectId) -> AppResult<Vec<Task>> {
+/// A project's tasks with their finished time: everyone's, or only `time_of`'s.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    project_id: ProjectId,
+    time_of: Option<UserId>,
+) -> AppResult<Vec<Task>> {
     let rows = sqlx::query!(
-        r#"select t.id as "id?", t.title as "title?", t.status as "status?: TaskStatus", t.estimate_minutes
+        r#"select t.id as "id?", t.title as "title?", t.status as "status?: TaskStatus", t.estimate_minutes,
+                  (select coalesce(sum(e.duration_seconds), 0)::bigint from time_entries e
+                   where e.business_id = t.business_id and e.task_id = t.id and e.ended_at is not null
+                     and ($3::uuid is null or e.user_id = $3)) as "tracked_seconds?"
            from projects p
            left join tasks t on t.business_id = p.business_id and t.project_id = p.id
            where p.business_id = $1 and p.id = $2
            order by t.created_at, t.id"#,
         business_id.0,
-        project_id.0
+        project_id.0,
+        time_of.map(|u| u.0)
     )
     .fetch_all(db)
     .await?;
@@ -33,6 +43,7 @@ pub async fn list(db: impl PgExecutor<'_>, business_id: BusinessId, project_id: 
                 title: r.title?,
                 status: r.status?,
                 estimate_minutes: r.estimate_minutes,
+                tracked_seconds: Some(r.tracked_seconds.unwrap_or(0)),
             })
         })
         .collect())
@@ -54,6 +65,7 @@ pub async fn get(db: impl PgExecutor<'_>, business_id: BusinessId, id: TaskId) -
         title: r.title,
         status: r.status,
         estimate_minutes: r.estimate_minutes,
+        tracked_seconds: None,
     })
 }
 
@@ -78,7 +90,14 @@ pub async fn insert(
     .fetch_one(db)
     .await
     .on_constraint("tasks_project_fkey", |_| AppError::NotFound)?;
-    Ok(Task { id: id.into(), project_id, title: title.to_owned(), status, estimate_minutes: None })
+    Ok(Task {
+        id: id.into(),
+        project_id,
+        title: title.to_owned(),
+        status,
+        estimate_minutes: None,
+        tracked_seconds: Some(0),
+    })
 }
 
 pub async fn update(
