@@ -40,14 +40,14 @@ async function setTimeZone(page: Page, zone: string) {
 
 /** The "+" links and the week's dates depend on "today": run the flow on days that used to break it. */
 const DAYS = [
-  { on: "a Monday", at: "2026-11-23T12:00:00Z", zone: "UTC", week: "Week of 23 Nov – 29 Nov 2026", monday: "2026-11-23" },
-  { on: "a Sunday", at: "2026-11-29T12:00:00Z", zone: "UTC", week: "Week of 23 Nov – 29 Nov 2026", monday: "2026-11-23" },
+  { on: "a Monday", at: "2026-11-23T12:00:00Z", zone: "UTC", week: "Mon 23 Nov – Sun 29 Nov 2026", monday: "2026-11-23" },
+  { on: "a Sunday", at: "2026-11-29T12:00:00Z", zone: "UTC", week: "Mon 23 Nov – Sun 29 Nov 2026", monday: "2026-11-23" },
   // Berlin's clocks go forward at 01:00 UTC on 29 March 2026: that week is 167 hours long.
   {
     on: "the Sunday Berlin's clocks go forward",
     at: "2026-03-29T10:00:00Z",
     zone: "Europe/Berlin",
-    week: "Week of 23 Mar – 29 Mar 2026",
+    week: "Mon 23 Mar – Sun 29 Mar 2026",
     monday: "2026-03-23",
   },
 ];
@@ -102,6 +102,10 @@ for (const day of DAYS) {
       // The week total is the sum of the rows (timer entries are seconds long: 0:00 each).
       const weekTotal = table.getByRole("row", { name: /Day total/ }).getByRole("cell").last();
       await expect(weekTotal).toHaveText("1:30");
+      await expect(page.getByText(`${day.week} · 1:30 tracked`)).toBeVisible();
+      // Each row and entry leads to its task on its project.
+      await expect(designRow.getByRole("link", { name: "Design", exact: true })).toHaveAttribute("href", /^\/projects\/.+\?task=/);
+      await expect(page.getByRole("region", { name: "Entries this week" })).toContainText("Acme · Website");
 
       // Weeks navigate and come back.
       await page.getByRole("link", { name: "← Previous week" }).click();

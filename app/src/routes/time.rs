@@ -59,7 +59,9 @@ fn SheetView(
     let other = (!sheet.viewing_self).then(|| sheet.member_id.to_string());
     let member = other.as_deref();
     let monday = sheet.week_start;
-    let heading = format!("Week of {} – {}", monday.format("%-d %b"), (monday + Duration::days(6)).format("%-d %b %Y"));
+    // "Mon 23 Nov – Sun 29 Nov 2026", and the lead adds " · 7:30 tracked".
+    let range = format!("{} – {}", monday.format("%a %-d %b"), (monday + Duration::days(6)).format("%a %-d %b %Y"));
+    let heading = format!("{range} · {} tracked", format_hm(sheet.week_total));
     let day_headers = sheet
         .days
         .iter()
@@ -99,10 +101,11 @@ fn SheetView(
             });
             let (title, place, total) =
                 (row.task_title.clone(), format!("{} · {}", row.client_name, row.project_name), format_hm(row.total));
+            let project = format!("/projects/{}?task={}", row.project_id, row.task_id);
             view! {
                 <tr>
                     <th scope="row">
-                        <span class="task-name">{title}</span>
+                        <A href=project attr:class="task-name">{title}</A>
                         <span class="hint">{place}</span>
                         {start}
                     </th>
@@ -145,7 +148,7 @@ fn SheetView(
             </Form>
         })}
         <table class="data timesheet">
-            <caption class="visually-hidden">{heading.clone()}</caption>
+            <caption class="visually-hidden">{range}</caption>
             <thead>
                 <tr>
                     <th scope="col">"Task"</th>
@@ -273,7 +276,11 @@ fn EntriesList(
             let title = e.task_title.clone();
             view! {
                 <li class="time-entry">
-                    <p><strong>{e.task_title.clone()}</strong>" · "{facts}</p>
+                    <p>
+                        <A href=format!("/projects/{}?task={}", e.project_id, e.task_id)><strong>{e.task_title.clone()}</strong></A>
+                        " · "{format!("{} · {}", e.client_name, e.project_name)}
+                    </p>
+                    <p class="hint">{facts}</p>
                     {if editable {
                         view! {
                             <ActionForm action=update_note attr:class="inline-form">

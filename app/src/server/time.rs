@@ -61,6 +61,7 @@ fn entry_view(row: db::EntryRow, tz: Tz, show_cost: bool) -> TimeEntryView {
         id: row.id,
         task_id: row.task_id,
         task_title: row.task_title,
+        project_id: row.project_id,
         project_name: row.project_name,
         client_name: row.client_name,
         user_name: row.user_name,
@@ -257,6 +258,7 @@ pub async fn timesheet(ctx: &BusinessCtx, week: Option<NaiveDate>, member: Optio
                 seconds: row.duration_seconds?,
                 task_id: row.task_id,
                 task_title: row.task_title.clone(),
+                project_id: row.project_id,
                 project_name: row.project_name.clone(),
                 client_name: row.client_name.clone(),
             })

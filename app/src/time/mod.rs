@@ -101,6 +101,7 @@ pub struct TimeEntryView {
     pub id: TimeEntryId,
     pub task_id: TaskId,
     pub task_title: String,
+    pub project_id: ProjectId,
     pub project_name: String,
     pub client_name: String,
     pub user_name: String,
@@ -122,6 +123,7 @@ pub struct TimeEntryView {
 pub struct TimesheetRow {
     pub task_id: TaskId,
     pub task_title: String,
+    pub project_id: ProjectId,
     pub project_name: String,
     pub client_name: String,
     /// Seconds per day, Monday first.

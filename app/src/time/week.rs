@@ -1,7 +1,7 @@
 //! Weeks: where they begin, and how a week of entries becomes the timesheet's rows and totals.
 
 use super::TimesheetRow;
-use crate::ids::TaskId;
+use crate::ids::{ProjectId, TaskId};
 use chrono::{Datelike, Duration, NaiveDate};
 
 /// The Monday of the ISO week `date` falls in.
@@ -16,6 +16,7 @@ pub struct WeekEntry {
     pub seconds: i64,
     pub task_id: TaskId,
     pub task_title: String,
+    pub project_id: ProjectId,
     pub project_name: String,
     pub client_name: String,
 }
@@ -35,6 +36,7 @@ pub fn build_week(entries: &[WeekEntry]) -> (Vec<TimesheetRow>, Vec<i64>) {
         let row = by_task.entry(key).or_insert_with(|| TimesheetRow {
             task_id: entry.task_id,
             task_title: entry.task_title.clone(),
+            project_id: entry.project_id,
             project_name: entry.project_name.clone(),
             client_name: entry.client_name.clone(),
             seconds: vec![0; 7],
@@ -67,6 +69,7 @@ mod tests {
             seconds,
             task_id: TaskId(uuid::Uuid::from_u128(task)),
             task_title: title.into(),
+            project_id: ProjectId(uuid::Uuid::from_u128(1)),
             project_name: "Site".into(),
             client_name: client.into(),
         }

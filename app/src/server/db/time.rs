@@ -191,6 +191,7 @@ pub struct EntryRow {
     pub user_name: String,
     pub task_id: TaskId,
     pub task_title: String,
+    pub project_id: ProjectId,
     pub project_name: String,
     pub client_name: String,
     pub started_at: DateTime<Utc>,
@@ -229,7 +230,7 @@ pub async fn entries(
     filter: EntryFilter,
 ) -> AppResult<Vec<EntryRow>> {
     let rows = sqlx::query!(
-        r#"select e.id, e.user_id, a.name as user_name, e.task_id, t.title as task_title, p.name as project_name,
+        r#"select e.id, e.user_id, a.name as user_name, e.task_id, t.title as task_title, p.id as project_id, p.name as project_name,
                   c.name as client_name, e.started_at, e.duration_seconds, e.billable, e.note,
                   e.rate_minor, e.rate_currency, e.rate_source as "rate_source: RateSource", e.cost_minor, e.cost_currency,
                   (e.invoice_line_id is not null) as "billed!"
@@ -259,6 +260,7 @@ pub async fn entries(
             user_name: r.user_name,
             task_id: r.task_id.into(),
             task_title: r.task_title,
+            project_id: r.project_id.into(),
             project_name: r.project_name,
             client_name: r.client_name,
             started_at: r.started_at,
