@@ -47,6 +47,10 @@ pub struct ProjectPage {
     pub can_edit_tasks: bool,
     pub can_delete_tasks: bool,
     pub can_log_time: bool,
+    pub can_edit_time: bool,
+    pub can_delete_time: bool,
+    /// The business's date today: the task dialog's "log time" form starts on it.
+    pub today: chrono::NaiveDate,
 }
 
 /// The project form, posted as `form[name]`, `form[client_id]`, …

@@ -2,8 +2,8 @@ import { test, expect, newAccount, hydrated } from "./fixtures/test";
 import { BusinessForm, SignUpPage, boardColumn } from "./fixtures/pages";
 import { Browser, Page } from "@playwright/test";
 
-async function projectWithTasks(page: Page) {
-  const { account } = await newProject(page);
+async function projectWithTasks(page: Page, hourlyRate?: string) {
+  const { account } = await newProject(page, hourlyRate);
   for (const title of ["Design", "Build", "Launch"]) {
     await page.getByLabel("Add a task to To do").fill(title);
     await boardColumn(page, "To do").getByRole("button", { name: "Add", exact: true }).click();
@@ -12,7 +12,7 @@ async function projectWithTasks(page: Page) {
   return { account, url: page.url() };
 }
 
-async function newProject(page: Page) {
+async function newProject(page: Page, hourlyRate?: string) {
   const account = newAccount("Pat Planner");
   const signUp = new SignUpPage(page);
   await signUp.goto();
@@ -21,6 +21,7 @@ async function newProject(page: Page) {
   await page.goto("/clients/new");
   await hydrated(page);
   await page.getByLabel("Name", { exact: true }).fill("Acme");
+  if (hourlyRate) await page.getByLabel("Default rate amount").fill(hourlyRate);
   await page.getByRole("button", { name: "Create client" }).click();
   await page.getByRole("link", { name: "New project" }).click();
   await expect(page.getByLabel("Client")).toHaveValue(/.+/);
@@ -32,6 +33,45 @@ async function newProject(page: Page) {
 
 
 test.describe("projects and tasks", () => {
+  test("the task dialog keeps focus, closes with Escape back to its card, logs time and edits or deletes it", async ({ page }) => {
+    await projectWithTasks(page, "80");
+    await hydrated(page);
+    const card = boardColumn(page, "To do").getByRole("link", { name: "Design" });
+    const dialog = page.getByRole("dialog", { name: "Task" });
+    await card.click();
+    await expect(dialog.getByLabel("Title")).toBeFocused();
+    for (let i = 0; i < 25; i++) await page.keyboard.press("Tab");
+    expect(await dialog.evaluate((d) => d.contains(document.activeElement)), "Tab stays in the dialog").toBe(true);
+    await page.keyboard.press("Escape");
+    await expect(dialog).toHaveCount(0);
+    await expect(card).toBeFocused();
+
+    // Time logged from the dialog carries the client's rate, frozen, and what it bills.
+    await card.click();
+    await dialog.getByText("Log time on this task").click();
+    await dialog.getByLabel("Duration").fill("1h 30m");
+    await dialog.getByLabel("Note", { exact: true }).fill("Wireframes");
+    await dialog.getByRole("button", { name: "Log time" }).click();
+    await expect(dialog).toContainText("Tracked: 1:30 in 1 entry");
+    await expect(dialog).toContainText("120.00 EUR");
+    await expect(dialog.getByLabel("Duration")).toHaveValue("");
+    const note = dialog.getByLabel(/^Note for Design, /);
+    await expect(note).toHaveValue("Wireframes");
+    await note.fill("Wireframes, second round");
+    await dialog.getByRole("button", { name: "Save note" }).click();
+    await page.reload();
+    await hydrated(page);
+    await expect(dialog.getByLabel(/^Note for Design, /)).toHaveValue("Wireframes, second round");
+    await dialog.getByRole("button", { name: /^Delete entry Design, / }).click();
+    await expect(dialog).toContainText("Tracked: 0:00 in 0 entries");
+
+    // Saving the task closes the dialog.
+    await dialog.getByLabel("Estimate (minutes)").fill("45");
+    await dialog.getByRole("button", { name: "Save task" }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(boardColumn(page, "To do").getByRole("listitem").filter({ hasText: "Design" })).toContainText("estimate 45 min");
+  });
+
   test("a new project's board: four empty columns, a task added in its column, a timer started from the card", async ({ page }) => {
     await newProject(page);
     await hydrated(page);
@@ -42,6 +82,7 @@ test.describe("projects and tasks", () => {
     await boardColumn(page, "In review").getByRole("button", { name: "Add", exact: true }).click();
     const card = boardColumn(page, "In review").getByRole("listitem").filter({ hasText: "Proofread" });
     await expect(card).toBeVisible();
+    await expect(page.getByLabel("Add a task to In review")).toHaveValue("");
     await expect(boardColumn(page, "To do")).toContainText("No tasks.");
 
     await card.getByRole("button", { name: "Start timer on Proofread" }).click();
@@ -54,7 +95,8 @@ test.describe("projects and tasks", () => {
     const { account, url } = await projectWithTasks(page);
 
     // After hydration: drag "Design" to In progress.
-    await boardColumn(page, "To do").getByRole("link", { name: "Design" }).dragTo(boardColumn(page, "In progress"));
+    // Dropped on the column's heading: its top is in view however tall the columns grow.
+    await boardColumn(page, "To do").getByRole("link", { name: "Design" }).dragTo(boardColumn(page, "In progress").getByRole("heading"));
     await expect(boardColumn(page, "In progress").getByRole("link", { name: "Design" })).toBeVisible();
     await expect(page.getByRole("heading", { name: "To do (2)" })).toBeVisible();
 

@@ -165,3 +165,28 @@ for (const day of DAYS) {
   });
 }
 
+
+test("a refused start says why beside the button that was pressed", async ({ page }) => {
+  await projectWithTwoTasks(page);
+  await page.goto("/time");
+  await hydrated(page);
+  const add = page.getByRole("region", { name: "Add time" });
+  await add.getByLabel("Task").selectOption({ label: "Acme · Website · Design" });
+  await add.getByLabel("Duration").fill("30m");
+  await add.getByRole("button", { name: "Add time" }).click();
+  const row = page.getByRole("table").getByRole("row", { name: /Design/ });
+  await expect(row).toBeVisible();
+
+  // The client is archived after the time was logged: its tasks take no new timers.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clients" }).click();
+  await page.getByRole("link", { name: "Acme" }).click();
+  await page.getByRole("button", { name: "Archive" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Archived");
+
+  await page.goto("/time");
+  await hydrated(page);
+  await row.getByRole("button", { name: "Start timer on Design" }).click();
+  await expect(row.getByRole("alert")).toContainText("client is archived");
+  await expect(page.getByRole("alert")).toHaveCount(1);
+  await expect(page.getByRole("timer")).toHaveCount(0);
+});

@@ -8,4 +8,5 @@ pub mod loading;
 pub mod money;
 pub mod table;
 pub mod team;
+pub mod time_entries;
 pub mod timer;

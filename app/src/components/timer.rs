@@ -17,6 +17,8 @@ pub struct TimerActions {
     pub stop_at: ServerAction<StopTimerAt>,
     pub log: ServerAction<LogTime>,
     pub running: Resource<AppResult<Option<RunningTimer>>>,
+    /// Which start button posted last, so its error shows beside it and nowhere else.
+    pub started_from: RwSignal<Option<String>>,
 }
 
 impl TimerActions {
@@ -35,7 +37,7 @@ impl TimerActions {
                 }
             },
         );
-        TimerActions { start, stop, stop_at, log, running }
+        TimerActions { start, stop, stop_at, log, running, started_from: RwSignal::new(None) }
     }
 }
 
@@ -47,6 +49,44 @@ impl Default for TimerActions {
 
 pub fn use_timer() -> Option<TimerActions> {
     use_context::<TimerActions>()
+}
+
+/// Every message an action's error carries: field errors included (the start form has one field,
+/// hidden, so its errors belong to the button).
+fn whole_message(error: &AppError) -> String {
+    error.form_message().unwrap_or_else(|| error.to_string())
+}
+
+/// A "Start timer" button for one task, wherever it appears (a board card, the task dialog, a
+/// timesheet row). `origin` names the place: a refusal (an archived client, a deleted task) shows
+/// in an alert beside the button that was pressed.
+#[component]
+pub fn StartTimerButton(
+    task: crate::ids::TaskId,
+    #[prop(into)] origin: String,
+    #[prop(into)] label: String,
+    /// The visible text when `label` is too long for the place.
+    #[prop(optional, into)]
+    text: Option<String>,
+    #[prop(default = "link")] class: &'static str,
+) -> impl IntoView {
+    let Some(timer) = use_timer() else { return ().into_any() };
+    let here = origin.clone();
+    let error = move || {
+        (timer.started_from.get().as_deref() == Some(here.as_str()))
+            .then(|| timer.start.value().get().and_then(Result::err))
+            .flatten()
+    };
+    let shown = text.unwrap_or_else(|| label.clone());
+    let aria_label = (shown != label).then(|| label.clone());
+    view! {
+        <ActionForm action=timer.start attr:class="inline start-timer" on:submit=move |_| timer.started_from.set(Some(origin.clone()))>
+            <input type="hidden" name="task_id" value=task.to_string() />
+            <button type="submit" class=class aria-label=aria_label>{shown}</button>
+            {move || error().map(|e| view! { <p class="form-error" role="alert">{whole_message(&e)}</p> })}
+        </ActionForm>
+    }
+    .into_any()
 }
 
 #[component]
@@ -80,6 +120,7 @@ fn Ticking(timer: RunningTimer, stop: ServerAction<StopTimer>) -> impl IntoView 
             <ActionForm action=stop>
                 <button type="submit">"Stop timer"</button>
             </ActionForm>
+            {move || stop.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{whole_message(&e)}</p> })}
         </div>
     }
 }

@@ -6,10 +6,9 @@ use crate::components::form::{
 };
 use crate::components::loading::Load;
 use crate::components::money::currency_options;
-use crate::components::timer::{use_timer, TimerActions};
-use crate::time::{
-    format_hm, get_timesheet, week_start, DeleteTimeEntry, LogTime, TimeEntryView, Timesheet, UpdateTimeNote,
-};
+use crate::components::time_entries::TimeEntries;
+use crate::components::timer::{use_timer, StartTimerButton, TimerActions};
+use crate::time::{format_hm, get_timesheet, week_start, DeleteTimeEntry, LogTime, Timesheet, UpdateTimeNote};
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -90,13 +89,10 @@ fn SheetView(
                     }
                 })
                 .collect_view();
-            let start = (sheet.can_log && sheet.viewing_self).then_some(timer).flatten().map(|t| {
-                let (title, task_id) = (row.task_title.clone(), row.task_id.to_string());
+            let start = (sheet.can_log && sheet.viewing_self && timer.is_some()).then(|| {
                 view! {
-                    <ActionForm action=t.start attr:class="inline">
-                        <input type="hidden" name="task_id" value=task_id />
-                        <button type="submit" class="link">{format!("Start timer on {title}")}</button>
-                    </ActionForm>
+                    <StartTimerButton task=row.task_id origin=format!("sheet-{}", row.task_id)
+                        label=format!("Start timer on {}", row.task_title) />
                 }
             });
             let (title, place, total) =
@@ -176,7 +172,10 @@ fn SheetView(
                 view! { <AddTimeForm timer tasks=tasks.clone() task date currency=currency.clone() /> }
             }
         })}
-        <EntriesList entries=sheet.entries.clone() can_edit=sheet.can_edit can_delete=sheet.can_delete update_note delete />
+        <section class="card" aria-labelledby="entries-heading">
+            <h2 id="entries-heading">"Entries this week"</h2>
+            <TimeEntries entries=sheet.entries.clone() can_edit=sheet.can_edit can_delete=sheet.can_delete update_note delete show_task=true />
+        </section>
     }
     .into_any()
 }
@@ -236,82 +235,6 @@ fn AddTimeForm(
                 <FormError error />
                 <SubmitButton label="Add time" busy_label="Adding…" pending=log.pending() />
             </ActionForm>
-        </section>
-    }
-    .into_any()
-}
-
-#[component]
-fn EntriesList(
-    entries: Vec<TimeEntryView>,
-    can_edit: bool,
-    can_delete: bool,
-    update_note: ServerAction<UpdateTimeNote>,
-    delete: ServerAction<DeleteTimeEntry>,
-) -> impl IntoView {
-    let note_error = action_error(update_note);
-    let delete_error = action_error(delete);
-    let items = entries
-        .into_iter()
-        .map(|e| {
-            let id = e.id.to_string();
-            let rate = e
-                .rate
-                .map(|r| format!("{}/h ({})", r, e.rate_source.map(|s| s.label()).unwrap_or("")))
-                .unwrap_or_else(|| "unpriced".to_owned());
-            let facts = [
-                Some(e.started_local.clone()),
-                Some(format_hm(e.duration_seconds)),
-                Some(if e.billable { "billable".to_owned() } else { "not billable".to_owned() }),
-                Some(rate),
-                e.billed.then(|| "billed".to_owned()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
-            let editable = can_edit && !e.billed;
-            let note_id = format!("note-{id}");
-            let delete_id = id.clone();
-            let title = e.task_title.clone();
-            view! {
-                <li class="time-entry">
-                    <p>
-                        <A href=format!("/projects/{}?task={}", e.project_id, e.task_id)><strong>{e.task_title.clone()}</strong></A>
-                        " · "{format!("{} · {}", e.client_name, e.project_name)}
-                    </p>
-                    <p class="hint">{facts}</p>
-                    {if editable {
-                        view! {
-                            <ActionForm action=update_note attr:class="inline-form">
-                                <input type="hidden" name="id" value=id.clone() />
-                                <div class="field">
-                                    <label for=note_id.clone()>{format!("Note for {title}")}</label>
-                                    <input id=note_id name="note" maxlength="1000" value=e.note.clone() />
-                                </div>
-                                <button type="submit">"Save note"</button>
-                            </ActionForm>
-                        }
-                        .into_any()
-                    } else {
-                        (!e.note.is_empty()).then(|| view! { <p class="pre">{e.note.clone()}</p> }).into_any()
-                    }}
-                    {(can_delete && !e.billed).then(|| view! {
-                        <ActionForm action=delete attr:class="inline">
-                            <input type="hidden" name="id" value=delete_id />
-                            <button type="submit" class="link danger">"Delete entry"</button>
-                        </ActionForm>
-                    })}
-                </li>
-            }
-        })
-        .collect_view();
-    view! {
-        <section class="card" aria-labelledby="entries-heading">
-            <h2 id="entries-heading">"Entries this week"</h2>
-            <FormError error=note_error />
-            <FormError error=delete_error />
-            <ul class="entries">{items}</ul>
         </section>
     }
     .into_any()

@@ -108,4 +108,9 @@ impl BusinessCtx {
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
     }
+
+    /// The business's calendar date now, in its time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().with_timezone(&crate::server::time::zone(&self.local.timezone)).date_naive()
+    }
 }

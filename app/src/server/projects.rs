@@ -35,6 +35,9 @@ pub async fn page(ctx: &BusinessCtx, id: ProjectId) -> AppResult<ProjectPage> {
         can_edit_tasks: ctx.can(Permission::TasksEdit),
         can_delete_tasks: ctx.can(Permission::TasksDelete),
         can_log_time: ctx.can(Permission::TimeLog),
+        can_edit_time: ctx.can(Permission::TimeEdit),
+        can_delete_time: ctx.can(Permission::TimeDelete),
+        today: ctx.today(),
     })
 }
 

@@ -2,9 +2,10 @@
 //! and drop once the page is live, and by each card's status form before (or without) JavaScript.
 //! Each column adds tasks in its own status; each card shows its tracked time and starts a timer.
 
+use super::task_dialog::card_link_id;
 use crate::components::form::{field_error, FormError, TextField};
 use crate::components::table::{Column, DataTable};
-use crate::components::timer::use_timer;
+use crate::components::timer::StartTimerButton;
 use crate::ids::{ProjectId, TaskId};
 use crate::tasks::{CreateTask, SetTaskStatus, Task, TaskStatus};
 use crate::time::format_hm;
@@ -34,8 +35,17 @@ fn AddToColumn(
     let id = format!("add-task-{}", status.as_str());
     let mine = move || posted_from.get() == Some(status);
     let error = Signal::derive(move || if mine() { create.value().get().and_then(Result::err) } else { None });
+    // Empty the title once its task is added (the board is rebuilt in place, keeping typed text).
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if mine() && matches!(create.value().get(), Some(Ok(_))) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
     view! {
-        <ActionForm action=create attr:class="add-to-column" on:submit=move |_| posted_from.set(Some(status))>
+        <ActionForm action=create node_ref=form attr:class="add-to-column" on:submit=move |_| posted_from.set(Some(status))>
             <input type="hidden" name="project_id" value=project_id.to_string() />
             <input type="hidden" name="status" value=status.as_str() />
             <TextField id=id name="title" label=format!("Add a task to {}", status.label()) required=true maxlength=300
@@ -44,19 +54,6 @@ fn AddToColumn(
             <FormError error />
         </ActionForm>
     }
-}
-
-/// "Start timer on …" for a card, through the shell's timer (so the chip follows at once).
-#[component]
-fn StartOnCard(task: TaskId, title: String) -> impl IntoView {
-    use_timer().map(|timer| {
-        view! {
-            <ActionForm action=timer.start attr:class="inline">
-                <input type="hidden" name="task_id" value=task.to_string() />
-                <button type="submit" class="link" aria-label=format!("Start timer on {title}")>"▶ Start"</button>
-            </ActionForm>
-        }
-    })
 }
 
 fn estimate_label(minutes: Option<i32>) -> Option<String> {
@@ -111,11 +108,15 @@ pub fn TaskBoard(tasks: Vec<Task>, actions: BoardActions) -> impl IntoView {
                     let (title, estimate) = (task.title.clone(), estimate_label(task.estimate_minutes));
                     let tracked = task.tracked_seconds.filter(|s| *s > 0).map(|s| format!("{} tracked", format_hm(s)));
                     let start = (can_log && task.status != TaskStatus::Done)
-                        .then(|| view! { <StartOnCard task=task.id title=task.title.clone() /> });
+                        .then(|| view! {
+                            <StartTimerButton task=task.id origin=format!("card-{}", task.id)
+                                label=format!("Start timer on {}", task.title) text="▶ Start" />
+                        });
+                    let link_id = card_link_id(task.id);
                     let move_form = can_edit.then(|| view! { <MoveForm task set_status /> });
                     view! {
                         <li class="task-card" draggable=if can_edit { "true" } else { "false" } on:dragstart=on_dragstart>
-                            <A href=format!("?task={id}")>{title}</A>
+                            <A href=format!("?task={id}") attr:id=link_id.clone()>{title}</A>
                             <p class="card-facts">
                                 {tracked.map(|t| view! { <span>{t}</span> })}
                                 {estimate.map(|e| view! { <span class="hint">{format!("estimate {e}")}</span> })}
@@ -160,10 +161,11 @@ pub fn TaskList(tasks: Vec<Task>, can_edit: bool, set_status: ServerAction<SetTa
             let (title, status, estimate) =
                 (task.title.clone(), task.status.label(), estimate_label(task.estimate_minutes));
             let tracked = task.tracked_seconds.map(format_hm).unwrap_or_default();
+            let link_id = card_link_id(task.id);
             let move_form = can_edit.then(|| view! { <MoveForm task set_status /> });
             view! {
                 <tr>
-                    <td><A href=format!("?view=list&task={id}")>{title}</A></td>
+                    <td><A href=format!("?view=list&task={id}") attr:id=link_id.clone()>{title}</A></td>
                     <td>{status}</td>
                     <td>{estimate.unwrap_or_default()}</td>
                     <td>{tracked}</td>

@@ -1,24 +1,24 @@
 //! `/projects/:id`: the project, its task board (or list) and the task dialog (`?task=<id>`).
 
 use super::board::{BoardActions, TaskBoard, TaskList};
-use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
+use super::task_dialog::{DialogRights, TaskDialog, TaskTimeData};
+use crate::components::form::{action_error, field_error, FormError, TextField};
 use crate::components::loading::Load;
 use crate::components::timer::use_timer;
-use crate::ids::{param, TaskId};
+use crate::ids::param;
 use crate::projects::{get_project, ProjectPage};
-use crate::tasks::{list_tasks, CreateTask, DeleteTask, SetTaskStatus, Task, TaskStatus, UpdateTask};
-use crate::time::{format_hm, list_task_time};
+use crate::tasks::{list_tasks, CreateTask, DeleteTask, SetTaskStatus, Task, UpdateTask};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[derive(Clone, Copy)]
-struct TaskActions {
-    create: ServerAction<CreateTask>,
-    set_status: ServerAction<SetTaskStatus>,
-    update: ServerAction<UpdateTask>,
-    delete: ServerAction<DeleteTask>,
+pub struct TaskActions {
+    pub create: ServerAction<CreateTask>,
+    pub set_status: ServerAction<SetTaskStatus>,
+    pub update: ServerAction<UpdateTask>,
+    pub delete: ServerAction<DeleteTask>,
 }
 
 #[component]
@@ -47,11 +47,12 @@ pub fn ProjectDetailPage() -> impl IntoView {
         },
         |(id, ..)| async move { list_tasks(param(&id)?).await },
     );
+    let time = TaskTimeData::for_page();
     view! {
         <Title text="Project" />
         <section class="page">
             <Load resource=project let:page>
-                <ProjectView page tasks actions />
+                <ProjectView page tasks actions time />
             </Load>
         </section>
     }
@@ -62,14 +63,16 @@ fn ProjectView(
     page: ProjectPage,
     tasks: Resource<crate::error::AppResult<Vec<Task>>>,
     actions: TaskActions,
+    time: TaskTimeData,
 ) -> impl IntoView {
     let p = page.project.clone();
     let query = use_query_map();
     let list_view = move || query.read().get("view").is_some_and(|v| v == "list");
     let open_task = move || query.read().get("task");
-    let (can_edit, can_delete, can_log) = (page.can_edit_tasks, page.can_delete_tasks, page.can_log_time);
+    let (can_edit, can_log) = (page.can_edit_tasks, page.can_log_time);
     let create_error = action_error(actions.create);
     let move_error = action_error(actions.set_status);
+    let (rights, today) = (DialogRights::of(&page), page.today);
     let board = BoardActions {
         project_id: p.id,
         set_status: actions.set_status,
@@ -120,7 +123,7 @@ fn ProjectView(
                     let list = tasks.await.unwrap_or_default();
                     let dialog = open_task()
                         .and_then(|id| list.iter().find(|t| t.id.to_string() == id).cloned())
-                        .map(|task| view! { <TaskDialog task can_edit can_delete can_log actions list_view=list_view() /> });
+                        .map(|task| view! { <TaskDialog task rights actions list_view=list_view() today time /> });
                     let body = if !list_view() {
                         view! { <TaskBoard tasks=list actions=board /> }.into_any()
                     } else if list.is_empty() {
@@ -134,82 +137,4 @@ fn ProjectView(
         </section>
     }
     .into_any()
-}
-
-#[component]
-fn TaskDialog(
-    task: Task,
-    can_edit: bool,
-    can_delete: bool,
-    can_log: bool,
-    actions: TaskActions,
-    list_view: bool,
-) -> impl IntoView {
-    let update_error = action_error(actions.update);
-    let delete_error = action_error(actions.delete);
-    let close = if list_view { "?view=list" } else { "?view=board" };
-    let id = task.id.to_string();
-    let delete_id = id.clone();
-    let (timer_task, tracked_task) = (id.clone(), task.id);
-    let statuses: Vec<(String, String)> =
-        TaskStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect();
-    view! {
-        <div class="dialog-backdrop">
-            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="task-dialog-title">
-                <div class="section-head">
-                    <h2 id="task-dialog-title">"Task"</h2>
-                    <a href=close>"Close"</a>
-                </div>
-                <ActionForm action=actions.update>
-                    <fieldset disabled=!can_edit>
-                        <input type="hidden" name="id" value=id.clone() />
-                        <TextField id="task-title" name="title" label="Title" required=true maxlength=300 value=task.title.clone()
-                            error=field_error(update_error, "title") />
-                        <SelectField id="task-status" name="status" label="Status" options=statuses selected=task.status.as_str().to_owned()
-                            error=field_error(update_error, "status") />
-                        <TextField id="task-estimate" name="estimate_minutes" label="Estimate (minutes)" kind="number"
-                            value=task.estimate_minutes.map(|m| m.to_string()).unwrap_or_default()
-                            hint="Whole minutes, up to 60 000." error=field_error(update_error, "estimate_minutes") />
-                        <FormError error=update_error />
-                        {can_edit.then(|| view! { <SubmitButton label="Save task" busy_label="Saving…" pending=actions.update.pending() /> })}
-                    </fieldset>
-                </ActionForm>
-                {use_timer().filter(|_| can_log).map(|timer| { let task_id = timer_task.clone(); view! {
-                    <ActionForm action=timer.start>
-                        <input type="hidden" name="task_id" value=task_id />
-                        <button type="submit" class="primary">"Start timer"</button>
-                    </ActionForm>
-                }})}
-                <TrackedTime task_id=tracked_task />
-                {can_delete.then(|| view! {
-                    <ActionForm action=actions.delete>
-                        <input type="hidden" name="id" value=delete_id.clone() />
-                        <button type="submit" class="danger">"Delete task"</button>
-                        <FormError error=delete_error />
-                    </ActionForm>
-                })}
-            </div>
-        </div>
-    }
-    .into_any()
-}
-
-/// How much time the task has: the viewer's own, or everyone's with `time.viewAll`.
-#[component]
-fn TrackedTime(task_id: TaskId) -> impl IntoView {
-    let timer = use_timer();
-    let entries = Resource::new(
-        move || (task_id, timer.map(|t| (t.stop.version().get(), t.log.version().get()))),
-        |(id, _)| list_task_time(id),
-    );
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                entries.await.ok().map(|list| {
-                    let total: i64 = list.iter().map(|e| e.duration_seconds).sum();
-                    view! { <p class="hint">{format!("Tracked: {} in {} entries", format_hm(total), list.len())}</p> }
-                })
-            })}
-        </Suspense>
-    }
 }

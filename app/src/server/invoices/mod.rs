@@ -35,7 +35,7 @@ pub(crate) use crate::server::time::zone;
 
 /// The business's calendar date now.
 pub(crate) fn today(ctx: &BusinessCtx) -> NaiveDate {
-    ctx.now().with_timezone(&zone(&ctx.local.timezone)).date_naive()
+    ctx.today()
 }
 
 /// Refuses changes to an invoice that is no longer a draft.
