@@ -39,6 +39,20 @@ pub struct Task {
     pub tracked_seconds: Option<i64>,
 }
 
+/// A task found by its title, with where it lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskMatch {
+    pub id: TaskId,
+    pub title: String,
+    pub status: TaskStatus,
+    pub project_id: ProjectId,
+    pub project_name: String,
+    pub client_name: String,
+}
+
+/// How many tasks one search returns at most.
+pub const SEARCH_LIMIT: i64 = 50;
+
 pub const TITLE_MAX_CHARS: usize = 300;
 pub const ESTIMATE_MAX_MINUTES: i32 = 60_000;
 
@@ -103,6 +117,13 @@ pub async fn list_tasks(project_id: ProjectId) -> AppResult<Vec<Task>> {
 #[server(prefix = "/api", endpoint = "tasks/open")]
 pub async fn list_open_tasks() -> AppResult<Vec<crate::time::TaskOption>> {
     crate::server::tasks::open(&crate::server::business()?).await
+}
+
+/// Tasks whose title contains `q` (case-insensitively), across the business's projects: open
+/// ones first, at most [`SEARCH_LIMIT`]. An empty `q` finds nothing.
+#[server(prefix = "/api", endpoint = "tasks/search")]
+pub async fn search_tasks(q: String) -> AppResult<Vec<TaskMatch>> {
+    crate::server::tasks::search(&crate::server::business()?, &q).await
 }
 
 #[server(prefix = "/api", endpoint = "tasks/create")]

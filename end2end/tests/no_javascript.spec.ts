@@ -1,5 +1,5 @@
 import { test, expect, newAccount } from "./fixtures/test";
-import { AppShell, BusinessForm, SignInPage, SignUpPage } from "./fixtures/pages";
+import { AppShell, BusinessForm, SignInPage, SignUpPage, boardColumn } from "./fixtures/pages";
 
 // Every page is server-rendered and every form is a real form: the whole first-run flow works
 // before (or without) the wasm.
@@ -31,4 +31,51 @@ test("the whole flow works with JavaScript disabled", async ({ page }) => {
 
   await signIn.signIn(account.email, account.password);
   await shell.expectDashboard("Plain HTML Ltd");
+});
+
+test("clients keep their contacts, tasks take time from their dialog and the timesheet navigates, all without JavaScript", async ({ page }) => {
+  const signUp = new SignUpPage(page, false);
+  await signUp.goto();
+  await signUp.signUp(newAccount("Plain Worker"));
+  await new BusinessForm(page).create("Plain Work Ltd", "EUR");
+
+  // A client with a contact, edited: the saved contact is in the form's HTML, so saving keeps it.
+  await page.goto("/clients/new");
+  await page.getByLabel("Name", { exact: true }).fill("Acme");
+  await page.getByLabel("Contact 1 name").fill("Dana Lee");
+  await page.getByLabel("Contact 1 email").fill("dana@acme.test");
+  await page.getByRole("button", { name: "Create client" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Acme" })).toBeVisible();
+  await page.getByRole("link", { name: "Edit", exact: true }).click();
+  await expect(page.getByLabel("Contact 1 name")).toHaveValue("Dana Lee");
+  await page.getByLabel("VAT no.").fill("GB123456789");
+  await page.getByRole("button", { name: "Save client" }).click();
+  const details = page.getByRole("region", { name: "Details" });
+  await expect(details).toContainText("GB123456789");
+  await expect(details).toContainText("Dana Lee");
+
+  // A project, a task added in its column, time logged from the task's dialog.
+  await page.getByRole("link", { name: "New project" }).click();
+  await page.getByLabel("Project name").fill("Website");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.getByLabel("Add a task to To do").fill("Design");
+  await boardColumn(page, "To do").getByRole("button", { name: "Add", exact: true }).click();
+  await boardColumn(page, "To do").getByRole("link", { name: "Design" }).click();
+  const dialog = page.getByRole("dialog", { name: "Task" });
+  await dialog.getByText("Log time on this task").click();
+  await dialog.getByLabel("Duration").fill("45m");
+  await dialog.getByRole("button", { name: "Log time" }).click();
+  await expect(page.getByRole("dialog", { name: "Task" })).toContainText("Tracked: 0:45 in 1 entry");
+
+  await dialog.getByRole("link", { name: "Close" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+
+  // The timesheet's weeks are links.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Timesheet" }).click();
+  const row = page.getByRole("table").getByRole("row", { name: /Design/ });
+  await expect(row).toContainText("0:45");
+  await page.getByRole("link", { name: "← Previous week" }).click();
+  await expect(page.getByText("No time tracked this week.")).toBeVisible();
+  await page.getByRole("link", { name: "This week" }).click();
+  await expect(row).toContainText("0:45");
 });

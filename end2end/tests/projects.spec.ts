@@ -33,6 +33,17 @@ async function newProject(page: Page, hourlyRate?: string) {
 
 
 test.describe("projects and tasks", () => {
+  test("a task is found by its title from the projects list and opens in its dialog", async ({ page }) => {
+    await projectWithTasks(page);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Projects" }).click();
+    await page.getByLabel("Find a task").fill("uil");
+    await page.getByRole("button", { name: "Find" }).click();
+    const found = page.getByRole("region", { name: "Tasks found" });
+    await expect(found.getByRole("listitem")).toHaveCount(1);
+    await found.getByRole("link", { name: "Build" }).click();
+    await expect(page.getByRole("dialog", { name: "Task" }).getByLabel("Title")).toHaveValue("Build");
+  });
+
   test("the task dialog keeps focus, closes with Escape back to its card, logs time and edits or deletes it", async ({ page }) => {
     await projectWithTasks(page, "80");
     await hydrated(page);

@@ -42,14 +42,14 @@ use crate::invoices::{
 };
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
 use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
-use crate::tasks::{CreateTask, DeleteTask, ListOpenTasks, ListTasks, SetTaskStatus, UpdateTask};
+use crate::tasks::{CreateTask, DeleteTask, ListOpenTasks, ListTasks, SearchTasks, SetTaskStatus, UpdateTask};
 use crate::team::{
     AcceptInvitation, CreateRole, DeleteRole, GetInvitation, GetTeam, InviteMember, RegenerateInvitation, RemoveMember,
     RevokeInvitation, SetMemberPermission, SetMemberRole, UpdateRole,
 };
 use crate::time::{
-    DeleteTimeEntry, GetRunningTimer, GetTimesheet, ListTaskTime, LogTime, StartTimer, StopTimer, StopTimerAt,
-    UpdateTimeNote,
+    DeleteTimeEntry, GetRunningTimer, GetTimesheet, ListTaskTime, ListTimeEntries, LogTime, StartTimer, StopTimer,
+    StopTimerAt, UpdateTimeNote,
 };
 use Access::*;
 
@@ -103,6 +103,7 @@ registry! {
     SetTaskStatus => Permission(Permission::TasksEdit),
     DeleteTask => Permission(Permission::TasksDelete),
     ListOpenTasks => Permission(Permission::TasksView),
+    SearchTasks => Permission(Permission::TasksView),
     GetRunningTimer => Permission(Permission::TimeLog),
     StartTimer => Permission(Permission::TimeLog),
     StopTimer => Permission(Permission::TimeLog),
@@ -110,6 +111,7 @@ registry! {
     LogTime => Permission(Permission::TimeLog),
     GetTimesheet => Permission(Permission::TimeViewOwn),
     ListTaskTime => Permission(Permission::TimeViewOwn),
+    ListTimeEntries => Permission(Permission::TimeViewOwn),
     UpdateTimeNote => Permission(Permission::TimeEdit),
     DeleteTimeEntry => Permission(Permission::TimeDelete),
     ListInvoices => Permission(Permission::InvoicesView),

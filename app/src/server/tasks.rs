@@ -5,7 +5,7 @@ use crate::ids::{ProjectId, TaskId};
 use crate::permissions::Permission;
 use crate::server::db::{tasks as db, time};
 use crate::server::BusinessCtx;
-use crate::tasks::{Task, TaskInput, TaskStatus};
+use crate::tasks::{Task, TaskInput, TaskMatch, TaskStatus};
 use crate::time::TaskOption;
 
 /// A project's tasks; someone else's project is NotFound, not an empty board.
@@ -13,6 +13,14 @@ pub async fn list(ctx: &BusinessCtx, project: ProjectId) -> AppResult<Vec<Task>>
     ctx.require(Permission::TasksView)?;
     let time_of = (!ctx.can(Permission::TimeViewAll)).then_some(ctx.user.id);
     db::list(&ctx.pool, ctx.business.id, project, time_of).await
+}
+
+pub async fn search(ctx: &BusinessCtx, q: &str) -> AppResult<Vec<TaskMatch>> {
+    ctx.require(Permission::TasksView)?;
+    if q.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    db::search(&ctx.pool, ctx.business.id, q).await
 }
 
 /// Every task not done, on active clients, for the "log time" pickers.

@@ -44,9 +44,17 @@ pub fn local_date(tz: Tz, instant: DateTime<Utc>) -> NaiveDate {
 
 /// `[Monday 00:00, next Monday 00:00)` local, as instants: 167, 168 or 169 hours.
 pub fn week_bounds(tz: Tz, monday: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    let midnight = |d: NaiveDate| from_local(tz, d.and_time(NaiveTime::MIN));
-    (midnight(monday), midnight(monday + Duration::days(7)))
+    days_bounds(tz, monday, monday + Duration::days(7))
 }
+
+/// The instants of local midnight starting `from` and `to`: the half-open range [from, to).
+fn days_bounds(tz: Tz, from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    let midnight = |d: NaiveDate| from_local(tz, d.and_time(NaiveTime::MIN));
+    (midnight(from), midnight(to))
+}
+
+/// The longest range one request may read.
+pub const RANGE_MAX_DAYS: i64 = 366;
 
 fn local_label(tz: Tz, instant: DateTime<Utc>) -> String {
     instant.with_timezone(&tz).format("%a %-d %b, %H:%M").to_string()
@@ -286,6 +294,36 @@ pub async fn timesheet(ctx: &BusinessCtx, week: Option<NaiveDate>, member: Optio
         timezone: ctx.local.timezone.clone(),
         business_currency: ctx.business.currency.clone(),
     })
+}
+
+/// Stopped entries that started on the business's calendar days [from, to): the caller's own, or
+/// with `time.viewAll` everyone's (or one member's).
+pub async fn between(
+    ctx: &BusinessCtx,
+    from: NaiveDate,
+    to: NaiveDate,
+    member: Option<UserId>,
+) -> AppResult<Vec<TimeEntryView>> {
+    ctx.require(Permission::TimeViewOwn)?;
+    if to <= from {
+        return Err(AppError::field("to", "The end date must be after the start date."));
+    }
+    if (to - from).num_days() > RANGE_MAX_DAYS {
+        return Err(AppError::field("to", format!("Ask for at most {RANGE_MAX_DAYS} days at a time.")));
+    }
+    let can_view_all = ctx.can(Permission::TimeViewAll);
+    let user = match member {
+        Some(m) if m != ctx.user.id && !can_view_all => return Err(AppError::Forbidden),
+        Some(m) => Some(m),
+        None if can_view_all => None,
+        None => Some(ctx.user.id),
+    };
+    let tz = zone(&ctx.local.timezone);
+    let (from, to) = days_bounds(tz, from, to);
+    let filter = db::EntryFilter { user_id: user, from, to, ..db::EntryFilter::all() };
+    let rows = db::entries(&ctx.pool, ctx.business.id, filter).await?;
+    let show_cost = ctx.can(Permission::ReportsViewProfit);
+    Ok(rows.into_iter().map(|r| entry_view(r, tz, show_cost)).collect())
 }
 
 pub async fn for_task(ctx: &BusinessCtx, task: TaskId) -> AppResult<Vec<TimeEntryView>> {

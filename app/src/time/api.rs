@@ -54,6 +54,24 @@ pub async fn get_timesheet(#[server(default)] week: String, #[server(default)] m
     crate::server::time::timesheet(&crate::server::business()?, week, member).await
 }
 
+/// Stopped time entries that started on days [`from`, `to`) of the business's calendar
+/// (`YYYY-MM-DD`, at most a year): the viewer's own, or with `time.viewAll` everyone's or `member`'s.
+#[server(prefix = "/api", endpoint = "time/entries")]
+pub async fn list_time_entries(
+    from: String,
+    to: String,
+    #[server(default)] member: String,
+) -> AppResult<Vec<TimeEntryView>> {
+    use crate::error::AppError;
+    let from = crate::validation::date(from.trim()).map_err(|e| AppError::field("from", e))?;
+    let to = crate::validation::date(to.trim()).map_err(|e| AppError::field("to", e))?;
+    let member = match member.trim() {
+        "" => None,
+        id => Some(crate::ids::param(id)?),
+    };
+    crate::server::time::between(&crate::server::business()?, from, to, member).await
+}
+
 /// The time on one task: the viewer's own, or everyone's with `time.viewAll`.
 #[server(prefix = "/api", endpoint = "time/for_task")]
 pub async fn list_task_time(task_id: TaskId) -> AppResult<Vec<TimeEntryView>> {

@@ -92,6 +92,8 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
             ("form[name]", "Renamed project".into()),
         ],
         "/api/tasks/list" => vec![("project_id", f.project.to_string())],
+        "/api/tasks/search" => vec![("q", "a".into())],
+        "/api/time/entries" => vec![("from", "2026-01-01".into()), ("to", "2026-12-31".into())],
         "/api/tasks/create" => vec![("project_id", f.project.to_string()), ("title", "Matrix task".into())],
         "/api/tasks/update" => vec![("id", f.task.to_string()), ("title", "Renamed".into()), ("status", "done".into())],
         "/api/tasks/set_status" => vec![("id", f.task.to_string()), ("status", "in_review".into())],

@@ -558,3 +558,74 @@ async fn a_rate_typed_on_an_entry_needs_the_rate_permission(pool: PgPool) {
     let plain = log(&s, &tracker, &s.tasks[0], "2026-11-23", "1h", &[]).await;
     assert_eq!(plain.status, StatusCode::OK, "without a rate the entry is logged: {}", plain.text());
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn entries_come_for_any_half_open_range_of_business_days_as_the_viewer_may_see_them(pool: PgPool) {
+    let s = setup(pool, 1).await;
+    let contractor = s.app.teammate(&s.owner, "Casey", "contractor").await;
+    sqlx::query("update businesses set timezone = 'Asia/Tokyo'").execute(&s.app.pool).await.expect("zone");
+    logged(&s, &s.owner, &s.tasks[0], "2026-03-01", "1h", &[("entry[start_time]", "08:00")]).await;
+    logged(&s, &s.owner, &s.tasks[0], "2026-03-02", "2h", &[]).await;
+    logged(&s, &contractor, &s.tasks[0], "2026-03-01", "30m", &[]).await;
+    async fn entries(app: &TestApp, cookie: &str, args: &[(&str, &str)]) -> crate::common::Reply {
+        app.call("/api/time/entries", args, Some(cookie)).await
+    }
+    let seconds = |reply: crate::common::Reply| -> Vec<i64> {
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        reply.json::<Vec<TimeEntryView>>().into_iter().map(|e| e.duration_seconds).collect()
+    };
+    // [1 March, 2 March) on Tokyo's calendar: 08:00 in Tokyo is still 28 February in UTC.
+    let owner_day = entries(&s.app, &s.owner, &[("from", "2026-03-01"), ("to", "2026-03-02")]).await;
+    assert_eq!(seconds(owner_day), [3600, 1800], "the owner sees everyone's");
+    let owner_two = entries(&s.app, &s.owner, &[("from", "2026-03-01"), ("to", "2026-03-03")]).await;
+    assert_eq!(seconds(owner_two).len(), 3);
+    let own = entries(&s.app, &contractor, &[("from", "2026-03-01"), ("to", "2026-03-03")]).await;
+    assert_eq!(seconds(own), [1800], "a contractor sees only their own");
+    let owner_id = s.app.user_id(&s.owner).await.to_string();
+    let theirs =
+        entries(&s.app, &contractor, &[("from", "2026-03-01"), ("to", "2026-03-03"), ("member", &owner_id)]).await;
+    assert_eq!(theirs.app_error(), AppError::Forbidden);
+
+    let backwards = entries(&s.app, &s.owner, &[("from", "2026-03-02"), ("to", "2026-03-02")]).await;
+    assert_eq!(backwards.app_error(), AppError::field("to", "The end date must be after the start date."));
+    let too_long = entries(&s.app, &s.owner, &[("from", "2025-01-01"), ("to", "2026-03-02")]).await;
+    assert_eq!(too_long.app_error(), AppError::field("to", "Ask for at most 366 days at a time."));
+    let unreadable = entries(&s.app, &s.owner, &[("from", "March"), ("to", "2026-03-02")]).await;
+    assert!(matches!(unreadable.app_error(), AppError::Validation(_)));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn tasks_are_found_by_title_across_projects_open_ones_first(pool: PgPool) {
+    let s = setup(pool, 0).await;
+    let other: Uuid = s
+        .app
+        .call("/api/projects/create", &[("form[client_id]", &s.client), ("form[name]", "Branding")], Some(&s.owner))
+        .await
+        .json();
+    let other = other.to_string();
+    for (project, title, status) in
+        [(&s.project, "Design homepage", "todo"), (&other, "Logo design", "done"), (&other, "Print ads", "todo")]
+    {
+        let reply = s
+            .app
+            .call("/api/tasks/create", &[("project_id", project), ("title", title), ("status", status)], Some(&s.owner))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    }
+    let search = |cookie: String, q: &'static str| {
+        let app = &s.app;
+        async move {
+            let found: Vec<app::tasks::TaskMatch> =
+                app.call("/api/tasks/search", &[("q", q)], Some(&cookie)).await.json();
+            found.into_iter().map(|t| (t.title, t.project_name)).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        search(s.owner.clone(), "DESIGN").await,
+        [("Design homepage".to_owned(), "Website".to_owned()), ("Logo design".to_owned(), "Branding".to_owned())]
+    );
+    assert!(search(s.owner.clone(), "  ").await.is_empty());
+    assert!(search(s.owner.clone(), "%").await.is_empty(), "wildcards are plain characters");
+    let stranger = s.app.owner_of("Elsewhere", &email("stranger")).await;
+    assert!(search(stranger, "design").await.is_empty(), "another business's tasks are not found");
+}

@@ -6,6 +6,7 @@ use crate::components::loading::Load;
 use crate::components::table::{Column, DataTable, EmptyState};
 use crate::permissions::Permission;
 use crate::projects::list_projects;
+use crate::tasks::{search_tasks, TaskMatch};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -26,6 +27,15 @@ pub fn ProjectsPage() -> impl IntoView {
     let search = move || query.read().get("q").unwrap_or_default();
     let projects = Resource::new(move || (client(), search()), |(c, q)| list_projects(c, q));
     let clients = Resource::new(|| (), |_| list_clients(String::new(), false, String::new()));
+    // Finding a task by its title, across projects; no query while the box is empty.
+    let task_query = move || query.read().get("task_q").unwrap_or_default();
+    let found = Resource::new(task_query, |q| async move {
+        if q.trim().is_empty() {
+            Ok(None)
+        } else {
+            search_tasks(q).await.map(Some)
+        }
+    });
     view! {
         <Title text="Projects" />
         <section class="page">
@@ -63,6 +73,20 @@ pub fn ProjectsPage() -> impl IntoView {
                 </div>
                 <button type="submit">"Filter"</button>
             </Form>
+            <IfCan permission=Permission::TasksView>
+                <Form method="GET" action="" attr:class="filters" attr:role="search" attr:aria-label="Tasks">
+                    <div class="field">
+                        <label for="task-search">"Find a task"</label>
+                        <input id="task-search" type="search" name="task_q" value=task_query />
+                    </div>
+                    <button type="submit">"Find"</button>
+                </Form>
+            </IfCan>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    found.await.ok().flatten().map(|tasks| view! { <FoundTasks tasks /> })
+                })}
+            </Suspense>
             <Load resource=projects let:list>
                 {if list.is_empty() {
                     view! {
@@ -90,4 +114,30 @@ pub fn ProjectsPage() -> impl IntoView {
             </Load>
         </section>
     }
+}
+
+/// Tasks found by title, each linked to its dialog on its project.
+#[component]
+fn FoundTasks(tasks: Vec<TaskMatch>) -> impl IntoView {
+    if tasks.is_empty() {
+        return view! { <p class="hint" role="status">"No task has that in its title."</p> }.into_any();
+    }
+    let items = tasks
+        .into_iter()
+        .map(|t| {
+            view! {
+                <li>
+                    <A href=format!("/projects/{}?task={}", t.project_id, t.id)>{t.title}</A>
+                    {format!(" · {} · {} · {}", t.client_name, t.project_name, t.status.label())}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="found-tasks-heading">
+            <h2 id="found-tasks-heading">"Tasks found"</h2>
+            <ul class="plain-list">{items}</ul>
+        </section>
+    }
+    .into_any()
 }

@@ -2,8 +2,9 @@
 
 use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, ProjectId, TaskId, UserId};
+use crate::server::db::like_pattern;
 use crate::server::errors::ResultExt;
-use crate::tasks::{Task, TaskStatus};
+use crate::tasks::{Task, TaskMatch, TaskStatus, SEARCH_LIMIT};
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
@@ -45,6 +46,36 @@ pub async fn list(
                 estimate_minutes: r.estimate_minutes,
                 tracked_seconds: Some(r.tracked_seconds.unwrap_or(0)),
             })
+        })
+        .collect())
+}
+
+/// Tasks whose title contains `q`, open ones first.
+pub async fn search(db: impl PgExecutor<'_>, business_id: BusinessId, q: &str) -> AppResult<Vec<TaskMatch>> {
+    let rows = sqlx::query!(
+        r#"select t.id, t.title, t.status as "status: TaskStatus", p.id as project_id, p.name as project_name,
+                  c.name as client_name
+           from tasks t
+           join projects p on p.business_id = t.business_id and p.id = t.project_id
+           join clients c on c.business_id = p.business_id and c.id = p.client_id
+           where t.business_id = $1 and t.title ilike $2
+           order by (t.status = 'done'), lower(t.title), t.id
+           limit $3"#,
+        business_id.0,
+        like_pattern(q),
+        SEARCH_LIMIT
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TaskMatch {
+            id: r.id.into(),
+            title: r.title,
+            status: r.status,
+            project_id: r.project_id.into(),
+            project_name: r.project_name,
+            client_name: r.client_name,
         })
         .collect())
 }
