@@ -74,4 +74,58 @@ test.describe("team", () => {
       "A business needs at least one owner. Make someone else an owner first.",
     );
   });
+
+  test("editing a custom role keeps the permissions the editor cannot give", async ({ page, browser }) => {
+    const owner = newAccount("Rhea Roles");
+    const signUp = new SignUpPage(page);
+    await signUp.goto();
+    await signUp.signUp(owner);
+    await new BusinessForm(page).create("Roles Studio", "EUR");
+    const team = new TeamSettingsPage(page);
+    await team.goto();
+    const roles = page.getByRole("region", { name: "Custom roles" });
+    const createRole = async (name: string, permissions: string[]) => {
+      const nameField = roles.getByLabel("Role name").last();
+      if (!(await nameField.isVisible())) await roles.getByText("New custom role").click();
+      await nameField.fill(name);
+      for (const label of permissions) await roles.getByLabel(label, { exact: true }).last().check();
+      await roles.getByRole("button", { name: "Create role" }).click();
+      await expect(roles.getByRole("listitem").filter({ hasText: `${name} · ${permissions.length} permission` })).toBeVisible();
+    };
+    await createRole("Analyst", ["View projects", "See profit reports and internal costs"]);
+    await createRole("Role editor", ["See the team", "Manage roles and individual permissions", "View projects", "View tasks", "See the dashboard"]);
+
+    const ed = newAccount("Ed Editor");
+    await team.invite(ed.email, "Role editor");
+    const link = await team.newInviteLink.inputValue();
+    const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": "198.19.8.8" } });
+    const edPage = await context.newPage();
+    await edPage.goto(link.replace(/^https?:\/\/[^/]+/, new URL(page.url()).origin));
+    await hydrated(edPage);
+    await edPage.getByRole("link", { name: "Create an account" }).click();
+    await hydrated(edPage);
+    await new SignUpPage(edPage).signUp(ed);
+    await edPage.getByRole("button", { name: "Accept invitation" }).click();
+    await expect(edPage.getByRole("heading", { level: 1, name: "Roles Studio" })).toBeVisible();
+
+    // Ed swaps "View projects" for "View tasks"; profit is not his to see or give, and stays.
+    await new TeamSettingsPage(edPage).goto();
+    const edRoles = edPage.getByRole("region", { name: "Custom roles" });
+    const analyst = edRoles.getByRole("listitem").filter({ hasText: "Analyst" });
+    await analyst.getByText("Edit Analyst").click();
+    await expect(analyst.getByLabel("See profit reports and internal costs")).toBeDisabled();
+    await expect(analyst.getByLabel("See profit reports and internal costs")).toBeChecked();
+    await analyst.getByLabel("View projects", { exact: true }).uncheck();
+    await analyst.getByLabel("View tasks", { exact: true }).check();
+    await analyst.getByRole("button", { name: "Save role" }).click();
+    await expect(edRoles.getByRole("listitem").filter({ hasText: "Analyst · 2 permissions" })).toBeVisible();
+    await edPage.reload();
+    await hydrated(edPage);
+    const reloaded = edPage.getByRole("region", { name: "Custom roles" }).getByRole("listitem").filter({ hasText: "Analyst" });
+    await reloaded.getByText("Edit Analyst").click();
+    await expect(reloaded.getByLabel("See profit reports and internal costs")).toBeChecked();
+    await expect(reloaded.getByLabel("View tasks", { exact: true })).toBeChecked();
+    await expect(reloaded.getByLabel("View projects", { exact: true })).not.toBeChecked();
+    await context.close();
+  });
 });

@@ -209,6 +209,16 @@ pub fn CustomRolesCard(roles: Vec<CustomRole>, manage: bool, your_permissions: P
     let create = ServerAction::<CreateRole>::new();
     refresh_after(create);
     let error = action_error(create);
+    // A created role leaves an empty form for the next one (not its name and ticks).
+    let form = NodeRef::<leptos::html::Form>::new();
+    let created_before = create.version().get_untracked();
+    Effect::new(move |_| {
+        if create.version().get() > created_before && matches!(create.value().get(), Some(Ok(_))) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
     let empty = roles.is_empty();
     let rows = roles.into_iter().map(|role| view! { <CustomRoleRow role manage your_permissions /> }).collect_view();
     view! {
@@ -220,7 +230,7 @@ pub fn CustomRolesCard(roles: Vec<CustomRole>, manage: bool, your_permissions: P
             {manage.then(|| view! {
                 <details class="create-role">
                     <summary>"New custom role"</summary>
-                    <ActionForm action=create>
+                    <ActionForm action=create node_ref=form>
                         <TextField id="new-role-name" name="name" label="Role name" required=true maxlength=60 error=field_error(error, "name") />
                         <PermissionCheckboxes prefix="new-role".to_owned() checked=PermissionSet::EMPTY allowed=your_permissions />
                         <FieldError id="new-role-permissions-error".to_owned() message=field_error(error, "permissions") />
