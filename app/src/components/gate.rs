@@ -1,7 +1,7 @@
 //! Permission-aware rendering: show something only to members who may use it. The server enforces
 //! every permission anyway; this keeps the UI honest about what works.
 
-use crate::components::layout::use_shell_session;
+use crate::components::layout::{session_info, use_shell_session};
 use crate::components::loading::LoadFailed;
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -16,10 +16,7 @@ pub fn IfCan(permission: Permission, children: ChildrenFn) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let allowed = match session {
-                    Some(s) => s.0.await.ok().flatten().is_some_and(|info| info.can(permission)),
-                    None => false,
-                };
+                let allowed = session_info(session).await.is_some_and(|info| info.can(permission));
                 allowed.then(|| children.with_value(|c| c()))
             })}
         </Suspense>
@@ -36,11 +33,7 @@ pub fn Require(any_of: &'static [Permission], children: ChildrenFn) -> impl Into
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let info = match session {
-                    Some(s) => s.0.await.ok().flatten(),
-                    None => None,
-                };
-                match info {
+                match session_info(session).await {
                     Some(info) if any_of.iter().any(|p| info.can(*p)) => EitherOf3::A(children.with_value(|c| c())),
                     Some(_) => EitherOf3::B(view! { <LoadFailed error=AppError::Forbidden /> }),
                     None => EitherOf3::C(()),

@@ -19,6 +19,15 @@ use leptos_router::components::{Outlet, Redirect, A};
 #[derive(Clone, Copy)]
 pub struct ShellSession(pub Resource<AppResult<Option<SessionInfo>>>);
 
+/// The signed-in member's session once the shell has read it: `None` for a visitor, or outside the
+/// shell.
+pub async fn session_info(session: Option<ShellSession>) -> Option<SessionInfo> {
+    match session {
+        Some(session) => session.0.await.ok().flatten(),
+        None => None,
+    }
+}
+
 /// Things that change what the shell shows; the session is refetched after each.
 #[derive(Clone, Copy)]
 pub struct ShellActions {

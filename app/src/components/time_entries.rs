@@ -3,7 +3,8 @@
 //! week and the task dialog show the same list.
 
 use crate::billing::line_from_time;
-use crate::components::form::{action_error, FormError};
+use crate::components::form::{action_error, field_error, FieldError, FormError};
+use crate::error::AppError;
 use crate::money::Money;
 use crate::time::{format_hm, DeleteTimeEntry, TimeEntryView, UpdateTimeNote};
 use leptos::prelude::*;
@@ -102,5 +103,24 @@ pub fn TimeEntries(
         <FormError error=note_error />
         <FormError error=delete_error />
         <ul class="entries">{items}</ul>
+    }
+}
+
+/// The "Billable" box (ticked) and the note of a new entry's form, posted as `entry[billable]` and
+/// `entry[note]`; `id` prefixes the fields' ids. The hidden `billable_field` tells an unticked box
+/// from a form without one.
+#[component]
+pub fn BillableAndNote(id: &'static str, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <div class="check">
+            <input type="hidden" name="entry[billable_field]" value="1" />
+            <input id=format!("{id}-billable") type="checkbox" name="entry[billable]" value="on" checked />
+            <label for=format!("{id}-billable")>"Billable"</label>
+        </div>
+        <div class="field">
+            <label for=format!("{id}-note")>"Note"</label>
+            <textarea id=format!("{id}-note") name="entry[note]" rows="2" maxlength="1000"></textarea>
+            <FieldError id=format!("{id}-note-error") message=field_error(error, "note") />
+        </div>
     }
 }

@@ -1,6 +1,6 @@
 //! `/`: the dashboard of the active business.
 
-use crate::components::layout::use_shell_session;
+use crate::components::layout::{session_info, use_shell_session};
 use crate::components::loading::LoadFailed;
 use crate::error::AppError;
 use crate::permissions::Permission;
@@ -14,10 +14,7 @@ pub fn DashboardPage() -> impl IntoView {
         <Title text="Dashboard" />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let info = match session {
-                    Some(session) => session.0.await.ok().flatten(),
-                    None => None,
-                };
+                let info = session_info(session).await;
                 if info.as_ref().is_some_and(|i| i.active_business.is_some() && !i.can(Permission::DashboardView)) {
                     return view! { <LoadFailed error=AppError::Forbidden /> }.into_any();
                 }

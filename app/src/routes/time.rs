@@ -6,7 +6,7 @@ use crate::components::form::{
 };
 use crate::components::loading::Load;
 use crate::components::money::currency_options;
-use crate::components::time_entries::TimeEntries;
+use crate::components::time_entries::{BillableAndNote, TimeEntries};
 use crate::components::timer::{use_timer, StartTimerButton, TimerActions};
 use crate::time::{format_hm, get_timesheet, week_start, DeleteTimeEntry, LogTime, Timesheet, UpdateTimeNote};
 use chrono::{Duration, NaiveDate};
@@ -207,16 +207,7 @@ fn AddTimeForm(
                 </div>
                 <TextField id="entry-duration" name="entry[duration]" label="Duration" required=true
                     hint="Like 1:30, 1h 30m, 90m or 1.5h." error=fe("duration") />
-                <div class="check">
-                    <input type="hidden" name="entry[billable_field]" value="1" />
-                    <input id="entry-billable" type="checkbox" name="entry[billable]" value="on" checked />
-                    <label for="entry-billable">"Billable"</label>
-                </div>
-                <div class="field">
-                    <label for="entry-note">"Note"</label>
-                    <textarea id="entry-note" name="entry[note]" rows="2" maxlength="1000"></textarea>
-                    <FieldError id="entry-note-error".to_owned() message=fe("note") />
-                </div>
+                <BillableAndNote id="entry" error />
                 <fieldset class="money">
                     <legend>"Hourly rate for this entry"</legend>
                     <p class="hint">"Optional. Without it, the entry takes the member's, project's or client's rate."</p>

@@ -4,8 +4,8 @@
 //! page section reached by a link and closed by one.
 
 use super::detail::TaskActions;
-use crate::components::form::{action_error, field_error, FieldError, FormError, SelectField, SubmitButton, TextField};
-use crate::components::time_entries::TimeEntries;
+use crate::components::form::{action_error, field_error, FormError, SelectField, SubmitButton, TextField};
+use crate::components::time_entries::{BillableAndNote, TimeEntries};
 use crate::components::timer::{use_timer, StartTimerButton};
 use crate::error::AppResult;
 use crate::ids::{param, TaskId};
@@ -239,16 +239,7 @@ fn TaskTime(task_id: TaskId, rights: DialogRights, today: chrono::NaiveDate, tim
                         <TextField id="task-entry-date" name="entry[date]" label="Date" kind="date" required=true
                             value=today.to_string() error=fe("date") />
                     </div>
-                    <div class="check">
-                        <input type="hidden" name="entry[billable_field]" value="1" />
-                        <input id="task-entry-billable" type="checkbox" name="entry[billable]" value="on" checked />
-                        <label for="task-entry-billable">"Billable"</label>
-                    </div>
-                    <div class="field">
-                        <label for="task-entry-note">"Note"</label>
-                        <textarea id="task-entry-note" name="entry[note]" rows="2" maxlength="1000"></textarea>
-                        <FieldError id="task-entry-note-error".to_owned() message=fe("note") />
-                    </div>
+                    <BillableAndNote id="task-entry" error />
                     <FormError error />
                     <SubmitButton label="Log time" busy_label="Logging…" pending=timer.log.pending() />
                 </ActionForm>

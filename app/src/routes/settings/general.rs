@@ -3,7 +3,7 @@
 use crate::components::form::{
     action_error, field_error, FormError, SavedNotice, SelectField, SubmitButton, TextField,
 };
-use crate::components::layout::{use_shell_session, ShellActions};
+use crate::components::layout::{session_info, use_shell_session, ShellActions};
 use crate::components::loading::{loading, LoadFailed};
 use crate::currency::CURRENCIES;
 use crate::error::AppError;
@@ -32,10 +32,7 @@ pub fn GeneralSettingsPage() -> impl IntoView {
         <Title text="General settings" />
         <Transition fallback=loading>
             {move || Suspend::new(async move {
-                let can_see_team = match session {
-                    Some(s) => s.0.await.ok().flatten().is_some_and(|info| info.can(Permission::TeamView)),
-                    None => false,
-                };
+                let can_see_team = session_info(session).await.is_some_and(|info| info.can(Permission::TeamView));
                 match settings.await {
                     Ok(current) => {
                         let currencies = CURRENCIES

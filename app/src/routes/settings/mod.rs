@@ -7,7 +7,7 @@ pub mod import;
 pub mod invoicing;
 pub mod team;
 
-use crate::components::layout::use_shell_session;
+use crate::components::layout::{session_info, use_shell_session};
 use crate::permissions::Permission;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -21,10 +21,7 @@ pub fn SettingsLayout() -> impl IntoView {
             <nav class="tabs" aria-label="Settings">
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let info = match session {
-                            Some(session) => session.0.await.ok().flatten(),
-                            None => None,
-                        };
+                        let info = session_info(session).await;
                         let can = |p| info.as_ref().is_some_and(|i| i.can(p));
                         let (general, team) = (can(Permission::SettingsView), can(Permission::TeamView));
                         let data = can(Permission::ClientsCreate) || can(Permission::DataExport);

@@ -79,16 +79,28 @@ pub async fn settings(
     )
     .fetch_one(db)
     .await?;
-    Ok(crate::settings::BusinessSettings {
-        name: row.name,
-        address: row.address,
-        currency: row.currency,
-        hours_per_day: row.hours_per_day,
-        forgotten_timer_hours: row.forgotten_timer_hours,
-        timezone: row.timezone,
+    Ok(stored_settings(row.name, row.address, row.currency, row.hours_per_day, row.forgotten_timer_hours, row.timezone))
+}
+
+/// The settings as stored; the operation adds what the viewer may do and the zone list.
+fn stored_settings(
+    name: String,
+    address: String,
+    currency: String,
+    hours_per_day: i32,
+    forgotten_timer_hours: i32,
+    timezone: String,
+) -> crate::settings::BusinessSettings {
+    crate::settings::BusinessSettings {
+        name,
+        address,
+        currency,
+        hours_per_day,
+        forgotten_timer_hours,
+        timezone,
         timezones: Vec::new(),
         can_edit: false,
-    })
+    }
 }
 
 /// New settings; `None` leaves a value as it is.
@@ -145,16 +157,14 @@ pub async fn print_profile(db: impl PgExecutor<'_>, business_id: BusinessId) -> 
     .fetch_one(db)
     .await?;
     Ok(PrintProfile {
-        settings: crate::settings::BusinessSettings {
-            name: row.name,
-            address: row.address,
-            currency: row.currency,
-            hours_per_day: row.hours_per_day,
-            forgotten_timer_hours: row.forgotten_timer_hours,
-            timezone: row.timezone,
-            timezones: Vec::new(),
-            can_edit: false,
-        },
+        settings: stored_settings(
+            row.name,
+            row.address,
+            row.currency,
+            row.hours_per_day,
+            row.forgotten_timer_hours,
+            row.timezone,
+        ),
         vat_number: row.vat_number,
         brand_color: row.brand_color,
         footer_note: row.footer_note,

@@ -1,6 +1,6 @@
 //! draft → issue (sent) → paid; sent → void; delete drafts; duplicate anything; numbering.
 
-use super::{recompute, require_draft, today};
+use super::{recompute, require_draft};
 use crate::clients::EventKind;
 use crate::error::{AppError, AppResult};
 use crate::ids::InvoiceId;
@@ -73,7 +73,7 @@ fn require_issued(status: InvoiceStatus, action: &str) -> AppResult<()> {
 /// date, not in the future.
 pub async fn mark_paid(ctx: &BusinessCtx, id: InvoiceId, paid_on: Option<NaiveDate>) -> AppResult<()> {
     ctx.require(Permission::InvoicesMarkPaid)?;
-    let today = today(ctx);
+    let today = ctx.today();
     let paid_on = paid_on.unwrap_or(today);
     let mut tx = ctx.pool.begin().await?;
     let locked = db::lock(&mut tx, ctx.business.id, id).await?;
@@ -140,7 +140,7 @@ pub async fn delete_draft(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<()> {
 pub async fn duplicate(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoiceId> {
     ctx.require(Permission::InvoicesCreate)?;
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let today = today(ctx);
+    let today = ctx.today();
     let mut tx = ctx.pool.begin().await?;
     let original = db::get(&mut tx, ctx.business.id, id, today).await?;
     let draft = db::Draft {

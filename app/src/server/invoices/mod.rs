@@ -33,11 +33,6 @@ pub const LIST_LIMIT: i64 = 1000;
 
 pub(crate) use crate::server::time::zone;
 
-/// The business's calendar date now.
-pub(crate) fn today(ctx: &BusinessCtx) -> NaiveDate {
-    ctx.today()
-}
-
 /// Refuses changes to an invoice that is no longer a draft.
 pub(crate) fn require_draft(status: InvoiceStatus) -> AppResult<()> {
     if status == InvoiceStatus::Draft {
@@ -77,7 +72,7 @@ pub async fn list(ctx: &BusinessCtx, status: &str, search: &str) -> AppResult<In
             InvoiceStatus::parse(other).ok_or_else(|| AppError::field("status", "Choose a status."))?,
         ),
     };
-    let today = today(ctx);
+    let today = ctx.today();
     let mut rows = db::list(&ctx.pool, ctx.business.id, filter, today, search, LIST_LIMIT + 1).await?;
     let truncated = rows.len() as i64 > LIST_LIMIT;
     rows.truncate(LIST_LIMIT as usize);
@@ -107,7 +102,7 @@ pub async fn list(ctx: &BusinessCtx, status: &str, search: &str) -> AppResult<In
 
 pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
     ctx.require(Permission::InvoicesView)?;
-    let today = today(ctx);
+    let today = ctx.today();
     let mut conn = ctx.pool.acquire().await?;
     let invoice = db::get(&mut conn, ctx.business.id, id, today).await?;
     drop(conn);
@@ -143,7 +138,7 @@ pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
 pub async fn new_defaults(ctx: &BusinessCtx) -> AppResult<InvoiceDefaults> {
     ctx.require(Permission::InvoicesCreate)?;
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
-    let issue_date = today(ctx);
+    let issue_date = ctx.today();
     let (clients, projects, _) = db::choices(&ctx.pool, ctx.business.id, None).await?;
     Ok(InvoiceDefaults {
         clients,
@@ -166,7 +161,7 @@ async fn resolve_draft<'a>(
     kept_rate: Option<&'a str>,
     notes: &'a str,
 ) -> AppResult<db::Draft<'a>> {
-    let issue_date = input.issue_date.unwrap_or_else(|| today(ctx));
+    let issue_date = input.issue_date.unwrap_or_else(|| ctx.today());
     let due_date =
         input.due_date.unwrap_or_else(|| issue_date + Duration::days(i64::from(settings.payment_terms_days)));
     if due_date < issue_date {
@@ -261,7 +256,7 @@ pub async fn fetch_rate(ctx: &BusinessCtx, from: &str, to: &str, date: &str) -> 
     let from = CurrencyCode::parse(from).map_err(|m| AppError::field("from", m))?;
     let to = CurrencyCode::parse(to).map_err(|m| AppError::field("to", m))?;
     let date = match date.trim() {
-        "" => today(ctx),
+        "" => ctx.today(),
         text => crate::validation::date(text).map_err(|m| AppError::field("date", m))?,
     };
     let day = fx::rates_on(&ctx.pool, date).await?;
@@ -286,7 +281,7 @@ pub(crate) fn missing_rate(pairs: &[(CurrencyCode, CurrencyCode)], date: NaiveDa
 
 pub async fn settings(ctx: &BusinessCtx) -> AppResult<InvoiceSettings> {
     ctx.require(Permission::SettingsView)?;
-    let year = today(ctx).year();
+    let year = ctx.today().year();
     let (settings, next_number) = db::settings_with_next_number(&ctx.pool, ctx.business.id, year).await?;
     Ok(InvoiceSettings {
         vat_rate_percent: settings.vat_rate_percent,

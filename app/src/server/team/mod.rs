@@ -244,3 +244,29 @@ pub async fn delete_role(ctx: &BusinessCtx, id: CustomRoleId) -> AppResult<()> {
     tx.commit().await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::custom_role_description;
+    use crate::permissions::{Permission, PermissionSet};
+
+    #[test]
+    fn a_custom_role_is_described_by_its_first_permissions() {
+        assert_eq!(custom_role_description(PermissionSet::EMPTY), "Custom role with no permissions.");
+        let two: PermissionSet = [Permission::ClientsView, Permission::ProjectsView].into_iter().collect();
+        assert_eq!(custom_role_description(two), "Custom role: View clients, View projects.");
+        let six: PermissionSet = [
+            Permission::ClientsView,
+            Permission::ClientsCreate,
+            Permission::ProjectsView,
+            Permission::TasksView,
+            Permission::TimeLog,
+            Permission::DashboardView,
+        ]
+        .into_iter()
+        .collect();
+        let described = custom_role_description(six);
+        assert!(described.starts_with("Custom role: View clients, "), "{described}");
+        assert!(described.ends_with(" and 2 more."), "{described}");
+    }
+}
