@@ -84,12 +84,15 @@ test.describe("clients", () => {
       await page.getByLabel("CSV text").fill(csv);
       await page.getByRole("button", { name: "Preview", exact: true }).click();
       await expect(page.getByLabel("Column “company”")).toHaveValue("company");
+      // The preview is a page the server rendered; once it hydrates, the import goes in chunks.
+      await hydrated(page);
       await expect(page.getByLabel("Column “email”")).toHaveValue("contact_email");
       const preview = page.getByRole("table");
       await expect(preview).toContainText("Globex, Inc.");
       await page.getByRole("button", { name: "Import clients" }).click();
       const result = page.getByRole("status").filter({ hasText: "Import finished." });
       for (const line of expected) await expect(result).toContainText(line);
+      await expect(page).toHaveURL(/\/settings\/import$/);
     }
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clients" }).click();
     await expect(page.getByRole("row")).toHaveCount(4);

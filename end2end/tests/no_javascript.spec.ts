@@ -79,3 +79,44 @@ test("clients keep their contacts, tasks take time from their dialog and the tim
   await page.getByRole("link", { name: "This week" }).click();
   await expect(row).toContainText("0:45");
 });
+
+test("a 3-row CSV file is uploaded, previewed, remapped and imported without JavaScript", async ({ page }) => {
+  const signUp = new SignUpPage(page, false);
+  await signUp.goto();
+  await signUp.signUp(newAccount("Plain Importer"));
+  await new BusinessForm(page).create("Plain Import Ltd", "EUR");
+
+  const csv = [
+    "company,contact_name,email,vat_number,default_rate,currency",
+    "Acme Industries,Dana Lee,dana@acme.test,GB123456789,95,GBP",
+    '"Globex, Inc.",Hank Scorpio,hank@globex.test,,120.50,EUR',
+    "Initech,Bill Lumbergh,bill@initech.test,,,",
+  ].join("\n");
+  await page.goto("/settings/import");
+  await page.getByLabel("CSV file").setInputFiles({ name: "clients.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Preview", exact: true }).click();
+
+  // Step 2 is a page of its own: the guessed mapping and the preview, rendered by the server.
+  await expect(page.getByLabel("Column “company”")).toHaveValue("company");
+  await expect(page.getByText("3 rows found.")).toBeVisible();
+  const preview = page.getByRole("table");
+  await expect(preview).toContainText("Globex, Inc.");
+  await expect(preview).toContainText("120.50 EUR");
+
+  // A changed mapping is previewed again by a post, and changed back.
+  await page.getByLabel("Column “vat_number”").selectOption("ignore");
+  await page.getByRole("button", { name: "Update preview" }).click();
+  await expect(page.getByLabel("Column “vat_number”")).toHaveValue("ignore");
+  await expect(preview).not.toContainText("GB123456789");
+  await page.getByLabel("Column “vat_number”").selectOption("vat_number");
+
+  await page.getByRole("button", { name: "Import clients" }).click();
+  const result = page.getByRole("status").filter({ hasText: "Import finished." });
+  await expect(result).toContainText("Created: 3");
+  await expect(result).toContainText("Failed: 0");
+
+  await page.goto("/clients");
+  await expect(page.getByRole("row", { name: /Globex, Inc\./ })).toContainText("120.50 EUR/h");
+  await page.getByRole("link", { name: "Acme Industries" }).click();
+  await expect(page.getByRole("region", { name: "Details" })).toContainText("GB123456789");
+});

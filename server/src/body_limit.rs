@@ -12,7 +12,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 /// Forms, server functions, everything not listed below.
 pub const DEFAULT_LIMIT: usize = 256 * 1024;
-/// `/api/import/*`: a CSV of up to 20,000 rows.
+/// `/api/import/*` and the import page's posts: a CSV of up to 20,000 rows.
 pub const IMPORT_LIMIT: usize = 16 * 1024 * 1024;
 /// `/api/branding/logo`: a 1.5 MB image with room for the multipart framing. A file between
 /// 1.5 MB and this gets the form's own "larger than 1.5 MB" message from the upload handler.
@@ -20,7 +20,7 @@ pub const LOGO_LIMIT: usize = 2 * 1024 * 1024;
 const LOGO_PATH: &str = "/api/branding/logo";
 
 pub fn limit_for(path: &str) -> usize {
-    if path.starts_with("/api/import/") {
+    if path.starts_with("/api/import/") || path == app::import::IMPORT_PAGE {
         IMPORT_LIMIT
     } else if path == LOGO_PATH {
         LOGO_LIMIT
@@ -67,6 +67,7 @@ mod tests {
     fn only_the_import_takes_large_bodies() {
         assert_eq!(limit_for("/api/clients/create"), DEFAULT_LIMIT);
         assert_eq!(limit_for("/api/import/clients"), IMPORT_LIMIT);
+        assert_eq!(limit_for("/settings/import"), IMPORT_LIMIT);
         assert_eq!(limit_for("/clients/new"), DEFAULT_LIMIT);
     }
 }

@@ -1,7 +1,7 @@
 //! Cross-site request forgery guard. State-changing requests (anything but GET/HEAD/OPTIONS) from a
 //! browser carry `Origin`; it must be `BETTER_AUTH_URL`'s origin, or without that setting, the origin
 //! of the `Host` the request was sent to. Server functions (`/api/…`, which also take the plain
-//! HTML form posts) additionally need one of `Origin`/`Referer`: every browser sends one, and a
+//! HTML form posts) and the import page's posts additionally need one of `Origin`/`Referer`: every browser sends one, and a
 //! request that hides both gets no benefit of the doubt. Other paths let such clients (curl,
 //! monitors) pass unless `Sec-Fetch-Site` says the request is cross-site.
 
@@ -68,9 +68,9 @@ impl CsrfPolicy {
     }
 }
 
-/// Server functions; the tRPC health routes stay open to monitors.
+/// Server functions and the import page's steps; the tRPC health routes stay open to monitors.
 fn needs_origin(path: &str) -> bool {
-    path.starts_with("/api/") && !path.starts_with("/api/trpc")
+    (path.starts_with("/api/") && !path.starts_with("/api/trpc")) || path == app::import::IMPORT_PAGE
 }
 
 /// `https://host:port` of a Referer URL.
@@ -160,6 +160,7 @@ mod tests {
     fn a_server_function_post_without_origin_or_referer_is_refused() {
         let policy = CsrfPolicy { public_origin: Some("https://clerq.example.com".into()) };
         assert!(policy.check(&Method::POST, "/api/clients/create", &HeaderMap::new()).is_err());
+        assert!(policy.check(&Method::POST, "/settings/import", &HeaderMap::new()).is_err(), "the import's steps");
         assert!(policy.check(&Method::POST, "/api/trpc/health.ping", &HeaderMap::new()).is_ok(), "monitors");
         assert!(policy.check(&Method::POST, "/elsewhere", &HeaderMap::new()).is_ok());
         assert!(policy.check(&Method::POST, "/elsewhere", &headers(&[("sec-fetch-site", "cross-site")])).is_err());

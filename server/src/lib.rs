@@ -9,6 +9,7 @@ pub mod form_errors;
 pub mod fx_refresh;
 pub mod health;
 pub mod healthcheck;
+pub mod import_page;
 pub mod invoice_pdf;
 pub mod logo;
 pub mod member;

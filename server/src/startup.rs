@@ -58,6 +58,7 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .route("/api/invoices/{id}/preview.svg", axum::routing::get(crate::invoice_pdf::preview))
         .route("/api/branding/logo", axum::routing::get(crate::logo::show).post(crate::logo::upload))
         .route("/api/branding/logo/remove", axum::routing::post(crate::logo::remove))
+        .route(app::import::IMPORT_PAGE, axum::routing::post(crate::import_page::post))
         .layer(from_fn(error_status::middleware))
         .layer(from_fn_with_state(state.clone(), form_errors::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware));
@@ -81,7 +82,7 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .layer(from_fn_with_state(csrf, csrf::middleware))
         .layer(from_fn_with_state(headers, security_headers::middleware))
         .layer(from_fn_with_state(trust_proxy, proxy_hint::middleware))
-        // Small bodies by default; CSV imports without JavaScript post the whole file.
+        // Small bodies by default; the CSV import's steps post the whole file.
         .layer(from_fn(body_limit::middleware))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit::IMPORT_LIMIT))
         .layer(catch_panics())
@@ -132,7 +133,7 @@ fn panic_response(panic: Panic) -> http::Response<axum::body::Body> {
 
 /// The HTML shell of every page, with the Content Security Policy for this response's nonce
 /// (leptos_axum provides a fresh nonce per request and puts it on its own inline scripts).
-fn page(options: LeptosOptions) -> impl leptos::IntoView {
+pub(crate) fn page(options: LeptosOptions) -> impl leptos::IntoView {
     if let (Some(nonce), Some(response)) =
         (leptos::nonce::use_nonce(), leptos::prelude::use_context::<leptos_axum::ResponseOptions>())
     {

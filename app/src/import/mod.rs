@@ -275,6 +275,33 @@ impl ImportOutcome {
     }
 }
 
+/// The import page's address: it also answers the wizard's form posts (multipart, so a file can be
+/// uploaded without JavaScript), rendering the step the post asks for.
+pub const IMPORT_PAGE: &str = "/settings/import";
+
+/// What a post of the import page renders. The whole state of the wizard travels in the posts (the
+/// CSV text in a hidden field), none of it in the browser's memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PostedImport {
+    /// Step 1 again: the text could not be read (or mapped), with the reason; the text is kept.
+    Unreadable { text: String, message: String },
+    /// Step 2: the mapping and preview of `text`.
+    Preview { text: String, analysis: ImportAnalysis },
+    /// Step 3: what the import did.
+    Imported(ImportOutcome),
+    /// The import itself failed (a permission, or an error on our side); nothing was half-done.
+    Refused(String),
+}
+
+/// The posted step, given to the page by the server's import handler; `None` on a plain visit
+/// (and always in the browser, which reads the server's answer from the page instead).
+pub fn posted_import() -> Option<PostedImport> {
+    #[cfg(feature = "ssr")]
+    return use_context::<PostedImport>();
+    #[cfg(not(feature = "ssr"))]
+    return None;
+}
+
 /// Step 2 of the wizard: the mapping Clerq guessed (or the one posted) and the first rows.
 #[server(prefix = "/api", endpoint = "import/analyze")]
 pub async fn analyze_import(text: String, #[server(default)] mapping: Vec<String>) -> AppResult<ImportAnalysis> {

@@ -4,7 +4,7 @@
 use crate::clients::EventKind;
 use crate::error::{AppError, AppResult};
 use crate::ids::ClientId;
-use crate::import::{ImportAnalysis, ImportOutcome, ImportRow};
+use crate::import::{ImportAnalysis, ImportOutcome, ImportRow, PostedImport};
 use crate::permissions::Permission;
 use crate::server::db::{clients as db, timeline};
 use crate::server::BusinessCtx;
@@ -65,6 +65,36 @@ pub async fn import(ctx: &BusinessCtx, rows: &[ImportRow]) -> AppResult<ImportOu
     }
     outcome.failures.truncate(200);
     Ok(outcome)
+}
+
+/// A post of the import page: the CSV text (pasted, or the uploaded file's), the mapping as posted
+/// (`mapping[i]` keys; empty means "guess"), and whether to import or only preview.
+#[derive(Debug, Default)]
+pub struct ImportPost {
+    pub text: String,
+    pub mapping: Vec<String>,
+    pub import: bool,
+}
+
+/// The step a post of the import page leads to. Errors become that step's message, never a failed
+/// request: the person sees their text again with the reason.
+pub async fn answer_post(ctx: &BusinessCtx, post: ImportPost) -> PostedImport {
+    let (analysis, rows) = match analyze(ctx, &post.text, &post.mapping) {
+        Ok(analyzed) => analyzed,
+        Err(error) => {
+            return match error.field_message("text") {
+                Some(message) => PostedImport::Unreadable { text: post.text, message },
+                None => PostedImport::Refused(error.to_string()),
+            }
+        }
+    };
+    if !post.import {
+        return PostedImport::Preview { text: post.text, analysis };
+    }
+    match import(ctx, &rows).await {
+        Ok(outcome) => PostedImport::Imported(outcome),
+        Err(error) => PostedImport::Refused(error.to_string()),
+    }
 }
 
 #[cfg(test)]

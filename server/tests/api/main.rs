@@ -13,6 +13,7 @@ mod deployment;
 mod fx_refresh;
 mod health;
 mod import;
+mod import_page;
 mod invoice_pdf;
 mod invoices;
 mod logos;

@@ -1,18 +1,21 @@
 //! `/settings/import`: the CSV import wizard. Paste or upload, check the column mapping and the
-//! preview, import. With JavaScript the file is read, mapped and sent in chunks of 500 rows with a
-//! progress bar; without it, the pasted text goes to the server in one request.
+//! preview, import. Every step is a form post to this page, which the server answers with the next
+//! step (see `server/src/import_page.rs`), so the wizard works without JavaScript and keeps its
+//! state in the posts. With JavaScript the import itself is sent in chunks of 500 rows with a
+//! progress bar instead of one long request.
 
-use crate::components::form::{action_error, field_error, FieldError, FormError, SubmitButton};
+use crate::components::form::FieldError;
 use crate::components::gate::Require;
 use crate::import::{
-    self, csv, import_client_rows, AnalyzeImport, ImportAnalysis, ImportClients, ImportOutcome, Target, CHUNK_ROWS,
+    self, csv, import_client_rows, posted_import, ImportAnalysis, ImportOutcome, PostedImport, Target, CHUNK_ROWS,
+    IMPORT_PAGE,
 };
 use crate::permissions::Permission;
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use server_fn::ServerFn;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Progress {
@@ -24,13 +27,12 @@ enum Progress {
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let analyze = ServerAction::<AnalyzeImport>::new();
-    let import_all = ServerAction::<ImportClients>::new();
-    let text = RwSignal::new(String::new());
-    let progress = RwSignal::new(Progress::Idle);
+    // The step a post asked for; the browser takes the server's answer from the page.
+    let posted_here = posted_import();
+    let posted = OnceResource::new(async move { posted_here });
     let query = use_query_map();
-    // The result of an import made without JavaScript arrives in the query string.
-    let posted_result = move || {
+    // `import/clients` called as a plain form post redirects here with its counts.
+    let redirected_result = move || {
         let q = query.read();
         let count = |key: &str| q.get(key).and_then(|v| v.parse::<usize>().ok());
         Some(ImportOutcome {
@@ -39,18 +41,6 @@ pub fn ImportPage() -> impl IntoView {
             failed: count("failed")?,
             failures: Vec::new(),
         })
-    };
-    let error = action_error(analyze);
-    let on_file = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
-        spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(value) => text.set(value.as_string().unwrap_or_default()),
-                Err(_) => progress.set(Progress::Failed("The file could not be read.".into())),
-            }
-        });
     };
     view! {
         <Title text="Import clients" />
@@ -62,43 +52,66 @@ pub fn ImportPage() -> impl IntoView {
                 <li>"Check how the columns map to client fields, and the preview."</li>
                 <li>"Import. Clients whose name already exists are skipped."</li>
             </ol>
-            {move || posted_result().map(|outcome| view! { <ImportResult outcome /> })}
-            <ActionForm action=analyze>
-                <div class="field">
-                    <label for="import-file">"CSV file"</label>
-                    <input id="import-file" type="file" accept=".csv,text/csv,text/plain" on:change=on_file />
-                </div>
-                <div class="field">
-                    <label for="import-text">"CSV text"</label>
-                    <p class="hint" id="import-text-hint">"For example: company,contact_name,email,vat_number,default_rate,currency"</p>
-                    <textarea id="import-text" name="text" rows="8" aria-describedby="import-text-hint import-text-error"
-                        prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))>
-                        {text.get_untracked()}
-                    </textarea>
-                    <FieldError id="import-text-error".to_owned() message=field_error(error, "text") />
-                </div>
-                <FormError error />
-                <SubmitButton label="Preview" busy_label="Reading…" pending=analyze.pending() />
-            </ActionForm>
-            {move || {
-                analyze.value().get().and_then(Result::ok).map(|analysis| {
-                    view! { <MappingStep analysis text analyze import_all progress /> }
-                })
-            }}
+            {move || redirected_result().map(|outcome| view! { <ImportResult outcome /> })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match posted.await {
+                        None => EitherOf4::A(view! { <UploadStep text=String::new() error=None /> }),
+                        Some(PostedImport::Unreadable { text, message }) => {
+                            EitherOf4::A(view! { <UploadStep text error=Some(message) /> })
+                        }
+                        Some(PostedImport::Preview { text, analysis }) => EitherOf4::B(view! {
+                            <UploadStep text=text.clone() error=None />
+                            <MappingStep analysis text />
+                        }),
+                        Some(PostedImport::Imported(outcome)) => EitherOf4::C(view! {
+                            <ImportResult outcome />
+                            <UploadStep text=String::new() error=None />
+                        }),
+                        Some(PostedImport::Refused(message)) => EitherOf4::D(view! {
+                            <p class="form-error" role="alert">{message}</p>
+                            <UploadStep text=String::new() error=None />
+                        }),
+                    }
+                })}
+            </Suspense>
         </div>
         </Require>
     }
 }
 
+/// Step 1: a file or pasted text, posted as multipart so the file travels without JavaScript.
 #[component]
-fn MappingStep(
-    analysis: ImportAnalysis,
-    text: RwSignal<String>,
-    analyze: ServerAction<AnalyzeImport>,
-    import_all: ServerAction<ImportClients>,
-    progress: RwSignal<Progress>,
-) -> impl IntoView {
+fn UploadStep(text: String, error: Option<String>) -> impl IntoView {
+    view! {
+        <form method="post" action=IMPORT_PAGE enctype="multipart/form-data">
+            <div class="field">
+                <label for="import-file">"CSV file"</label>
+                <input id="import-file" type="file" name="file" accept=".csv,text/csv,text/plain" />
+            </div>
+            <div class="field">
+                <label for="import-text">"CSV text"</label>
+                <p class="hint" id="import-text-hint">
+                    "Or paste it here. For example: company,contact_name,email,vat_number,default_rate,currency"
+                </p>
+                <textarea id="import-text" name="text" rows="8" aria-describedby="import-text-hint import-text-error"
+                    aria-invalid=error.is_some().then_some("true")>
+                    {text}
+                </textarea>
+                <FieldError id="import-text-error".to_owned() message=Signal::stored(error) />
+            </div>
+            <input type="hidden" name="step" value="preview" />
+            <button type="submit">"Preview"</button>
+        </form>
+    }
+}
+
+/// Step 2: the mapping (one select per column) and the preview. One form, two buttons: "Update
+/// preview" posts the mapping back; "Import clients" imports (in chunks when JavaScript runs).
+#[component]
+fn MappingStep(analysis: ImportAnalysis, text: String) -> impl IntoView {
     let mapping = RwSignal::new(analysis.mapping.clone());
+    let progress = RwSignal::new(Progress::Idle);
     let selects = analysis
         .headers
         .iter()
@@ -125,14 +138,6 @@ fn MappingStep(
             }
         })
         .collect_view();
-    let hidden_mapping = move || {
-        mapping
-            .get()
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| view! { <input type="hidden" name=format!("mapping[{i}]") value=t.key() /> })
-            .collect_view()
-    };
     let preview = analysis
         .preview
         .iter()
@@ -154,11 +159,17 @@ fn MappingStep(
         .collect_view();
     let total = analysis.total_rows;
     let currency = analysis.default_currency.clone();
-    // With JavaScript: parse and map here, send 500 rows per request, show progress.
-    let on_import = move |ev: leptos::ev::SubmitEvent| {
+    let csv_text = StoredValue::new(text.clone());
+    // With JavaScript, "Import clients" maps the rows here and sends 500 per request with progress;
+    // "Update preview" posts as it would without JavaScript.
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let importing = ev.submitter().and_then(|button| button.get_attribute("value")).as_deref() == Some("import");
+        if !importing {
+            return;
+        }
         ev.prevent_default();
-        let Ok(table) = csv::parse(&text.get_untracked()) else {
-            progress.set(Progress::Failed("The text changed and is no longer valid CSV. Preview it again.".into()));
+        let Ok(table) = csv_text.with_value(|text| csv::parse(text)) else {
+            progress.set(Progress::Failed("The file could not be read again. Preview it again.".into()));
             return;
         };
         let rows = import::map_rows(&table, &mapping.get_untracked());
@@ -183,39 +194,35 @@ fn MappingStep(
             progress.set(Progress::Finished(outcome));
         });
     };
+    let running = move || matches!(progress.get(), Progress::Running { .. });
     view! {
         <h3>"Column mapping"</h3>
         <p class="hint">{format!("{total} rows found. Rates without a currency are in {currency}, per hour.")}</p>
-        <ActionForm action=analyze attr:class="mapping">
-            <input type="hidden" name="text" value=text.get_untracked() prop:value=move || text.get() />
+        <form method="post" action=IMPORT_PAGE enctype="multipart/form-data" class="mapping" on:submit=on_submit>
+            <input type="hidden" name="text" value=text />
             <div class="mapping-grid">{selects}</div>
-            <button type="submit">"Update preview"</button>
-        </ActionForm>
-        <h3>"Preview"</h3>
-        <table class="data preview">
-            <thead>
-                <tr>
-                    <th scope="col">"Line"</th>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Contact"</th>
-                    <th scope="col">"E-mail"</th>
-                    <th scope="col">"VAT no."</th>
-                    <th scope="col">"Rate"</th>
-                    <th scope="col">"Check"</th>
-                </tr>
-            </thead>
-            <tbody>{preview}</tbody>
-        </table>
-        {(analysis.rows_with_problems > 0).then(|| view! {
-            <p class="notice">{format!("{} rows have problems and will be left out.", analysis.rows_with_problems)}</p>
-        })}
-        // A plain form, not an ActionForm: without JavaScript it posts the whole file; with it,
-        // `on_import` takes over and sends the rows in chunks.
-        <form method="post" action={<ImportClients as ServerFn>::PATH} on:submit=on_import>
-            <input type="hidden" name="text" value=text.get_untracked() prop:value=move || text.get() />
-            {hidden_mapping}
-            <FormError error=action_error(import_all) />
-            <SubmitButton label="Import clients" busy_label="Importing…" pending=Signal::derive(move || matches!(progress.get(), Progress::Running { .. })) />
+            <button type="submit" name="step" value="preview">"Update preview"</button>
+            <h3>"Preview"</h3>
+            <table class="data preview">
+                <thead>
+                    <tr>
+                        <th scope="col">"Line"</th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Contact"</th>
+                        <th scope="col">"E-mail"</th>
+                        <th scope="col">"VAT no."</th>
+                        <th scope="col">"Rate"</th>
+                        <th scope="col">"Check"</th>
+                    </tr>
+                </thead>
+                <tbody>{preview}</tbody>
+            </table>
+            {(analysis.rows_with_problems > 0).then(|| view! {
+                <p class="notice">{format!("{} rows have problems and will be left out.", analysis.rows_with_problems)}</p>
+            })}
+            <button type="submit" name="step" value="import" disabled=running aria-busy=move || running().then_some("true")>
+                {move || if running() { "Importing…" } else { "Import clients" }}
+            </button>
         </form>
         {move || match progress.get() {
             Progress::Idle => ().into_any(),
@@ -231,7 +238,6 @@ fn MappingStep(
             Progress::Failed(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
         }}
     }
-    .into_any()
 }
 
 #[component]
