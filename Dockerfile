@@ -19,7 +19,8 @@ COPY . .
 ENV SQLX_OFFLINE=true
 # --precompress writes .br and .gz beside the wasm, JS and CSS; the server sends those as they are.
 # hash.txt names the hashed wasm, JS and CSS; the server reads it from its own directory.
-RUN cargo leptos build --release --precompress \
+# --split puts each group of pages in a wasm file of its own, loaded when first shown.
+RUN cargo leptos build --release --precompress --split \
  && mkdir -p /out && cp target/release/server /out/server && cp target/release/hash.txt /out/hash.txt
 
 FROM debian:bookworm-slim AS runtime

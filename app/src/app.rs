@@ -23,7 +23,7 @@ use crate::routes::{
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,34 +57,94 @@ pub fn App() -> impl IntoView {
         <Title formatter=|title: String| if title.is_empty() { "Clerq".to_owned() } else { format!("{title} · Clerq") } />
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/sign-in") view=SignInPage ssr=ssr.clone() />
-                <Route path=path!("/sign-up") view=SignUpPage ssr=ssr.clone() />
-                <Route path=path!("/onboarding") view=OnboardingPage ssr=ssr.clone() />
-                <Route path=path!("/invite/:token") view=InvitePage ssr=ssr.clone() />
+                <Route path=path!("/sign-in") view={Lazy::<lazy::SignInPage>::new()} ssr=ssr.clone() />
+                <Route path=path!("/sign-up") view={Lazy::<lazy::SignUpPage>::new()} ssr=ssr.clone() />
+                <Route path=path!("/onboarding") view={Lazy::<lazy::OnboardingPage>::new()} ssr=ssr.clone() />
+                <Route path=path!("/invite/:token") view={Lazy::<lazy::InvitePage>::new()} ssr=ssr.clone() />
                 <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
-                    <Route path=path!("") view=DashboardPage ssr=ssr.clone() />
-                    <Route path=path!("/businesses/new") view=NewBusinessPage ssr=ssr.clone() />
-                    <Route path=path!("/clients") view=ClientsPage ssr=ssr.clone() />
-                    <Route path=path!("/clients/new") view=NewClientPage ssr=ssr.clone() />
-                    <Route path=path!("/clients/:id") view=ClientDetailPage ssr=ssr.clone() />
-                    <Route path=path!("/clients/:id/edit") view=EditClientPage ssr=ssr.clone() />
-                    <Route path=path!("/projects") view=ProjectsPage ssr=ssr.clone() />
-                    <Route path=path!("/time") view=TimesheetPage ssr=ssr.clone() />
-                    <Route path=path!("/invoices") view=InvoicesPage ssr=ssr.clone() />
-                    <Route path=path!("/invoices/new") view=NewInvoicePage ssr=ssr.clone() />
-                    <Route path=path!("/invoices/:id") view=InvoiceDetailPage ssr=ssr.clone() />
-                    <Route path=path!("/projects/new") view=NewProjectPage ssr=ssr.clone() />
-                    <Route path=path!("/projects/:id") view=ProjectDetailPage ssr=ssr.clone() />
-                    <Route path=path!("/projects/:id/edit") view=EditProjectPage ssr=ssr.clone() />
+                    <Route path=path!("") view={Lazy::<lazy::DashboardPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/businesses/new") view={Lazy::<lazy::NewBusinessPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/clients") view={Lazy::<lazy::ClientsPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/clients/new") view={Lazy::<lazy::NewClientPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/clients/:id") view={Lazy::<lazy::ClientDetailPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/clients/:id/edit") view={Lazy::<lazy::EditClientPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/projects") view={Lazy::<lazy::ProjectsPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/time") view={Lazy::<lazy::TimesheetPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/invoices") view={Lazy::<lazy::InvoicesPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/invoices/new") view={Lazy::<lazy::NewInvoicePage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/invoices/:id") view={Lazy::<lazy::InvoiceDetailPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/projects/new") view={Lazy::<lazy::NewProjectPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/projects/:id") view={Lazy::<lazy::ProjectDetailPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/projects/:id/edit") view={Lazy::<lazy::EditProjectPage>::new()} ssr=ssr.clone() />
                     <ParentRoute path=path!("/settings") view=SettingsLayout ssr=ssr.clone()>
-                        <Route path=path!("") view=GeneralSettingsPage ssr=ssr.clone() />
-                        <Route path=path!("/branding") view=BrandingPage ssr=ssr.clone() />
-                        <Route path=path!("/team") view=TeamPage ssr=ssr.clone() />
-                        <Route path=path!("/data") view=DataSettingsPage ssr=ssr.clone() />
-                        <Route path=path!("/import") view=ImportPage ssr=ssr.clone() />
+                        <Route path=path!("") view={Lazy::<lazy::GeneralSettingsPage>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/branding") view={Lazy::<lazy::BrandingPage>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/team") view={Lazy::<lazy::TeamPage>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/data") view={Lazy::<lazy::DataSettingsPage>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/import") view={Lazy::<lazy::ImportPage>::new()} ssr=ssr.clone() />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// Every page is a lazy route: with `cargo leptos build --split` the pages' code leaves the wasm
+/// every visit downloads (which keeps the shell, the router and what pages share) for one file per
+/// group of related pages, loaded when a page of the group is first shown. Groups, not single
+/// pages: code two pages share becomes a file of its own, and 23 separately split pages made ~330
+/// files, each optimised by its own wasm-opt run. Pages create their own resources, so `data` is
+/// empty.
+mod lazy {
+    use leptos::lazy;
+    use leptos::prelude::*;
+    use leptos_router::LazyRoute;
+
+    macro_rules! lazy_group {
+        ($group:ident, $preload:ident, $pages:ident: $($page:ident),+ $(,)?) => {
+            #[derive(Clone, Copy)]
+            #[allow(clippy::enum_variant_names)] // the variants are the pages' own names
+            pub enum $pages {
+                $($page),+
+            }
+
+            #[lazy]
+            fn $group(page: $pages) -> AnyView {
+                match page {
+                    $($pages::$page => view! { <super::$page /> }.into_any()),+
+                }
+            }
+
+            $(
+                pub struct $page;
+
+                impl LazyRoute for $page {
+                    fn data() -> Self {
+                        $page
+                    }
+
+                    async fn view(_this: Self) -> AnyView {
+                        $group($pages::$page).await
+                    }
+
+                    async fn preload() {
+                        #[cfg(feature = "hydrate")]
+                        $preload().await;
+                    }
+                }
+            )+
+        };
+    }
+
+    lazy_group!(account_pages, __preload_account_pages, AccountPages:
+        SignInPage, SignUpPage, OnboardingPage, InvitePage, NewBusinessPage);
+    lazy_group!(dashboard_pages, __preload_dashboard_pages, DashboardPages: DashboardPage);
+    lazy_group!(client_pages, __preload_client_pages, ClientPages:
+        ClientsPage, NewClientPage, ClientDetailPage, EditClientPage);
+    lazy_group!(project_pages, __preload_project_pages, ProjectPages:
+        ProjectsPage, NewProjectPage, ProjectDetailPage, EditProjectPage);
+    lazy_group!(time_pages, __preload_time_pages, TimePages: TimesheetPage);
+    lazy_group!(invoice_pages, __preload_invoice_pages, InvoicePages: InvoicesPage, NewInvoicePage, InvoiceDetailPage);
+    lazy_group!(settings_pages, __preload_settings_pages, SettingsPages:
+        GeneralSettingsPage, BrandingPage, TeamPage, DataSettingsPage, ImportPage);
 }

@@ -28,7 +28,9 @@ pub async fn post(State(state): State<AppState>, request: Request) -> Response {
         }),
     };
     let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
+    // Rendered whole before it is sent, as every page is (SsrMode::Async): streamed Suspense
+    // content would need JavaScript to be put in place.
+    let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(state.clone());
             if let Some(posted) = posted.clone() {

@@ -64,6 +64,7 @@ async fn an_uploaded_file_is_previewed_remapped_and_imported_through_form_posts(
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(!html.contains("<template"), "the whole page is in place without JavaScript: {html}");
     assert!(html.contains(r#"<select id="map-0" name="mapping[0]">"#), "{html}");
     assert!(html.contains(r#"<option value="company" selected"#), "the guessed mapping is in the HTML");
     assert!(html.contains(r#"<option value="contact_email" selected"#));
