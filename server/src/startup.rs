@@ -398,6 +398,10 @@ mod tests {
             "/pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.wasm",
             "/pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.js",
             "clerq.0123456789abcdef.css",
+            // The lazy pages' files, the chunks they share and the loader `--split` writes.
+            "/pkg/split_client_pages_12006119491404259090.EqvHFCUcGtKE0x2Yd9wQ3A.wasm",
+            "/pkg/chunk_15.olc3NqNTUHShEiYWG0yrNA.wasm",
+            "/pkg/__wasm_split.YfcogZNfguHS7OcNMHBteg.js",
         ] {
             assert!(is_hashed_asset(hashed), "{hashed}");
         }
