@@ -30,6 +30,14 @@ pub struct SecurityHeaders {
 
 pub async fn middleware(State(policy): State<Arc<SecurityHeaders>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html && !response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        response = with_policy_from_nonce(response).await;
+    }
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
@@ -44,9 +52,60 @@ pub async fn middleware(State(policy): State<Arc<SecurityHeaders>>, request: Req
     response
 }
 
+/// A page whose policy did not reach its response. The shell sets it through Leptos' response
+/// options, and the browser suite caught a few pages in a hundred arriving without it (with the
+/// nothing-allowed policy, the page's own CSS, scripts and form posts were refused). The nonce
+/// Leptos put on the page's scripts is in the HTML, so the page's policy is rebuilt from it.
+/// Pages render whole before they are sent, so reading the body here delays nothing.
+async fn with_policy_from_nonce(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if let Some(value) = nonce_in(&bytes).and_then(|nonce| HeaderValue::from_str(&page_csp(nonce)).ok()) {
+        tracing::debug!("a page arrived without its policy; rebuilt it from the page's nonce");
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The first `nonce="…"` of a page: base64 of Leptos' 16 random bytes.
+fn nonce_in(html: &[u8]) -> Option<&str> {
+    const MARK: &[u8] = b"nonce=\"";
+    let start = html.windows(MARK.len()).position(|w| w == MARK)? + MARK.len();
+    let len = html[start..].iter().position(|b| *b == b'"')?;
+    let nonce = std::str::from_utf8(&html[start..start + len]).ok()?;
+    let plausible = (16..=64).contains(&nonce.len())
+        && nonce.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'));
+    plausible.then_some(nonce)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_without_its_policy_gets_one_for_its_own_nonce() {
+        let page = br#"<head><script type="module" nonce="ZIMHgcR9Heke8dawfNSoIw">hydrate()</script>"#;
+        assert_eq!(nonce_in(page), Some("ZIMHgcR9Heke8dawfNSoIw"));
+        assert_eq!(nonce_in(b"<p>no scripts</p>"), None);
+        assert_eq!(nonce_in(br#"<script nonce="x'; script-src *">"#), None, "only a real nonce goes into the policy");
+        assert_eq!(nonce_in(br#"<script nonce="short">"#), None);
+    }
+
+    #[tokio::test]
+    async fn the_rebuilt_policy_keeps_the_page_intact() {
+        let html = r#"<script nonce="ZIMHgcR9Heke8dawfNSoIw"></script><form method="post"></form>"#;
+        let response = Response::builder()
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .body(axum::body::Body::from(html))
+            .expect("response");
+        let (parts, body) = with_policy_from_nonce(response).await.into_parts();
+        let csp = parts.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.contains("'nonce-ZIMHgcR9Heke8dawfNSoIw'") && csp.contains("form-action 'self'"), "{csp}");
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        assert_eq!(bytes, html.as_bytes());
+    }
 
     #[test]
     fn a_page_policy_trusts_only_its_own_origin_and_nonce() {

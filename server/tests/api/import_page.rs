@@ -44,6 +44,9 @@ fn post(cookie: Option<&str>, parts: &[Part<'_>]) -> Request<Body> {
 
 async fn page(app: &TestApp, cookie: Option<&str>, parts: &[Part<'_>]) -> (StatusCode, String) {
     let reply = app.send(post(cookie, parts)).await;
+    // A page's own policy (its nonce, forms posting here), not the nothing-allowed one of files.
+    let csp = reply.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(csp.contains("form-action 'self'") && csp.contains("'nonce-"), "{csp}");
     (reply.status, reply.text())
 }
 
@@ -55,6 +58,10 @@ async fn client_names(app: &TestApp) -> Vec<String> {
 async fn an_uploaded_file_is_previewed_remapped_and_imported_through_form_posts(pool: sqlx::PgPool) {
     let app = TestApp::new(pool);
     let owner = app.owner_of("Studio", &email("owner")).await;
+
+    let visit = app.get("/settings/import", Some(&owner)).await;
+    let csp = visit.headers.get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(csp.contains("form-action 'self'"), "the page itself lets its forms post: {csp}");
 
     // Step 1 → 2: the file (the pasted text is ignored when a file is chosen).
     let (status, html) = page(
