@@ -1,5 +1,5 @@
 import { test, expect, newAccount, hydrated, markWindow, windowStillMarked } from "./fixtures/test";
-import { BusinessForm, SignUpPage } from "./fixtures/pages";
+import { BusinessForm, CLIENTS_CSV, SignUpPage } from "./fixtures/pages";
 import { Page } from "@playwright/test";
 
 async function owner(page: Page, business: string) {
@@ -71,17 +71,11 @@ test.describe("clients", () => {
     await owner(page, "Import Studio");
     await page.goto("/settings/import");
     await hydrated(page);
-    const csv = [
-      "company,contact_name,email,vat_number,default_rate,currency",
-      "Acme Industries,Dana Lee,dana@acme.test,GB123456789,95,GBP",
-      '"Globex, Inc.",Hank Scorpio,hank@globex.test,,120.50,EUR',
-      "Initech,Bill Lumbergh,bill@initech.test,,,",
-    ].join("\n");
     for (const expected of [
       ["Created: 3", "Skipped (name already exists): 0"],
       ["Created: 0", "Skipped (name already exists): 3"],
     ]) {
-      await page.getByLabel("CSV text").fill(csv);
+      await page.getByLabel("CSV text").fill(CLIENTS_CSV);
       await page.getByRole("button", { name: "Preview", exact: true }).click();
       await expect(page.getByLabel("Column “company”")).toHaveValue("company");
       // The preview is a page the server rendered; once it hydrates, the import goes in chunks.

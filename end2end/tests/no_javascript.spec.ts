@@ -1,5 +1,5 @@
 import { test, expect, newAccount } from "./fixtures/test";
-import { AppShell, BusinessForm, SignInPage, SignUpPage, boardColumn } from "./fixtures/pages";
+import { AppShell, BusinessForm, CLIENTS_CSV, SignInPage, SignUpPage, boardColumn } from "./fixtures/pages";
 
 // Every page is server-rendered and every form is a real form: the whole first-run flow works
 // before (or without) the wasm.
@@ -86,14 +86,8 @@ test("a 3-row CSV file is uploaded, previewed, remapped and imported without Jav
   await signUp.signUp(newAccount("Plain Importer"));
   await new BusinessForm(page).create("Plain Import Ltd", "EUR");
 
-  const csv = [
-    "company,contact_name,email,vat_number,default_rate,currency",
-    "Acme Industries,Dana Lee,dana@acme.test,GB123456789,95,GBP",
-    '"Globex, Inc.",Hank Scorpio,hank@globex.test,,120.50,EUR',
-    "Initech,Bill Lumbergh,bill@initech.test,,,",
-  ].join("\n");
   await page.goto("/settings/import");
-  await page.getByLabel("CSV file").setInputFiles({ name: "clients.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByLabel("CSV file").setInputFiles({ name: "clients.csv", mimeType: "text/csv", buffer: Buffer.from(CLIENTS_CSV) });
   await page.getByRole("button", { name: "Preview", exact: true }).click();
 
   // Step 2 is a page of its own: the guessed mapping and the preview, rendered by the server.
