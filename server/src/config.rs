@@ -31,6 +31,8 @@ pub struct Config {
     pub ecb_url: url::Url,
     /// `CLERQ_FX_FETCH`: `off` on machines without internet (they use `server fx import FILE`).
     pub fx_fetch: bool,
+    /// `CLERQ_SESSION_CACHE_MS`: how long a resolved session is reused from memory (0: never).
+    pub session_cache: std::time::Duration,
 }
 
 /// The ECB's daily reference-rate file.
@@ -48,6 +50,7 @@ impl fmt::Debug for Config {
             .field("test_clock", &self.test_clock)
             .field("ecb_url", &loggable_url(&self.ecb_url))
             .field("fx_fetch", &self.fx_fetch)
+            .field("session_cache", &self.session_cache)
             .finish()
     }
 }
@@ -80,6 +83,18 @@ impl Config {
                 value: loggable_input(&value),
             })?,
         };
+        let session_cache = match non_empty(&lookup, "CLERQ_SESSION_CACHE_MS") {
+            None => app::server::session_cache::DEFAULT_TTL,
+            Some(value) => {
+                value.parse::<u64>().ok().filter(|ms| *ms <= 60_000).map(std::time::Duration::from_millis).ok_or(
+                    ConfigError::Invalid {
+                        name: "CLERQ_SESSION_CACHE_MS",
+                        expected: "a number of milliseconds from 0 to 60000",
+                        value,
+                    },
+                )?
+            }
+        };
         Ok(Config {
             database_url,
             auth_secret: SecretString::from(auth_secret),
@@ -91,6 +106,7 @@ impl Config {
             test_clock: flag(&lookup, "CLERQ_TEST_CLOCK")?,
             ecb_url,
             fx_fetch: flag_or(&lookup, "CLERQ_FX_FETCH", true)?,
+            session_cache,
         })
     }
 
@@ -260,6 +276,7 @@ mod tests {
         assert!(!config.secure_cookies() && !config.skip_migrations && !config.trust_proxy_headers);
         assert!(!config.test_clock, "the clock is never movable unless asked for");
         assert_eq!(config.db_max_connections, 10);
+        assert_eq!(config.session_cache, std::time::Duration::from_secs(2));
 
         let config = Config::from_lookup(lookup(&[
             ("DATABASE_URL", "postgres://x"),
@@ -268,8 +285,10 @@ mod tests {
             ("CLERQ_SKIP_MIGRATIONS", "1"),
             ("CLERQ_TRUST_PROXY_HEADERS", "true"),
             ("CLERQ_DB_MAX_CONNECTIONS", "4"),
+            ("CLERQ_SESSION_CACHE_MS", "0"),
         ]))
         .expect("valid");
+        assert!(config.session_cache.is_zero(), "0 turns the session cache off");
         assert_eq!(config.public_origin.as_deref(), Some("https://clerq.example.com"));
         assert!(config.secure_cookies() && config.skip_migrations && config.trust_proxy_headers);
         assert_eq!(config.db_max_connections, 4);
@@ -312,6 +331,8 @@ mod tests {
             ("CLERQ_TEST_CLOCK", "sometimes"),
             ("CLERQ_FX_FETCH", "never"),
             ("CLERQ_DB_MAX_CONNECTIONS", "0"),
+            ("CLERQ_SESSION_CACHE_MS", "a while"),
+            ("CLERQ_SESSION_CACHE_MS", "600000"),
             ("BETTER_AUTH_URL", "clerq.example.com"),
         ] {
             let mut vars = base.to_vec();

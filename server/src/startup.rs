@@ -300,7 +300,9 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     if config.test_clock {
         tracing::warn!("CLERQ_TEST_CLOCK is set: requests may move this server's clock; never use it in production");
     }
-    let state = AppState::new(leptos_options, pool.clone(), auth).with_clock_header(config.test_clock);
+    let state = AppState::new(leptos_options, pool.clone(), auth)
+        .with_clock_header(config.test_clock)
+        .with_session_cache(config.session_cache);
     let app = router(state, config.public_origin.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| StartupError::Bind { addr, error })?;
     tracing::info!("Clerq is listening on http://{addr}");

@@ -19,6 +19,7 @@ pub mod projects;
 pub mod rate_limit;
 pub mod registry;
 pub mod session;
+pub mod session_cache;
 pub mod settings;
 pub mod signing;
 pub mod tasks;
@@ -85,6 +86,9 @@ pub struct AppState {
     #[from_ref(skip)]
     pub sign_up_limiter: Arc<rate_limit::RateLimiter>,
     pub clock: clock::Clock,
+    /// Resolved sessions kept briefly in memory; off unless the server turns it on.
+    #[from_ref(skip)]
+    pub sessions: Arc<session_cache::SessionCache>,
     /// `CLERQ_TEST_CLOCK`: requests may shift the clock with [`clock::OFFSET_HEADER`] (browser tests).
     pub clock_header: bool,
 }
@@ -98,8 +102,17 @@ impl AppState {
             sign_in_limiter: Arc::new(rate_limit::RateLimiter::sign_in()),
             sign_up_limiter: Arc::new(rate_limit::RateLimiter::sign_up()),
             clock: clock::Clock::System,
+            sessions: Arc::new(session_cache::SessionCache::disabled()),
             clock_header: false,
         }
+    }
+
+    /// Keeps resolved sessions in memory for `ttl` (zero: off). Only for a single server process
+    /// per database, or with a TTL the operator accepts as the delay before another replica's
+    /// change (a revoked session, a new role) is seen.
+    pub fn with_session_cache(mut self, ttl: std::time::Duration) -> Self {
+        self.sessions = Arc::new(session_cache::SessionCache::new(ttl));
+        self
     }
 
     /// Lets the browser suite pin "today" per request (`CLERQ_TEST_CLOCK`); never in production.

@@ -139,3 +139,56 @@ registry! {
 pub fn access_of(path: &str) -> Option<Access> {
     SERVER_FUNCTIONS.iter().find(|e| e.path == path).map(|e| e.access)
 }
+
+/// Server functions that never change what a session shows (the account, its memberships and
+/// permissions, the businesses' names and settings, logos, the running timer). Browsers call them
+/// with POST, but they leave the [session cache](crate::server::session_cache) valid; every other
+/// POST empties it.
+pub const SESSION_NEUTRAL: &[&str] = &[
+    <GetSession as ServerFn>::PATH,
+    <GetInvitation as ServerFn>::PATH,
+    <GetBusinessSettings as ServerFn>::PATH,
+    <GetBranding as ServerFn>::PATH,
+    <GetTeam as ServerFn>::PATH,
+    <ListClients as ServerFn>::PATH,
+    <GetClient as ServerFn>::PATH,
+    <GetClientOverview as ServerFn>::PATH,
+    <ClientTimeline as ServerFn>::PATH,
+    <ListMemberRates as ServerFn>::PATH,
+    <AnalyzeImport as ServerFn>::PATH,
+    <ListProjects as ServerFn>::PATH,
+    <GetProject as ServerFn>::PATH,
+    <ListTasks as ServerFn>::PATH,
+    <ListOpenTasks as ServerFn>::PATH,
+    <SearchTasks as ServerFn>::PATH,
+    <GetRunningTimer as ServerFn>::PATH,
+    <GetTimesheet as ServerFn>::PATH,
+    <ListTaskTime as ServerFn>::PATH,
+    <ListTimeEntries as ServerFn>::PATH,
+    <ListInvoices as ServerFn>::PATH,
+    <GetInvoice as ServerFn>::PATH,
+    <FetchRate as ServerFn>::PATH,
+    <NewInvoiceDefaults as ServerFn>::PATH,
+    <GetInvoiceSettings as ServerFn>::PATH,
+];
+
+/// Whether answering `method path` may have changed a session's data.
+pub fn may_change_sessions(method: &http::Method, path: &str) -> bool {
+    !(method.is_safe() || SESSION_NEUTRAL.contains(&path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_neutral_functions_are_registered_reads() {
+        for path in SESSION_NEUTRAL {
+            assert!(access_of(path).is_some(), "{path} is not a registered server function");
+        }
+        assert!(!may_change_sessions(&http::Method::POST, <ListClients as ServerFn>::PATH));
+        assert!(may_change_sessions(&http::Method::POST, <StartTimer as ServerFn>::PATH));
+        assert!(may_change_sessions(&http::Method::POST, "/api/branding/logo"));
+        assert!(!may_change_sessions(&http::Method::GET, "/clients"));
+    }
+}

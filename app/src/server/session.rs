@@ -120,16 +120,28 @@ pub fn needs_refresh(refreshed_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
 /// Resolves the session cookie of every request it wraps: a valid one puts a [`Principal`] into the
 /// request extensions (and slides the expiry forward once a day); a forged, expired or revoked one is
 /// cleared from the browser. Requests without a cookie cost nothing.
-pub async fn middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let may_write = crate::server::registry::may_change_sessions(request.method(), request.uri().path());
+    let response = resolve_cookie(&state, request, next).await;
+    if may_write {
+        // Answered, so its writes are committed: sessions read before it may be stale.
+        state.sessions.invalidate_all();
+    }
+    response
+}
+
+/// The session middleware's work on one request; see [`middleware`].
+async fn resolve_cookie(state: &AppState, mut request: Request, next: Next) -> Response {
     let Some(cookie) = read_cookie(request.headers(), cookie_name(&state.auth)).map(str::to_owned) else {
         return next.run(request).await;
     };
     let mut set_cookie = None;
     match verify(state.auth.secret_bytes(), &cookie) {
         None => set_cookie = Some(clear_cookie_header(&state.auth)),
-        Some(token) => match db::sessions::resolve(&state.pool, &token_hash(token)).await {
+        Some(token) => match lookup(state, &token_hash(token)).await {
             Ok(Some(resolved)) => {
                 if needs_refresh(resolved.refreshed_at, Utc::now()) {
+                    state.sessions.forget(&token_hash(token));
                     match db::sessions::refresh(&state.pool, resolved.principal.session_id).await {
                         Ok(()) => set_cookie = Some(set_cookie_header(&state.auth, &cookie)),
                         Err(error) => tracing::warn!(?error, "could not refresh session"),
@@ -153,6 +165,20 @@ pub async fn middleware(State(state): State<AppState>, mut request: Request, nex
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+/// The session for a token hash: from the [cache](crate::server::session_cache) when it is fresh,
+/// else from Postgres (and then cached).
+async fn lookup(state: &AppState, hash: &[u8]) -> crate::error::AppResult<Option<db::sessions::Resolved>> {
+    if let Some(resolved) = state.sessions.get(hash) {
+        return Ok(Some(resolved));
+    }
+    let ticket = state.sessions.ticket();
+    let resolved = db::sessions::resolve(&state.pool, hash).await?;
+    if let Some(resolved) = &resolved {
+        state.sessions.store(hash, resolved, ticket);
+    }
+    Ok(resolved)
 }
 
 #[cfg(test)]

@@ -79,6 +79,9 @@ impl TestApp {
             settings.trust_proxy_headers,
         );
         let mut state = AppState::new(leptos_options(), pool.clone(), auth);
+        if let Some(ttl) = settings.session_cache {
+            state = state.with_session_cache(ttl);
+        }
         if !settings.real_sign_up_limit {
             state.sign_up_limiter = std::sync::Arc::new(app::server::rate_limit::RateLimiter::new(
                 100_000,
@@ -159,6 +162,9 @@ pub struct Settings {
     /// Keep the real per-IP sign-up limit. Every other test signs its many accounts up from the
     /// one mock address, so they get a limit they never reach.
     pub real_sign_up_limit: bool,
+    /// Reuse resolved sessions from memory this long, as the server does (tests read Postgres on
+    /// every request unless they ask for the cache).
+    pub session_cache: Option<std::time::Duration>,
 }
 
 pub fn server_fn_request(

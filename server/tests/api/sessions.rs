@@ -166,3 +166,68 @@ async fn over_https_the_session_cookie_is_host_prefixed(pool: PgPool) {
     let info: Option<app::auth::SessionInfo> = session.json();
     assert!(info.is_some(), "the prefixed cookie is the one read");
 }
+
+/// The server keeps resolved sessions in memory briefly; a long TTL here shows that only a write
+/// (a request that may change sessions), never time, made the difference.
+fn cached(pool: PgPool) -> TestApp {
+    TestApp::with(
+        pool,
+        crate::common::SECRET,
+        Settings { session_cache: Some(std::time::Duration::from_secs(600)), ..Settings::default() },
+    )
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_cached_session_is_reused_until_a_write_and_writes_are_seen_at_once(pool: PgPool) {
+    let app = cached(pool.clone());
+    let owner = app.owner_of("Cached Studio", &email("cached")).await;
+    assert!(app.session(Some(&owner)).await.is_some());
+    // Changed behind the server's back (another replica, psql): the cached copy still answers,
+    // which proves reads are served from memory.
+    sqlx::query("update businesses set name = 'Renamed Elsewhere'").execute(&pool).await.expect("rename");
+    let info = app.session(Some(&owner)).await.expect("signed in");
+    assert_eq!(info.active_business.expect("business").name, "Cached Studio");
+    // Reading pages and read-only server functions keep the cache.
+    assert_eq!(app.get("/clients", Some(&owner)).await.status, StatusCode::OK);
+    assert!(app.call("/api/clients/list", &[], Some(&owner)).await.status.is_success());
+    assert_eq!(app.session(Some(&owner)).await.expect("signed in").active_business.expect("b").name, "Cached Studio");
+    // Any write through this server makes every cached session stale.
+    let created = app.call("/api/clients/create", &[("form[name]", "Acme")], Some(&owner)).await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.text());
+    let info = app.session(Some(&owner)).await.expect("signed in");
+    assert_eq!(info.active_business.expect("business").name, "Renamed Elsewhere");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn with_the_cache_signing_out_everywhere_and_timers_take_effect_on_the_next_request(pool: PgPool) {
+    let app = cached(pool);
+    let address = email("cached-out");
+    let owner = app.owner_of("Timer Studio", &address).await;
+    let phone = app
+        .call("/api/auth/sign_in", &[("email", &address), ("password", PASSWORD)], None)
+        .await
+        .session_cookie()
+        .expect("a second session");
+    // Both sessions are cached by a page load each.
+    for cookie in [&owner, &phone] {
+        assert_eq!(app.get("/", Some(cookie)).await.status, StatusCode::OK);
+    }
+    let client: String = app.call("/api/clients/create", &[("form[name]", "Acme")], Some(&owner)).await.json();
+    let project: String = app
+        .call("/api/projects/create", &[("form[client_id]", &client), ("form[name]", "Site")], Some(&owner))
+        .await
+        .json();
+    let task: serde_json::Value =
+        app.call("/api/tasks/create", &[("project_id", &project), ("title", "Cached task")], Some(&owner)).await.json();
+    let task = task["id"].as_str().expect("task id").to_owned();
+    assert_eq!(app.get("/", Some(&owner)).await.status, StatusCode::OK);
+    let started = app.call("/api/time/start", &[("task_id", &task)], Some(&owner)).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.text());
+    let page = app.get("/", Some(&owner)).await.text();
+    assert!(page.contains("Cached task"), "the shell's timer shows the timer just started");
+
+    let reply = app.call("/api/auth/sign_out_everywhere", &[], Some(&phone)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert!(app.session(Some(&owner)).await.is_none(), "the other browser is signed out at once");
+    assert_eq!(app.get("/", Some(&owner)).await.location(), Some("/sign-in"));
+}

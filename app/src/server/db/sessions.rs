@@ -15,6 +15,7 @@ use sqlx::types::Json;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+#[derive(Clone)]
 pub struct Resolved {
     pub principal: Principal,
     pub refreshed_at: DateTime<Utc>,

@@ -59,6 +59,11 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(out.try_clone()?)
             .stderr(out);
+        // The one setting a comparison may vary: `CLERQ_SESSION_CACHE_MS=0` measures the server
+        // reading every session from Postgres.
+        if let Ok(ms) = std::env::var("CLERQ_SESSION_CACHE_MS") {
+            command.env("CLERQ_SESSION_CACHE_MS", ms);
+        }
         // Pages render without the front end; only /pkg files would be missing.
         if Path::new("target/site").is_dir() {
             command.env("LEPTOS_SITE_ROOT", "target/site");
