@@ -12,8 +12,9 @@ use leptos::prelude::*;
 pub async fn list_invoices(
     #[server(default)] status: String,
     #[server(default)] search: String,
+    #[server(default)] page: u32,
 ) -> AppResult<InvoiceList> {
-    crate::server::invoices::list(&crate::server::business()?, &status, &search).await
+    crate::server::invoices::list(&crate::server::business()?, &status, &search, page).await
 }
 
 #[server(prefix = "/api", endpoint = "invoices/get")]

@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 pub use api::*;
 
+/// Invoices per page of the list (the operation pages; the page names the range).
+pub const PAGE_SIZE: usize = 50;
+
 crate::text_enum! {
     /// The stored status. `Overdue` is not one of them: see [`Shown`].
     pub enum InvoiceStatus {
@@ -151,8 +154,13 @@ pub struct InvoiceList {
     pub invoices: Vec<InvoiceSummary>,
     /// Per currency, of the invoices listed that count as revenue (void left out).
     pub totals: Vec<Money>,
-    /// More matched than the page shows.
+    /// More matched than the list can show (see `LIST_LIMIT`).
     pub truncated: bool,
+    /// How many invoices matched (at most the list's limit).
+    pub matched: usize,
+    /// This page, 1-based, of `pages` (at least one, even when nothing matched).
+    pub page: u32,
+    pub pages: u32,
 }
 
 /// What a converted line was converted from.

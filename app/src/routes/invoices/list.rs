@@ -24,7 +24,8 @@ pub fn InvoicesPage() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let search = move || query.read().get("q").unwrap_or_default();
-    let invoices = Resource::new(move || (status(), search()), |(s, q)| list_invoices(s, q));
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1);
+    let invoices = Resource::new(move || (status(), search(), page()), |(s, q, p)| list_invoices(s, q, p));
     let status_options = move || {
         let selected = status();
         std::iter::once(("", "All statuses"))
@@ -56,14 +57,42 @@ pub fn InvoicesPage() -> impl IntoView {
                 <button type="submit">"Filter"</button>
             </Form>
             <Load resource=invoices let:list>
-                <InvoiceTable list />
+                <InvoiceTable list status=status() search=search() />
             </Load>
         </section>
     }
 }
 
+/// `/invoices` at `page`, keeping the filters.
+fn page_link(status: &str, search: &str, page: u32) -> String {
+    use leptos_router::location::Url;
+    let mut link = String::from("/invoices?");
+    for (key, value) in [("status", status), ("q", search)] {
+        if !value.is_empty() {
+            link.push_str(&format!("{key}={}&", Url::escape(value)));
+        }
+    }
+    link.push_str(&format!("page={page}"));
+    link
+}
+
+/// "Invoices 51–100 of 500", with links to the newer and older pages.
 #[component]
-fn InvoiceTable(list: InvoiceList) -> impl IntoView {
+fn Pages(list_page: u32, pages: u32, shown: usize, matched: usize, status: String, search: String) -> impl IntoView {
+    let first = (list_page as usize - 1) * crate::invoices::PAGE_SIZE + 1;
+    let range =
+        if shown == 0 { String::new() } else { format!("Invoices {first}–{} of {matched}", first + shown - 1) };
+    view! {
+        <nav class="pagination" aria-label="Pages">
+            <p>{range}</p>
+            {(list_page > 1).then(|| view! { <a href=page_link(&status, &search, list_page - 1) rel="prev">"← Newer"</a> })}
+            {(list_page < pages).then(|| view! { <a href=page_link(&status, &search, list_page + 1) rel="next">"Older →"</a> })}
+        </nav>
+    }
+}
+
+#[component]
+fn InvoiceTable(list: InvoiceList, status: String, search: String) -> impl IntoView {
     if list.invoices.is_empty() {
         return view! {
             <EmptyState
@@ -74,6 +103,7 @@ fn InvoiceTable(list: InvoiceList) -> impl IntoView {
         .into_any();
     }
     let totals = list.totals.iter().map(|m| m.format()).collect::<Vec<_>>().join(" · ");
+    let (list_page, pages, shown, matched) = (list.page, list.pages, list.invoices.len(), list.matched);
     let rows = list
         .invoices
         .into_iter()
@@ -96,6 +126,7 @@ fn InvoiceTable(list: InvoiceList) -> impl IntoView {
         .collect_view();
     view! {
         <DataTable columns=COLUMNS>{rows}</DataTable>
+        {(pages > 1).then(|| view! { <Pages list_page pages shown matched status search /> })}
         <p class="totals-line"><strong>"Total (void excluded): "</strong>{totals}</p>
         {list.truncated.then(|| view! { <p class="hint">"Only the newest invoices are shown. Filter or search to find older ones."</p> })}
     }

@@ -28,8 +28,10 @@ use chrono::{Datelike, Duration, NaiveDate};
 use sqlx::PgConnection;
 use std::collections::BTreeMap;
 
-/// The list shows at most this many invoices (newest first); filters narrow it.
+/// The list matches at most this many invoices (newest first); filters narrow it.
 pub const LIST_LIMIT: i64 = 1000;
+/// Invoices per page of the list: a page a person can scan, and bounded rendering work.
+pub use crate::invoices::PAGE_SIZE;
 
 pub(crate) use crate::server::time::zone;
 
@@ -62,7 +64,9 @@ pub(crate) async fn recompute(ctx: &BusinessCtx, tx: &mut PgConnection, locked: 
     db::set_totals(&mut *tx, ctx.business.id, locked.id, totals).await
 }
 
-pub async fn list(ctx: &BusinessCtx, status: &str, search: &str) -> AppResult<InvoiceList> {
+/// Page `page` (1-based; past the end means the last) of the invoices matching `status` and
+/// `search`, newest first, with the totals of every match.
+pub async fn list(ctx: &BusinessCtx, status: &str, search: &str, page: u32) -> AppResult<InvoiceList> {
     ctx.require(Permission::InvoicesView)?;
     let filter = match status.trim() {
         "" | "all" => ListFilter::All,
@@ -81,9 +85,14 @@ pub async fn list(ctx: &BusinessCtx, status: &str, search: &str) -> AppResult<In
         let sum = totals.entry(row.total.currency).or_default();
         *sum = sum.saturating_add(row.total.minor);
     }
+    let matched = rows.len();
+    let pages = matched.div_ceil(PAGE_SIZE).max(1);
+    let page = (page.max(1) as usize).min(pages);
     Ok(InvoiceList {
         invoices: rows
             .into_iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
             .map(|r| InvoiceSummary {
                 id: r.id,
                 number: r.number,
@@ -97,6 +106,9 @@ pub async fn list(ctx: &BusinessCtx, status: &str, search: &str) -> AppResult<In
             .collect(),
         totals: totals.into_iter().map(|(currency, minor)| Money::new(minor, currency)).collect(),
         truncated,
+        matched,
+        page: page as u32,
+        pages: pages as u32,
     })
 }
 

@@ -46,7 +46,7 @@ async fn another_business_reaches_no_invoice_by_its_id(pool: PgPool) {
             assert_eq!(result, Err(AppError::NotFound), "{id} operation {i}");
         }
     }
-    assert!(ops::list(&theirs, "", "").await.expect("list").invoices.is_empty());
+    assert!(ops::list(&theirs, "", "", 1).await.expect("list").invoices.is_empty());
     field_error(ops::create_draft(&theirs, details).await, "client_id");
 
     let untouched = w.invoice(draft).await;
@@ -70,7 +70,7 @@ async fn members_without_an_invoice_permission_are_forbidden(pool: PgPool) {
 
     // A viewer sees invoices and nothing more.
     let viewer = w.ctx_of(w.teammate("Vic Viewer", "viewer").await, NOW).await;
-    assert_eq!(ops::list(&viewer, "", "").await.expect("viewers may list").invoices.len(), 2);
+    assert_eq!(ops::list(&viewer, "", "", 1).await.expect("viewers may list").invoices.len(), 2);
     let page = ops::page(&viewer, draft).await.expect("viewers may look");
     assert!(!(page.can_edit || page.can_issue || page.can_delete || page.can_duplicate));
     let details = w.draft_form("2026-11-30", "zero_rated").validate().expect("valid");
@@ -99,7 +99,7 @@ async fn members_without_an_invoice_permission_are_forbidden(pool: PgPool) {
 
     // A contractor does not even see them.
     let contractor = w.ctx_of(w.teammate("Cam Contractor", "contractor").await, NOW).await;
-    assert_eq!(ops::list(&contractor, "", "").await.map(|_| ()), Err(AppError::Forbidden));
+    assert_eq!(ops::list(&contractor, "", "", 1).await.map(|_| ()), Err(AppError::Forbidden));
     assert_eq!(ops::page(&contractor, draft).await.map(|_| ()), Err(AppError::Forbidden));
     assert_eq!(ops::fetch_rate(&contractor, "GBP", "EUR", "").await.map(|_| ()), Err(AppError::Forbidden));
 

@@ -145,7 +145,7 @@ async fn overdue_is_derived_from_the_clock_when_read(pool: PgPool) {
     let listed = |now: &'static str, filter: &'static str| {
         let w = &w;
         async move {
-            let list = ops::list(&w.ctx_at(now).await, filter, "").await.expect("list");
+            let list = ops::list(&w.ctx_at(now).await, filter, "", 1).await.expect("list");
             list.invoices.iter().map(|i| (i.id, i.shown)).collect::<Vec<_>>()
         }
     };
@@ -301,13 +301,44 @@ async fn the_list_searches_numbers_and_clients_and_totals_leave_void_out(pool: P
     ops::mark_paid(&ctx, paid, None).await.expect("paid");
     ops::void(&ctx, voided, "Sent twice").await.expect("voided");
 
-    let all = ops::list(&ctx, "", "").await.expect("list");
+    let all = ops::list(&ctx, "", "", 1).await.expect("list");
     assert_eq!(all.invoices.iter().map(|i| i.id).collect::<Vec<_>>(), [draft, voided, paid], "newest first");
     assert_eq!(all.totals.iter().map(|m| m.minor).collect::<Vec<_>>(), [100000], "the draft and the paid one");
     assert!(!all.truncated);
-    let by_number = ops::list(&ctx, "", "2026-0002").await.expect("list");
+    let by_number = ops::list(&ctx, "", "2026-0002", 1).await.expect("list");
     assert_eq!(by_number.invoices.iter().map(|i| i.id).collect::<Vec<_>>(), [voided]);
-    assert_eq!(ops::list(&ctx, "", "acme").await.expect("list").invoices.len(), 3);
-    assert_eq!(ops::list(&ctx, "void", "").await.expect("list").invoices.len(), 1);
-    field_error(ops::list(&ctx, "lost", "").await, "status");
+    assert_eq!(ops::list(&ctx, "", "acme", 1).await.expect("list").invoices.len(), 3);
+    assert_eq!(ops::list(&ctx, "void", "", 1).await.expect("list").invoices.len(), 1);
+    field_error(ops::list(&ctx, "lost", "", 1).await, "status");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_list_comes_in_pages_of_fifty_with_totals_of_every_match(pool: PgPool) {
+    let w = World::new(pool).await;
+    let ctx = w.ctx().await;
+    let mut ids = Vec::new();
+    for _ in 0..51 {
+        ids.push(w.ready("2026-11-28").await);
+    }
+    ids.reverse(); // newest first
+    let first = ops::list(&ctx, "", "", 1).await.expect("page 1");
+    assert_eq!((first.matched, first.page, first.pages), (51, 1, 2));
+    assert_eq!(first.invoices.iter().map(|i| i.id).collect::<Vec<_>>(), ids[..50]);
+    assert_eq!(first.totals.iter().map(|m| m.minor).collect::<Vec<_>>(), [51 * 50000], "totals cover every page");
+    let second = ops::list(&ctx, "", "", 2).await.expect("page 2");
+    assert_eq!((second.page, second.invoices.iter().map(|i| i.id).collect::<Vec<_>>()), (2, ids[50..].to_vec()));
+    assert_eq!(second.totals, first.totals);
+    // Page 0 is the first; a page past the end is the last.
+    assert_eq!(ops::list(&ctx, "", "", 0).await.expect("page 0").page, 1);
+    assert_eq!(ops::list(&ctx, "", "", 9).await.expect("page 9").invoices.len(), 1);
+    let none = ops::list(&ctx, "paid", "", 3).await.expect("nothing paid");
+    assert_eq!((none.matched, none.page, none.pages, none.invoices.len()), (0, 1, 1, 0));
+
+    // The page names its range and links to its neighbours, keeping the filters.
+    let html = w.app.get("/invoices?status=draft&page=2", Some(&w.owner_cookie)).await.text();
+    assert!(html.contains("Invoices 51–51 of 51"), "{html}");
+    assert!(html.contains(r#"href="/invoices?status=draft&amp;page=1" rel="prev""#), "{html}");
+    assert!(!html.contains(r#"rel="next""#));
+    let html = w.app.get("/invoices", Some(&w.owner_cookie)).await.text();
+    assert!(html.contains("Invoices 1–50 of 51") && html.contains(r#"href="/invoices?page=2" rel="next""#), "{html}");
 }

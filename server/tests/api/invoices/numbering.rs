@@ -82,7 +82,7 @@ async fn numbers_restart_at_0001_in_each_calendar_year_of_the_issue_date(pool: P
     assert_eq!(w.issue(early).await, "2026-0001");
     assert_eq!(w.issue(new_years_eve).await, "2026-0002");
 
-    let list = ops::list(&w.ctx_at("2027-01-02T09:00:00Z").await, "", "").await.expect("list");
+    let list = ops::list(&w.ctx_at("2027-01-02T09:00:00Z").await, "", "", 1).await.expect("list");
     let numbers: Vec<Option<&str>> = list.invoices.iter().map(|i| i.number.as_deref()).collect();
     assert_eq!(numbers, [Some("2027-0001"), Some("2026-0002"), Some("2026-0001")]);
 }

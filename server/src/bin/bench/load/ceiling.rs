@@ -94,7 +94,7 @@ async fn resources(page: PageKind) -> Result<(), AppError> {
             PageKind::Ping | PageKind::Dashboard | PageKind::Pdf(_) => Ok(()),
             PageKind::Clients => app::clients::list_clients(String::new(), false, String::new()).await.map(|_| ()),
             PageKind::Timesheet => app::time::get_timesheet(String::new(), String::new()).await.map(|_| ()),
-            PageKind::Invoices => app::invoices::list_invoices(String::new(), String::new()).await.map(|_| ()),
+            PageKind::Invoices => app::invoices::list_invoices(String::new(), String::new(), 1).await.map(|_| ()),
             PageKind::Invoice(id) => app::invoices::get_invoice(id).await.map(|_| ()),
         }
     };
