@@ -8,7 +8,6 @@ use crate::error::AppError;
 use crate::money::Money;
 use crate::time::{format_hm, DeleteTimeEntry, TimeEntryView, UpdateTimeNote};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// What the entry bills at its frozen hourly rate, rounded half-up as an invoice line would be.
 fn amount(entry: &TimeEntryView) -> Option<Money> {
@@ -63,7 +62,7 @@ pub fn TimeEntries(
             let heading = show_task.then(|| {
                 view! {
                     <p>
-                        <A href=format!("/projects/{}?task={}", e.project_id, e.task_id)><strong>{e.task_title.clone()}</strong></A>
+                        <a href=format!("/projects/{}?task={}", e.project_id, e.task_id)><strong>{e.task_title.clone()}</strong></a>
                         " · "{format!("{} · {}", e.client_name, e.project_name)}
                     </p>
                 }

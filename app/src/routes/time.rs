@@ -101,7 +101,7 @@ fn SheetView(
             view! {
                 <tr>
                     <th scope="row">
-                        <A href=project attr:class="task-name">{title}</A>
+                        <a href=project class="task-name">{title}</a>
                         <span class="hint">{place}</span>
                         {start}
                     </th>

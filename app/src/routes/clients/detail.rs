@@ -117,7 +117,7 @@ fn ClientView(
                 } else {
                     let items = projects
                         .into_iter()
-                        .map(|p| view! { <li><A href=format!("/projects/{}", p.id)>{p.name}</A>" · "{p.status.label()}</li> })
+                        .map(|p| view! { <li><a href=format!("/projects/{}", p.id)>{p.name}</a>" · "{p.status.label()}</li> })
                         .collect_view();
                     view! { <ul class="plain-list">{items}</ul> }.into_any()
                 }}

@@ -68,7 +68,7 @@ pub fn ClientsPage() -> impl IntoView {
                         .map(|c| {
                             view! {
                                 <tr>
-                                    <td><A href=format!("/clients/{}", c.id)>{c.name}</A></td>
+                                    <td><a href=format!("/clients/{}", c.id)>{c.name}</a></td>
                                     <td>{c.company}</td>
                                     <td>{c.primary_contact.unwrap_or_default()}</td>
                                     <td>{c.default_rate.map(|r| r.format()).unwrap_or_default()}</td>

@@ -101,8 +101,8 @@ pub fn ProjectsPage() -> impl IntoView {
                         .into_iter()
                         .map(|p| view! {
                             <tr>
-                                <td><A href=format!("/projects/{}", p.id)>{p.name}</A></td>
-                                <td><A href=format!("/clients/{}", p.client_id)>{p.client_name}</A></td>
+                                <td><a href=format!("/projects/{}", p.id)>{p.name}</a></td>
+                                <td><a href=format!("/clients/{}", p.client_id)>{p.client_name}</a></td>
                                 <td>{p.status.label()}</td>
                                 <td>{p.due_date.map(|d| d.to_string()).unwrap_or_default()}</td>
                                 <td>{p.open_tasks}</td>
@@ -127,7 +127,7 @@ fn FoundTasks(tasks: Vec<TaskMatch>) -> impl IntoView {
         .map(|t| {
             view! {
                 <li>
-                    <A href=format!("/projects/{}?task={}", t.project_id, t.id)>{t.title}</A>
+                    <a href=format!("/projects/{}?task={}", t.project_id, t.id)>{t.title}</a>
                     {format!(" · {} · {} · {}", t.client_name, t.project_name, t.status.label())}
                 </li>
             }
