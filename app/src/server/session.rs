@@ -136,12 +136,13 @@ async fn resolve_cookie(state: &AppState, mut request: Request, next: Next) -> R
         return next.run(request).await;
     };
     let mut set_cookie = None;
-    match verify(state.auth.secret_bytes(), &cookie) {
+    let hash = verify(state.auth.secret_bytes(), &cookie).map(token_hash);
+    match hash {
         None => set_cookie = Some(clear_cookie_header(&state.auth)),
-        Some(token) => match lookup(state, &token_hash(token)).await {
+        Some(hash) => match lookup(state, &hash).await {
             Ok(Some(resolved)) => {
                 if needs_refresh(resolved.refreshed_at, Utc::now()) {
-                    state.sessions.forget(&token_hash(token));
+                    state.sessions.forget(&hash);
                     match db::sessions::refresh(&state.pool, resolved.principal.session_id).await {
                         Ok(()) => set_cookie = Some(set_cookie_header(&state.auth, &cookie)),
                         Err(error) => tracing::warn!(?error, "could not refresh session"),

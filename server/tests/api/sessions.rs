@@ -123,11 +123,7 @@ async fn signing_out_everywhere_ends_every_session_of_the_account(pool: PgPool) 
     let app = TestApp::new(pool);
     let address = email("everywhere");
     let laptop = app.sign_up("Dana", &address).await;
-    let phone = app
-        .call("/api/auth/sign_in", &[("email", &address), ("password", PASSWORD)], None)
-        .await
-        .session_cookie()
-        .expect("a second session");
+    let phone = second_session(&app, &address).await;
     let someone_else = app.sign_up("Sam", &email("sam")).await;
 
     let reply = app.call("/api/auth/sign_out_everywhere", &[], Some(&phone)).await;
@@ -167,6 +163,14 @@ async fn over_https_the_session_cookie_is_host_prefixed(pool: PgPool) {
     assert!(info.is_some(), "the prefixed cookie is the one read");
 }
 
+/// Signs `address` in again: another browser's session of the same account.
+async fn second_session(app: &TestApp, address: &str) -> String {
+    app.call("/api/auth/sign_in", &[("email", address), ("password", PASSWORD)], None)
+        .await
+        .session_cookie()
+        .expect("a second session")
+}
+
 /// The server keeps resolved sessions in memory briefly; a long TTL here shows that only a write
 /// (a request that may change sessions), never time, made the difference.
 fn cached(pool: PgPool) -> TestApp {
@@ -203,11 +207,7 @@ async fn with_the_cache_signing_out_everywhere_and_timers_take_effect_on_the_nex
     let app = cached(pool);
     let address = email("cached-out");
     let owner = app.owner_of("Timer Studio", &address).await;
-    let phone = app
-        .call("/api/auth/sign_in", &[("email", &address), ("password", PASSWORD)], None)
-        .await
-        .session_cookie()
-        .expect("a second session");
+    let phone = second_session(&app, &address).await;
     // Both sessions are cached by a page load each.
     for cookie in [&owner, &phone] {
         assert_eq!(app.get("/", Some(cookie)).await.status, StatusCode::OK);

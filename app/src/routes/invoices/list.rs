@@ -79,9 +79,9 @@ fn page_link(status: &str, search: &str, page: u32) -> String {
 /// "Invoices 51–100 of 500", with links to the newer and older pages.
 #[component]
 fn Pages(list_page: u32, pages: u32, shown: usize, matched: usize, status: String, search: String) -> impl IntoView {
+    // Shown only with more than one page, so this page is never empty.
     let first = (list_page as usize - 1) * crate::invoices::PAGE_SIZE + 1;
-    let range =
-        if shown == 0 { String::new() } else { format!("Invoices {first}–{} of {matched}", first + shown - 1) };
+    let range = format!("Invoices {first}–{} of {matched}", first + shown - 1);
     view! {
         <nav class="pagination" aria-label="Pages">
             <p>{range}</p>

@@ -15,6 +15,7 @@ use crate::billing::Decimal;
 use crate::error::{AppError, AppResult};
 use crate::ids::InvoiceId;
 use crate::invoices::forms::{DraftInput, InvoiceSettingsInput};
+use crate::invoices::PAGE_SIZE;
 use crate::invoices::{
     Choice, InvoiceDefaults, InvoiceList, InvoicePage, InvoiceSettings, InvoiceStatus, InvoiceSummary, RateQuote,
     Shown, TaxTreatment,
@@ -30,8 +31,6 @@ use std::collections::BTreeMap;
 
 /// The list matches at most this many invoices (newest first); filters narrow it.
 pub const LIST_LIMIT: i64 = 1000;
-/// Invoices per page of the list: a page a person can scan, and bounded rendering work.
-pub use crate::invoices::PAGE_SIZE;
 
 pub(crate) use crate::server::time::zone;
 
