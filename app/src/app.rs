@@ -13,12 +13,13 @@ use crate::routes::projects::{
     list::ProjectsPage,
 };
 use crate::routes::settings::{
-    branding::BrandingPage, data::DataSettingsPage, general::GeneralSettingsPage, import::ImportPage, team::TeamPage,
-    SettingsLayout,
+    branding::BrandingPage, connected_apps::ConnectedAppsPage, data::DataSettingsPage, general::GeneralSettingsPage,
+    import::ImportPage, team::TeamPage, SettingsLayout,
 };
 use crate::routes::{
     dashboard::DashboardPage, invite::InvitePage, new_business::NewBusinessPage, not_found::NotFound,
-    onboarding::OnboardingPage, sign_in::SignInPage, sign_up::SignUpPage, time::TimesheetPage,
+    oauth_consent::ConsentPage, onboarding::OnboardingPage, sign_in::SignInPage, sign_up::SignUpPage,
+    time::TimesheetPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-up") view={Lazy::<lazy::SignUpPage>::new()} ssr=ssr.clone() />
                 <Route path=path!("/onboarding") view={Lazy::<lazy::OnboardingPage>::new()} ssr=ssr.clone() />
                 <Route path=path!("/invite/:token") view={Lazy::<lazy::InvitePage>::new()} ssr=ssr.clone() />
+                <Route path=path!("/oauth/consent") view={Lazy::<lazy::ConsentPage>::new()} ssr=ssr.clone() />
                 <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
                     <Route path=path!("") view={Lazy::<lazy::DashboardPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/businesses/new") view={Lazy::<lazy::NewBusinessPage>::new()} ssr=ssr.clone() />
@@ -82,6 +84,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/team") view={Lazy::<lazy::TeamPage>::new()} ssr=ssr.clone() />
                         <Route path=path!("/data") view={Lazy::<lazy::DataSettingsPage>::new()} ssr=ssr.clone() />
                         <Route path=path!("/import") view={Lazy::<lazy::ImportPage>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/connected-apps") view={Lazy::<lazy::ConnectedAppsPage>::new()} ssr=ssr.clone() />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -137,7 +140,7 @@ mod lazy {
     }
 
     lazy_group!(account_pages, __preload_account_pages, AccountPages:
-        SignInPage, SignUpPage, OnboardingPage, InvitePage, NewBusinessPage);
+        SignInPage, SignUpPage, OnboardingPage, InvitePage, NewBusinessPage, ConsentPage);
     lazy_group!(dashboard_pages, __preload_dashboard_pages, DashboardPages: DashboardPage);
     lazy_group!(client_pages, __preload_client_pages, ClientPages:
         ClientsPage, NewClientPage, ClientDetailPage, EditClientPage);
@@ -146,5 +149,5 @@ mod lazy {
     lazy_group!(time_pages, __preload_time_pages, TimePages: TimesheetPage);
     lazy_group!(invoice_pages, __preload_invoice_pages, InvoicePages: InvoicesPage, NewInvoicePage, InvoiceDetailPage);
     lazy_group!(settings_pages, __preload_settings_pages, SettingsPages:
-        GeneralSettingsPage, BrandingPage, TeamPage, DataSettingsPage, ImportPage);
+        GeneralSettingsPage, BrandingPage, TeamPage, DataSettingsPage, ImportPage, ConnectedAppsPage);
 }

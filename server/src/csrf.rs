@@ -26,9 +26,14 @@ pub struct Refusal {
     pub expected: String,
 }
 
+/// Endpoints that never read the session cookie: a request proves itself with a bearer token,
+/// a PKCE verifier or a token to revoke, so a forged cross-site post gains nothing, and MCP and
+/// OAuth clients (including browser-based ones) post to them from other origins by design.
+pub const COOKIELESS_PATHS: &[&str] = &["/api/mcp", "/oauth/register", "/oauth/token", "/oauth/revoke"];
+
 impl CsrfPolicy {
     pub fn check(&self, method: &Method, path: &str, headers: &HeaderMap) -> Result<(), Refusal> {
-        if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) || COOKIELESS_PATHS.contains(&path) {
             return Ok(());
         }
         let header_str = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
@@ -120,6 +125,18 @@ mod tests {
             map.insert(*name, HeaderValue::from_static(value));
         }
         map
+    }
+
+    #[test]
+    fn cookieless_endpoints_take_posts_from_anywhere_and_nothing_else_does() {
+        let policy = CsrfPolicy { public_origin: Some("https://clerq.example.com".into()) };
+        let foreign = headers(&[("origin", "https://claude.ai")]);
+        for path in COOKIELESS_PATHS {
+            assert!(policy.check(&Method::POST, path, &foreign).is_ok(), "{path}");
+            assert!(policy.check(&Method::POST, path, &HeaderMap::new()).is_ok(), "{path} without Origin");
+        }
+        assert!(policy.check(&Method::POST, "/api/mcp/x", &foreign).is_err(), "exact paths only");
+        assert!(policy.check(&Method::POST, "/oauth/consent", &foreign).is_err(), "consent uses the session");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod import_page;
 pub mod invoice_pdf;
 pub mod logo;
 pub mod member;
+pub mod oauth;
 pub mod proxy_hint;
 pub mod security_headers;
 pub mod startup;

@@ -30,6 +30,7 @@ pub struct SecurityHeaders {
 
 pub async fn middleware(State(policy): State<Arc<SecurityHeaders>>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
+    let form_action = response.headers_mut().remove(app::server::oauth::FORM_ACTION_HEADER);
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -37,6 +38,11 @@ pub async fn middleware(State(policy): State<Arc<SecurityHeaders>>, request: Req
         .is_some_and(|v| v.starts_with("text/html"));
     if is_html && !response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
         response = with_policy_from_nonce(response).await;
+    }
+    if is_html {
+        if let Some(source) = form_action.as_ref().and_then(|v| v.to_str().ok()).and_then(form_action_source) {
+            allow_form_action(&mut response, source);
+        }
     }
     let headers = response.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -50,6 +56,27 @@ pub async fn middleware(State(policy): State<Arc<SecurityHeaders>>, request: Req
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     response
+}
+
+/// `https://host[:port]` (or `http://`) as a CSP source: only an origin, nothing that could end
+/// the directive or add another. The OAuth consent page names its client's redirect origin.
+fn form_action_source(origin: &str) -> Option<&str> {
+    let rest = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"))?;
+    let plain = !rest.is_empty()
+        && rest.len() <= 300
+        && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    plain.then_some(origin)
+}
+
+/// Lets the page's forms lead to `source` as well as to this origin: the OAuth consent form's answer
+/// redirects to the client, and browsers hold that redirect to `form-action` too.
+fn allow_form_action(response: &mut Response, source: &str) {
+    let policy = response.headers().get(header::CONTENT_SECURITY_POLICY).and_then(|v| v.to_str().ok());
+    let Some(policy) = policy.filter(|p| p.contains("form-action 'self';")) else { return };
+    let widened = policy.replace("form-action 'self';", &format!("form-action 'self' {source};"));
+    if let Ok(value) = HeaderValue::from_str(&widened) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+    }
 }
 
 /// A page whose policy did not reach its response. The shell sets it through Leptos' response
@@ -105,6 +132,30 @@ mod tests {
         assert!(csp.contains("'nonce-ZIMHgcR9Heke8dawfNSoIw'") && csp.contains("form-action 'self'"), "{csp}");
         let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
         assert_eq!(bytes, html.as_bytes());
+    }
+
+    #[test]
+    fn only_a_plain_origin_can_widen_form_action() {
+        assert_eq!(form_action_source("https://claude.ai"), Some("https://claude.ai"));
+        assert_eq!(form_action_source("http://127.0.0.1:33418"), Some("http://127.0.0.1:33418"));
+        for bad in [
+            "",
+            "https://",
+            "claude.ai",
+            "https://a.example; script-src *",
+            "https://a.example 'unsafe-inline'",
+            "*",
+            "data:",
+        ] {
+            assert_eq!(form_action_source(bad), None, "{bad:?}");
+        }
+        let mut response = Response::new(axum::body::Body::empty());
+        let csp = HeaderValue::from_str(&page_csp("abc123")).expect("csp");
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp);
+        allow_form_action(&mut response, "https://claude.ai");
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii");
+        assert!(csp.contains("form-action 'self' https://claude.ai;"), "{csp}");
+        assert!(csp.contains("script-src 'nonce-abc123'"), "{csp}");
     }
 
     #[test]

@@ -75,6 +75,7 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .layer(from_fn(pkg_cache_control));
     Router::new()
         .merge(health::routes())
+        .merge(crate::oauth::routes(&state))
         .merge(app_routes)
         .merge(pkg_files)
         // Other static files (favicon) skip the session lookup; unknown paths render the 404 page.

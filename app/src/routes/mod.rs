@@ -6,6 +6,7 @@ pub mod invite;
 pub mod invoices;
 pub mod new_business;
 pub mod not_found;
+pub mod oauth_consent;
 pub mod onboarding;
 pub mod projects;
 pub mod settings;

@@ -1,25 +1,22 @@
 //! `/sign-up`
 
 use super::VisitorsOnly;
-use crate::auth::{safe_redirect, SignUp};
+use crate::auth::{query_param, safe_redirect, with_redirect, SignUp};
 use crate::components::form::{action_error, field_error, FormError, SubmitButton, TextField};
 use crate::validation::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let error = action_error(action);
-    let query = use_query_map();
+    let search = use_location().search;
     let redirect = Signal::derive(move || {
-        query.read().get("redirect").and_then(|r| safe_redirect(&r).map(str::to_owned)).unwrap_or_default()
+        query_param(&search.read(), "redirect").and_then(|r| safe_redirect(&r).map(str::to_owned)).unwrap_or_default()
     });
-    let sign_in_href = move || match redirect.get() {
-        r if r.is_empty() => "/sign-in".to_owned(),
-        r => format!("/sign-in?redirect={r}"),
-    };
+    let sign_in_href = move || with_redirect("/sign-in", &redirect.get());
     view! {
         <Title text="Create your account" />
         <VisitorsOnly signed_in_target=Signal::derive(move || if redirect.get().is_empty() { "/".to_owned() } else { redirect.get() })>

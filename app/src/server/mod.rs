@@ -1,6 +1,7 @@
 //! Server-only code: application state, the request context server functions run in, sessions,
 //! passwords, rate limits and the SQL layer. Compiled only with the `ssr` feature.
 
+pub mod access_tokens;
 pub mod auth;
 pub mod branding;
 pub mod businesses;
@@ -13,6 +14,7 @@ pub mod fx;
 pub mod import;
 pub mod invoices;
 pub mod logo;
+pub mod oauth;
 pub mod password;
 pub mod pdf;
 pub mod projects;
@@ -138,7 +140,7 @@ pub fn principal() -> AppResult<Option<Principal>> {
 }
 
 /// The request's clock: the server's, shifted by the test header when the operator allowed it.
-fn request_clock(state: &AppState, parts: &Parts) -> clock::Clock {
+pub fn request_clock(state: &AppState, parts: &Parts) -> clock::Clock {
     state.clock.for_request(parts, state.clock_header)
 }
 

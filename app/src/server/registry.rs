@@ -34,12 +34,14 @@ use crate::clients::{
     AddClientNote, ArchiveClient, ClientTimeline, CreateClient, GetClient, GetClientOverview, ListClients,
     ListMemberRates, RemoveMemberRate, RestoreClient, SetMemberRate, UpdateClient,
 };
+use crate::connected_apps::{CreatePersonalToken, ListConnectedApps, RevokeConnectedApp};
 use crate::import::{AnalyzeImport, ImportClientRows, ImportClients};
 use crate::invoices::{
     AddInvoiceLine, ConfigureNextNumber, CreateInvoice, DeleteInvoice, DeleteInvoiceLine, DuplicateInvoice, FetchRate,
     GenerateInvoiceLines, GetInvoice, GetInvoiceSettings, IssueInvoice, ListInvoices, MarkInvoicePaid, MoveInvoiceLine,
     NewInvoiceDefaults, SetInvoiceNotes, UpdateInvoiceDetails, UpdateInvoiceLine, UpdateInvoiceSettings, VoidInvoice,
 };
+use crate::oauth::GetConsent;
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
 use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
 use crate::tasks::{CreateTask, DeleteTask, ListOpenTasks, ListTasks, SearchTasks, SetTaskStatus, UpdateTask};
@@ -64,6 +66,11 @@ registry! {
     SignOutEverywhere => SignedIn,
     SwitchBusiness => SignedIn,
     AcceptInvitation => SignedIn,
+    GetConsent => SignedIn,
+    // Each person sees and revokes only their own; a token acts with its member's permissions.
+    ListConnectedApps => SignedIn,
+    CreatePersonalToken => SignedIn,
+    RevokeConnectedApp => SignedIn,
     GetBusinessSettings => Permission(Permission::SettingsView),
     UpdateBusinessSettings => Permission(Permission::SettingsEdit),
     GetBranding => Permission(Permission::SettingsView),
@@ -147,6 +154,8 @@ pub fn access_of(path: &str) -> Option<Access> {
 pub const SESSION_NEUTRAL: &[&str] = &[
     <GetSession as ServerFn>::PATH,
     <GetInvitation as ServerFn>::PATH,
+    <GetConsent as ServerFn>::PATH,
+    <ListConnectedApps as ServerFn>::PATH,
     <GetBusinessSettings as ServerFn>::PATH,
     <GetBranding as ServerFn>::PATH,
     <GetTeam as ServerFn>::PATH,

@@ -156,6 +156,27 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
         .expect("a PNG");
     let logo = app::server::logo::process(&png).expect("a logo");
     app::server::db::logos::put(&pool, app.business_id(&alice).await, &logo).await.expect("stored");
+    // MCP access: a registered client, a consent's code not yet exchanged, a personal token.
+    let (assistant, _) = app::server::oauth::store::insert_client(
+        &pool,
+        "Backup Assistant",
+        &["https://assistant.example/callback".to_owned()],
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("client");
+    let code = app::server::oauth::store::NewCode {
+        client: assistant.id,
+        business: app.business_id(&alice).await.0,
+        user: app.user_id(&alice).await.0,
+        redirect_uri: "https://assistant.example/callback",
+        code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        resource: "http://localhost/api/mcp",
+    };
+    app::server::oauth::store::insert_code(&pool, code, chrono::Utc::now()).await.expect("code").expect("a member");
+    let token = app.call("/api/connected-apps/create-token", &[("name", "Backup CLI")], Some(&alice)).await;
+    assert!(token.status.is_success(), "{}", token.text());
     app.call("/api/time/start", &[("task_id", &task.id.to_string())], Some(&alice)).await;
     let first = app.session(Some(&alice)).await.expect("alice").businesses[0].id.to_string();
     app.call("/api/business/switch", &[("business_id", &first)], Some(&alice)).await;

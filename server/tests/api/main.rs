@@ -18,6 +18,7 @@ mod invoice_pdf;
 mod invoices;
 mod logos;
 mod money;
+mod oauth;
 mod operations;
 mod page_access;
 mod pdf_golden;

@@ -1,6 +1,7 @@
 //! `/settings/*`: the business settings area, one tab per page.
 
 pub mod branding;
+pub mod connected_apps;
 pub mod data;
 pub mod general;
 pub mod import;
@@ -30,6 +31,7 @@ pub fn SettingsLayout() -> impl IntoView {
                             {general.then(|| view! { <A href="/settings/branding">"Branding"</A> })}
                             {team.then(|| view! { <A href="/settings/team">"Team"</A> })}
                             {data.then(|| view! { <A href="/settings/data">"Data"</A> })}
+                            <A href="/settings/connected-apps">"Connected apps"</A>
                         }
                     })}
                 </Suspense>
