@@ -12,6 +12,7 @@ pub mod healthcheck;
 pub mod import_page;
 pub mod invoice_pdf;
 pub mod logo;
+pub mod mcp;
 pub mod member;
 pub mod oauth;
 pub mod proxy_hint;

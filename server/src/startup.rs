@@ -76,6 +76,7 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
     Router::new()
         .merge(health::routes())
         .merge(crate::oauth::routes(&state))
+        .merge(crate::mcp::routes(state.clone()))
         .merge(app_routes)
         .merge(pkg_files)
         // Other static files (favicon) skip the session lookup; unknown paths render the 404 page.

@@ -17,6 +17,7 @@ mod import_page;
 mod invoice_pdf;
 mod invoices;
 mod logos;
+mod mcp;
 mod money;
 mod oauth;
 mod operations;
