@@ -589,3 +589,29 @@ async fn registrations_are_limited_per_network(pool: PgPool) {
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.text());
     assert!(refused.headers.contains_key("retry-after"));
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_refresh_clears_its_connections_expired_tokens(pool: PgPool) {
+    let app = app_at(pool.clone(), t0());
+    let (owner, business, client) = owner_with_client(&app).await;
+    let code = code_for(&app, &owner, &client, &business).await;
+    let (_, refresh_1) = token_pair(&exchange(&app, &client, &code, VERIFIER).await);
+    let count = || sqlx::query_scalar::<_, i64>("select count(*) from oauth_tokens").fetch_one(&pool);
+    assert_eq!(count().await.expect("count"), 2);
+    // Two hours later the first access token has expired; the refresh replaces it and drops it.
+    let later = app_at(pool.clone(), t0() + Duration::hours(2));
+    let (access_2, refresh_2) = token_pair(&refresh(&later, &client, &refresh_1).await);
+    let kinds: Vec<(String, bool)> =
+        sqlx::query_as("select kind, rotated_at is not null from oauth_tokens order by kind, rotated_at nulls first")
+            .fetch_all(&pool)
+            .await
+            .expect("tokens");
+    let expected = [("access", false), ("refresh", false), ("refresh", true)].map(|(k, r)| (k.to_owned(), r));
+    assert_eq!(
+        kinds, expected,
+        "the expired access token is gone; the rotated refresh token stays for reuse detection"
+    );
+    let now = t0() + Duration::hours(2);
+    assert!(authenticate(&pool, &access_2, now).await.expect("query").is_some());
+    assert!(!refresh_2.is_empty());
+}

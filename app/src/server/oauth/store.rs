@@ -229,6 +229,11 @@ pub async fn refresh(
         return Ok(Err(INVALID));
     }
     sqlx::query!("update oauth_tokens set rotated_at = $2 where token_hash = $1", hash, now).execute(&mut *tx).await?;
+    // A connection refreshes about hourly; its expired tokens are of no use any more, not even for
+    // reuse detection (an expired refresh token is refused either way), so they go here.
+    sqlx::query!("delete from oauth_tokens where grant_id = $1 and expires_at <= $2", row.grant_id, now)
+        .execute(&mut *tx)
+        .await?;
     let issued = issue_pair(&mut tx, row.grant_id, now).await?;
     tx.commit().await?;
     Ok(Ok(issued))
