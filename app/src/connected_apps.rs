@@ -13,7 +13,7 @@ pub struct ConnectedApp {
     pub name: String,
     /// False for a personal access token.
     pub oauth_client: bool,
-    /// Where the client sends people back after consent (`host[:port]`).
+    /// Where the client sends people back after consent (`host[:port]` of its first redirect URI).
     pub redirect_host: Option<String>,
     pub business_name: String,
     pub created_at: DateTime<Utc>,
@@ -62,22 +62,7 @@ pub async fn list_connected_apps() -> AppResult<ConnectedApps> {
     if new_token.is_some() {
         flash_cookie("", 0)?;
     }
-    Ok(ConnectedApps {
-        new_token,
-        mcp_url: format!("{}/api/mcp", crate::server::origin(&state.auth, &parts)),
-        apps: apps
-            .into_iter()
-            .map(|c| ConnectedApp {
-                id: c.id,
-                name: c.name,
-                oauth_client: c.oauth_client,
-                redirect_host: c.redirect_host,
-                business_name: c.business_name,
-                created_at: c.created_at,
-                last_used_at: c.last_used_at,
-            })
-            .collect(),
-    })
+    Ok(ConnectedApps { new_token, mcp_url: format!("{}/api/mcp", crate::server::origin(&state.auth, &parts)), apps })
 }
 
 /// A new personal access token acting as the caller in the active business, shown once.

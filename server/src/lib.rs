@@ -3,6 +3,7 @@
 
 pub mod body_limit;
 pub mod config;
+pub mod cors;
 pub mod csrf;
 pub mod error_status;
 pub mod form_errors;

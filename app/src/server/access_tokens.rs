@@ -4,9 +4,11 @@
 //! Only SHA-256 hashes are stored. Tokens carry a prefix so a leaked one is recognisable in a
 //! secret scanner and its kind is visible without a lookup.
 
+use crate::connected_apps::ConnectedApp;
 use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, UserId};
 use crate::server::context::BusinessCtx;
+use crate::server::oauth::rules::host_of;
 use crate::server::session;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{PgExecutor, PgPool};
@@ -159,21 +161,8 @@ pub async fn create_personal(ctx: &BusinessCtx, name: &str) -> AppResult<String>
     Ok(token)
 }
 
-/// An authorization as the Connected apps page lists it.
-#[derive(Debug, Clone)]
-pub struct Connection {
-    pub id: Uuid,
-    pub name: String,
-    /// False for a personal access token.
-    pub oauth_client: bool,
-    pub redirect_host: Option<String>,
-    pub business_name: String,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-}
-
 /// The caller's own live authorizations in every business they belong to, newest first.
-pub async fn connections(pool: &PgPool, user: UserId) -> AppResult<Vec<Connection>> {
+pub async fn connections(pool: &PgPool, user: UserId) -> AppResult<Vec<ConnectedApp>> {
     let rows = sqlx::query!(
         r#"select g.id, g.name, g.client_id, c.redirect_uris as "redirect_uris?", b.name as business_name,
                   g.created_at, g.last_used_at
@@ -189,7 +178,7 @@ pub async fn connections(pool: &PgPool, user: UserId) -> AppResult<Vec<Connectio
     .await?;
     Ok(rows
         .into_iter()
-        .map(|r| Connection {
+        .map(|r| ConnectedApp {
             id: r.id,
             name: r.name,
             oauth_client: r.client_id.is_some(),
@@ -221,14 +210,6 @@ pub async fn revoke(pool: &PgPool, user: UserId, grant: Uuid, now: DateTime<Utc>
     Ok(())
 }
 
-/// `host[:port]` of an absolute URL, for showing where a client sends people back.
-pub fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,13 +222,5 @@ mod tests {
         assert_ne!(a, b);
         assert!(new_token(TokenKind::Access).starts_with("clerq_at_"));
         assert!(new_token(TokenKind::Refresh).starts_with("clerq_rt_"));
-    }
-
-    #[test]
-    fn the_host_of_a_redirect_uri_is_what_people_see() {
-        assert_eq!(host_of("http://127.0.0.1:33418/callback").as_deref(), Some("127.0.0.1:33418"));
-        assert_eq!(host_of("https://Claude.ai/api/mcp/auth_callback").as_deref(), Some("claude.ai"));
-        assert_eq!(host_of("https://user@evil.example/x").as_deref(), Some("evil.example"));
-        assert_eq!(host_of("not a url"), None);
     }
 }

@@ -180,7 +180,7 @@ fn what_is_missing(tool: &str) -> &'static str {
 pub fn routes(state: AppState) -> Router<AppState> {
     let mut hosts = vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()];
     if let Some(origin) = &state.auth.public_origin {
-        if let Some(host) = access_tokens::host_of(origin) {
+        if let Some(host) = app::server::oauth::rules::host_of(origin) {
             hosts.push(host.clone());
             if let Some((name, _port)) = host.rsplit_once(':') {
                 hosts.push(name.to_owned());
@@ -269,21 +269,17 @@ fn challenge(origin: &str, error: Option<&str>) -> Response {
     response
 }
 
-/// Any origin may call: the endpoint takes no cookies, only bearer tokens.
+/// Any origin may call: the endpoint takes no cookies, only bearer tokens. Clients read the
+/// challenge to find the authorization server.
 fn with_cors(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, DELETE, OPTIONS"));
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static(
-            "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID",
-        ),
+    crate::cors::allow_any_origin(
+        &mut response,
+        "GET, POST, DELETE, OPTIONS",
+        "Authorization, Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID",
     );
-    headers.insert(
+    response.headers_mut().insert(
         header::ACCESS_CONTROL_EXPOSE_HEADERS,
         HeaderValue::from_static("WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version"),
     );
-    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
     response
 }

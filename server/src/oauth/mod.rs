@@ -54,14 +54,11 @@ async fn cors(request: Request, next: Next) -> Response {
     } else {
         next.run(request).await
     };
-    let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("Content-Type, Authorization, MCP-Protocol-Version"),
+    crate::cors::allow_any_origin(
+        &mut response,
+        "GET, POST, OPTIONS",
+        "Content-Type, Authorization, MCP-Protocol-Version",
     );
-    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
     response
 }
 
@@ -72,7 +69,7 @@ fn issuer(state: &AppState, parts: &Parts) -> String {
 
 /// The request's "now", from the injected clock.
 fn now(state: &AppState, parts: &Parts) -> DateTime<Utc> {
-    state.clock.for_request(parts, state.clock_header).now()
+    app::server::request_clock(state, parts).now()
 }
 
 /// An OAuth error answer: `{"error", "error_description"}` (RFC 6749 §5.2, RFC 7591 §3.2.2).

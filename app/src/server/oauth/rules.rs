@@ -212,6 +212,8 @@ mod tests {
         assert_eq!(origin_of("not a url"), None);
         assert_eq!(host_of("https://Claude.ai/cb").as_deref(), Some("claude.ai"));
         assert_eq!(host_of("http://127.0.0.1:33418/cb").as_deref(), Some("127.0.0.1:33418"));
+        assert_eq!(host_of("https://user@evil.example/x").as_deref(), Some("evil.example"));
+        assert_eq!(host_of("not a url"), None);
     }
 
     #[test]
