@@ -387,3 +387,106 @@ async fn without_javascript_a_new_token_is_shown_on_the_next_page_once(pool: PgP
         .iter()
         .all(|c| !c.to_str().unwrap_or("").starts_with("clerq_new_token")));
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn each_connection_may_make_120_calls_a_minute(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Busy Bot", &email("mcp-rate")).await;
+    let busy = personal_token(&app, &owner).await;
+    for call in 1..=120 {
+        let reply = rpc(&app, Some(&busy), "tools/list", json!({})).await;
+        assert_eq!(reply.status, StatusCode::OK, "call {call}");
+    }
+    let refused = rpc(&app, Some(&busy), "tools/list", json!({})).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.text());
+    let wait: u64 = refused.headers[header::RETRY_AFTER].to_str().expect("ascii").parse().expect("seconds");
+    assert!((1..=60).contains(&wait), "{wait}");
+    // The limit is the connection's, not the person's: another token of theirs still works.
+    let other = personal_token(&app, &owner).await;
+    assert_eq!(rpc(&app, Some(&other), "tools/list", json!({})).await.status, StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn tokens_are_stored_only_as_sha256_hashes(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Hashes", &email("mcp-hash")).await;
+    let token = personal_token(&app, &owner).await;
+    let (rows, hashed): (i64, i64) = sqlx::query_as(
+        "select count(*), count(*) filter (where token_hash = sha256(convert_to($1, 'UTF8'))) from oauth_tokens",
+    )
+    .bind(&token)
+    .fetch_one(&app.pool)
+    .await
+    .expect("tokens");
+    assert_eq!((rows, hashed), (1, 1));
+    let dump: String = sqlx::query_scalar("select string_agg(t::text, '|') from oauth_tokens t")
+        .fetch_one(&app.pool)
+        .await
+        .expect("rows as text");
+    let secret = token.trim_start_matches("clerq_pat_");
+    assert!(!dump.contains(secret), "the token itself is nowhere in the table");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn requests_for_another_host_are_refused(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Hosts", &email("mcp-host")).await;
+    let token = personal_token(&app, &owner).await;
+    let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {} });
+    let request = Request::post("/api/mcp")
+        .header(header::HOST, "attacker.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json, text/event-stream")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let reply = app.send_raw(request).await;
+    assert!(reply.status.is_client_error(), "{}: {}", reply.status, reply.text());
+    assert!(!reply.text().contains("whoami"), "no tools for a rebound host");
+}
+
+/// Collects what the app logs while a test runs.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn every_tool_call_is_logged_without_its_arguments(pool: PgPool) {
+    use tracing_subscriber::layer::SubscriberExt;
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Logged", &email("mcp-log")).await;
+    let token = personal_token(&app, &owner).await;
+    let log = Captured::default();
+    let writer = log.clone();
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_ansi(false).with_writer(move || writer.clone()));
+    {
+        // `#[sqlx::test]` runs on a current-thread runtime: a thread-local subscriber sees it all.
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let (failed, _) = call(&app, &token, "create_client", json!({ "name": "Secretive Client GmbH" })).await;
+        assert!(!failed);
+        let (failed, _) = call(&app, &token, "get_client", json!({ "client_id": Uuid::now_v7() })).await;
+        assert!(failed);
+    }
+    let text = String::from_utf8(log.0.lock().expect("log").clone()).expect("utf-8");
+    let calls: Vec<&str> = text.lines().filter(|line| line.contains("mcp tool call")).collect();
+    assert_eq!(calls.len(), 2, "{text}");
+    let user = app.user_id(&owner).await.uuid().to_string();
+    let business = app.business_id(&owner).await.uuid().to_string();
+    for (line, tool, outcome) in [(calls[0], "create_client", "ok"), (calls[1], "get_client", "not_found")] {
+        for field in [format!("tool=\"{tool}\""), format!("outcome=\"{outcome}\""), format!("user={user}")] {
+            assert!(line.contains(&field), "{field} in {line}");
+        }
+        assert!(line.contains(&format!("business={business}")) && line.contains("duration_ms="), "{line}");
+    }
+    assert!(!text.contains("Secretive"), "arguments never reach the log:\n{text}");
+}
