@@ -462,13 +462,19 @@ impl std::io::Write for Captured {
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn every_tool_call_is_logged_without_its_arguments(pool: PgPool) {
     use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::Layer;
     let app = TestApp::new(pool);
     let owner = app.owner_of("Logged", &email("mcp-log")).await;
     let token = personal_token(&app, &owner).await;
     let log = Captured::default();
     let writer = log.clone();
-    let subscriber = tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_ansi(false).with_writer(move || writer.clone()));
+    // The production filter at its most verbose: an operator's `RUST_LOG=trace` must not leak arguments.
+    let subscriber = tracing_subscriber::registry().with(
+        tracing_subscriber::fmt::layer()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .with_filter(server::telemetry::filter(Some("trace"))),
+    );
     {
         // `#[sqlx::test]` runs on a current-thread runtime: a thread-local subscriber sees it all.
         let _guard = tracing::subscriber::set_default(subscriber);
