@@ -6,6 +6,11 @@ use crate::routes::clients::{
     form::{EditClientPage, NewClientPage},
     list::ClientsPage,
 };
+use crate::routes::expenses::{
+    detail::ExpenseDetailPage,
+    form::{EditExpensePage, NewExpensePage},
+    list::ExpensesPage,
+};
 use crate::routes::invoices::{detail::InvoiceDetailPage, list::InvoicesPage, new::NewInvoicePage};
 use crate::routes::projects::{
     detail::ProjectDetailPage,
@@ -75,6 +80,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices") view={Lazy::<lazy::InvoicesPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/invoices/new") view={Lazy::<lazy::NewInvoicePage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/invoices/:id") view={Lazy::<lazy::InvoiceDetailPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/expenses") view={Lazy::<lazy::ExpensesPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/expenses/new") view={Lazy::<lazy::NewExpensePage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/expenses/:id") view={Lazy::<lazy::ExpenseDetailPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/expenses/:id/edit") view={Lazy::<lazy::EditExpensePage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/projects/new") view={Lazy::<lazy::NewProjectPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/projects/:id") view={Lazy::<lazy::ProjectDetailPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/projects/:id/edit") view={Lazy::<lazy::EditProjectPage>::new()} ssr=ssr.clone() />
@@ -148,6 +157,8 @@ mod lazy {
         ProjectsPage, NewProjectPage, ProjectDetailPage, EditProjectPage);
     lazy_group!(time_pages, __preload_time_pages, TimePages: TimesheetPage);
     lazy_group!(invoice_pages, __preload_invoice_pages, InvoicePages: InvoicesPage, NewInvoicePage, InvoiceDetailPage);
+    lazy_group!(expense_pages, __preload_expense_pages, ExpensePages:
+        ExpensesPage, NewExpensePage, ExpenseDetailPage, EditExpensePage);
     lazy_group!(settings_pages, __preload_settings_pages, SettingsPages:
         GeneralSettingsPage, BrandingPage, TeamPage, DataSettingsPage, ImportPage, ConnectedAppsPage);
 }

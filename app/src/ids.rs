@@ -75,6 +75,7 @@ typed_id! {
     InvoiceId,
     InvoiceLineId,
     CustomRoleId,
+    ExpenseId,
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ pub mod components;
 pub mod connected_apps;
 pub mod currency;
 pub mod error;
+pub mod expenses;
 pub mod ids;
 pub mod import;
 pub mod invoices;

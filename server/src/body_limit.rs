@@ -18,21 +18,33 @@ pub const IMPORT_LIMIT: usize = 16 * 1024 * 1024;
 /// 1.5 MB and this gets the form's own "larger than 1.5 MB" message from the upload handler.
 pub const LOGO_LIMIT: usize = 2 * 1024 * 1024;
 const LOGO_PATH: &str = "/api/branding/logo";
+/// `/api/expenses/{id}/receipt`: a 10 MB receipt with room for the multipart framing.
+pub const RECEIPT_LIMIT: usize = app::expenses::receipts::RECEIPT_MAX_BYTES as usize + 256 * 1024;
+
+/// The expense id of a receipt upload's path.
+fn receipt_upload(path: &str) -> Option<&str> {
+    path.strip_prefix("/api/expenses/")?.strip_suffix("/receipt").filter(|id| !id.contains('/'))
+}
 
 pub fn limit_for(path: &str) -> usize {
     if path.starts_with("/api/import/") || path == app::import::IMPORT_PAGE {
         IMPORT_LIMIT
     } else if path == LOGO_PATH {
         LOGO_LIMIT
+    } else if receipt_upload(path).is_some() {
+        RECEIPT_LIMIT
     } else {
         DEFAULT_LIMIT
     }
 }
 
 fn too_large(path: &str, limit: usize) -> Response {
-    // The logo form is a plain post: send its person back to the form with the reason.
+    // The logo and receipt forms are plain posts: send their person back to the form with the reason.
     if path == LOGO_PATH {
         return crate::logo::outcome(app::branding::LogoProblem::TooLarge.code()).into_response();
+    }
+    if let Some(id) = receipt_upload(path) {
+        return crate::receipts::outcome(id, app::expenses::receipts::ReceiptProblem::TooLarge.code()).into_response();
     }
     (
         StatusCode::PAYLOAD_TOO_LARGE,

@@ -21,6 +21,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
@@ -58,6 +59,9 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .route("/api/invoices/{id}/preview.svg", axum::routing::get(crate::invoice_pdf::preview))
         .route("/api/branding/logo", axum::routing::get(crate::logo::show).post(crate::logo::upload))
         .route("/api/branding/logo/remove", axum::routing::post(crate::logo::remove))
+        .route("/api/expenses/receipts", axum::routing::get(crate::receipts::zip))
+        .route("/api/expenses/{id}/receipt", axum::routing::get(crate::receipts::show).post(crate::receipts::upload))
+        .route("/api/expenses/{id}/receipt/remove", axum::routing::post(crate::receipts::remove))
         .route(app::import::IMPORT_PAGE, axum::routing::post(crate::import_page::post))
         .layer(from_fn(error_status::middleware))
         .layer(from_fn_with_state(state.clone(), form_errors::middleware))
@@ -88,7 +92,14 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .layer(from_fn(body_limit::middleware))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit::IMPORT_LIMIT))
         .layer(catch_panics())
-        .layer(CompressionLayer::new())
+        // Archives, PDFs and images are compressed already (the default skips only images).
+        .layer(
+            CompressionLayer::new().compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/zip"))
+                    .and(NotForContentType::const_new("application/pdf")),
+            ),
+        )
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
             // The path only (query strings can carry tokens), with invitation tokens blanked.

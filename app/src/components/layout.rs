@@ -132,6 +132,7 @@ fn MainNav(info: SessionInfo) -> impl IntoView {
     let projects = info.can(Permission::ProjectsView);
     let timesheet = info.can(Permission::TimeViewOwn);
     let invoices = info.can(Permission::InvoicesView);
+    let expenses = info.can(Permission::ExpensesView);
     let settings_href = if info.can(Permission::SettingsView) {
         Some("/settings")
     } else if info.can(Permission::TeamView) {
@@ -148,6 +149,7 @@ fn MainNav(info: SessionInfo) -> impl IntoView {
             {projects.then(|| view! { <li><A href="/projects">"Projects"</A></li> })}
             {timesheet.then(|| view! { <li><A href="/time">"Timesheet"</A></li> })}
             {invoices.then(|| view! { <li><A href="/invoices">"Invoices"</A></li> })}
+            {expenses.then(|| view! { <li><A href="/expenses">"Expenses"</A></li> })}
             {settings_href.map(|href| view! { <li><A href=href>"Settings"</A></li> })}
         </ul>
     }

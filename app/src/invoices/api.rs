@@ -2,7 +2,7 @@
 //! `server::invoices`. Posts without JavaScript return to the page they came from, except where a
 //! redirect names the next page (a new draft, a deleted one).
 
-use super::forms::{DraftForm, GenerateForm, InvoiceSettingsForm, LineForm};
+use super::forms::{AddExpensesForm, DraftForm, GenerateForm, InvoiceSettingsForm, LineForm};
 use super::{InvoiceDefaults, InvoiceList, InvoicePage, InvoiceSettings};
 use crate::error::AppResult;
 use crate::ids::{InvoiceId, InvoiceLineId};
@@ -131,4 +131,11 @@ pub async fn update_invoice_settings(form: InvoiceSettingsForm) -> AppResult<()>
 pub async fn configure_next_number(year: String, next_number: String) -> AppResult<()> {
     let (year, next) = super::forms::next_number(&year, &next_number)?;
     crate::server::invoices::configure_next_number(&crate::server::business()?, year, next).await
+}
+
+/// Adds the client's unbilled billable expenses to the draft, one line each; returns how many.
+#[server(prefix = "/api", endpoint = "invoices/expenses/add")]
+pub async fn add_invoice_expenses(id: InvoiceId, #[server(default)] form: AddExpensesForm) -> AppResult<usize> {
+    let rates = form.validate()?;
+    crate::server::invoices::add_expenses(&crate::server::business()?, id, &rates).await
 }

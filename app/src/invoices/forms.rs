@@ -207,19 +207,7 @@ impl GenerateForm {
                 errors.add("to", "The range can't end before it starts.");
             }
         }
-        let mut manual_rates = Vec::new();
-        match (self.fx_currency.trim(), self.fx_rate.trim()) {
-            ("", "") => {}
-            ("", _) => errors.add("fx_currency", "Choose the currency this rate converts from."),
-            (_, "") => errors.add("fx_rate", "Enter the rate, or clear the currency."),
-            (currency, rate) => {
-                let currency = errors.check("fx_currency", CurrencyCode::parse(currency));
-                let rate = errors.check("fx_rate", exchange_rate(rate));
-                if let (Some(currency), Some(rate)) = (currency, rate) {
-                    manual_rates.push((currency, rate));
-                }
-            }
-        }
+        let manual_rates = manual_rates(&mut errors, &self.fx_currency, &self.fx_rate);
         let Some(grouping) = grouping else { return Err(errors) };
         errors.into_result()?;
         Ok(GenerateInput {
@@ -230,6 +218,44 @@ impl GenerateForm {
             include_task_list: !self.include_task_list.trim().is_empty(),
             manual_rates,
         })
+    }
+}
+
+/// The optional manual rate of a form's `fx_currency` and `fx_rate` fields: both or neither.
+fn manual_rates(errors: &mut FieldErrors, currency: &str, rate: &str) -> Vec<(CurrencyCode, Decimal)> {
+    match (currency.trim(), rate.trim()) {
+        ("", "") => Vec::new(),
+        ("", _) => {
+            errors.add("fx_currency", "Choose the currency this rate converts from.");
+            Vec::new()
+        }
+        (_, "") => {
+            errors.add("fx_rate", "Enter the rate, or clear the currency.");
+            Vec::new()
+        }
+        (currency, rate) => {
+            let currency = errors.check("fx_currency", CurrencyCode::parse(currency));
+            let rate = errors.check("fx_rate", exchange_rate(rate));
+            currency.zip(rate).into_iter().collect()
+        }
+    }
+}
+
+/// "Add billable expenses": an optional manual rate for expenses in another currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddExpensesForm {
+    #[serde(default)]
+    pub fx_currency: String,
+    #[serde(default)]
+    pub fx_rate: String,
+}
+
+impl AddExpensesForm {
+    pub fn validate(&self) -> Result<Vec<(CurrencyCode, Decimal)>, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let rates = manual_rates(&mut errors, &self.fx_currency, &self.fx_rate);
+        errors.into_result()?;
+        Ok(rates)
     }
 }
 

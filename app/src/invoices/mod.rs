@@ -274,6 +274,8 @@ pub struct InvoicePage {
     pub projects: Vec<Choice>,
     /// Unbilled, billable, stopped entries of the client: what "Generate lines" would pull in.
     pub unbilled_entries: i64,
+    /// Unbilled billable expenses of the client (and project): what "Add expenses" would bill.
+    pub unbilled_expenses: i64,
     /// The business's local date, for date defaults.
     pub today: NaiveDate,
     /// A signed link to the PDF that works without signing in, minted as the page loads.

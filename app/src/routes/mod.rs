@@ -2,6 +2,7 @@
 
 pub mod clients;
 pub mod dashboard;
+pub mod expenses;
 pub mod invite;
 pub mod invoices;
 pub mod new_business;

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod context;
 pub mod db;
 pub mod errors;
+pub mod expenses;
 pub mod fx;
 pub mod import;
 pub mod invoices;

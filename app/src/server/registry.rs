@@ -35,11 +35,15 @@ use crate::clients::{
     ListMemberRates, RemoveMemberRate, RestoreClient, SetMemberRate, UpdateClient,
 };
 use crate::connected_apps::{CreatePersonalToken, ListConnectedApps, RevokeConnectedApp};
+use crate::expenses::{
+    CreateExpense, DeleteExpense, ExpenseFormChoices, GetExpense, ListExpenses, SetExpenseStatus, UpdateExpense,
+};
 use crate::import::{AnalyzeImport, ImportClientRows, ImportClients};
 use crate::invoices::{
-    AddInvoiceLine, ConfigureNextNumber, CreateInvoice, DeleteInvoice, DeleteInvoiceLine, DuplicateInvoice, FetchRate,
-    GenerateInvoiceLines, GetInvoice, GetInvoiceSettings, IssueInvoice, ListInvoices, MarkInvoicePaid, MoveInvoiceLine,
-    NewInvoiceDefaults, SetInvoiceNotes, UpdateInvoiceDetails, UpdateInvoiceLine, UpdateInvoiceSettings, VoidInvoice,
+    AddInvoiceExpenses, AddInvoiceLine, ConfigureNextNumber, CreateInvoice, DeleteInvoice, DeleteInvoiceLine,
+    DuplicateInvoice, FetchRate, GenerateInvoiceLines, GetInvoice, GetInvoiceSettings, IssueInvoice, ListInvoices,
+    MarkInvoicePaid, MoveInvoiceLine, NewInvoiceDefaults, SetInvoiceNotes, UpdateInvoiceDetails, UpdateInvoiceLine,
+    UpdateInvoiceSettings, VoidInvoice,
 };
 use crate::oauth::GetConsent;
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
@@ -134,6 +138,7 @@ registry! {
     DeleteInvoiceLine => Permission(Permission::InvoicesEdit),
     MoveInvoiceLine => Permission(Permission::InvoicesEdit),
     GenerateInvoiceLines => Permission(Permission::InvoicesEdit),
+    AddInvoiceExpenses => Permission(Permission::InvoicesEdit),
     IssueInvoice => Permission(Permission::InvoicesIssue),
     MarkInvoicePaid => Permission(Permission::InvoicesMarkPaid),
     VoidInvoice => Permission(Permission::InvoicesVoid),
@@ -141,6 +146,13 @@ registry! {
     GetInvoiceSettings => Permission(Permission::SettingsView),
     UpdateInvoiceSettings => Permission(Permission::SettingsEdit),
     ConfigureNextNumber => Permission(Permission::InvoicesConfigure),
+    ListExpenses => Permission(Permission::ExpensesView),
+    GetExpense => Permission(Permission::ExpensesView),
+    ExpenseFormChoices => Permission(Permission::ExpensesView),
+    CreateExpense => Permission(Permission::ExpensesCreate),
+    UpdateExpense => Permission(Permission::ExpensesEdit),
+    SetExpenseStatus => Permission(Permission::ExpensesApprove),
+    DeleteExpense => Permission(Permission::ExpensesDelete),
 }
 
 pub fn access_of(path: &str) -> Option<Access> {
@@ -179,6 +191,9 @@ pub const SESSION_NEUTRAL: &[&str] = &[
     <FetchRate as ServerFn>::PATH,
     <NewInvoiceDefaults as ServerFn>::PATH,
     <GetInvoiceSettings as ServerFn>::PATH,
+    <ListExpenses as ServerFn>::PATH,
+    <GetExpense as ServerFn>::PATH,
+    <ExpenseFormChoices as ServerFn>::PATH,
 ];
 
 /// Whether answering `method path` may have changed a session's data.

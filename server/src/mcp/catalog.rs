@@ -104,10 +104,18 @@ pub fn tools() -> &'static [ToolDef] {
     static TOOLS: std::sync::OnceLock<Vec<ToolDef>> = std::sync::OnceLock::new();
     TOOLS.get_or_init(|| {
         use super::tools::*;
-        [context::tools(), clients::tools(), projects::tools(), time::tools(), invoices::tools(), team::tools()]
-            .into_iter()
-            .flatten()
-            .collect()
+        [
+            context::tools(),
+            clients::tools(),
+            projects::tools(),
+            time::tools(),
+            invoices::tools(),
+            expenses::tools(),
+            team::tools(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     })
 }
 

@@ -24,6 +24,7 @@ struct Fixture {
     /// A draft with one fixed line.
     invoice: Uuid,
     line: Uuid,
+    expense: Uuid,
 }
 
 /// Arguments for each function, aimed at business A's rows. `None`: the path has no sample yet,
@@ -154,8 +155,28 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
             vec![("form[vat_rate]", "21".into()), ("form[vat_number]", "".into()), ("form[payment_terms]", "14".into())]
         }
         "/api/invoices/next-number" => vec![("year", "2026".into()), ("next_number", "500".into())],
+        "/api/invoices/expenses/add" => vec![("id", f.invoice.to_string())],
+        "/api/expenses/list" | "/api/expenses/choices" => vec![],
+        "/api/expenses/get" | "/api/expenses/delete" => vec![("id", f.expense.to_string())],
+        "/api/expenses/status" => vec![("id", f.expense.to_string()), ("status", "paid".into())],
+        "/api/expenses/create" => expense_form(f),
+        "/api/expenses/update" => {
+            let mut args = vec![("id", f.expense.to_string())];
+            args.extend(expense_form(f));
+            args
+        }
         _ => return None,
     })
+}
+
+fn expense_form(f: &Fixture) -> Vec<(&'static str, String)> {
+    vec![
+        ("form[description]", "Matrix train".into()),
+        ("form[amount]", "12.50".into()),
+        ("form[currency]", "EUR".into()),
+        ("form[incurred_on]", "2026-03-04".into()),
+        ("form[client_id]", f.client.to_string()),
+    ]
 }
 
 /// The form field an argument fills: `form[client_id]` → `client_id`.
@@ -165,7 +186,7 @@ fn field_of(key: &str) -> &str {
 
 impl Fixture {
     /// Every id of business A that a sample argument can carry.
-    fn ids(&self) -> [String; 9] {
+    fn ids(&self) -> [String; 10] {
         [
             self.member,
             self.invitation,
@@ -176,6 +197,7 @@ impl Fixture {
             self.entry,
             self.invoice,
             self.line,
+            self.expense,
         ]
         .map(|id| id.to_string())
     }
@@ -296,9 +318,23 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
         .fetch_one(&app.pool)
         .await
         .expect("fixture line");
+    let expense: Uuid = app
+        .call(
+            "/api/expenses/create",
+            &[
+                ("form[description]", "Fixture expense"),
+                ("form[amount]", "9.99"),
+                ("form[currency]", "EUR"),
+                ("form[incurred_on]", "2026-03-04"),
+            ],
+            Some(&owner_a),
+        )
+        .await
+        .json();
     let fixture = Fixture {
         invoice,
         line,
+        expense,
         member: app.user_id(&member_cookie).await.uuid(),
         invitation: sqlx::query_scalar("select id from invitations where status = 'pending'")
             .fetch_one(&app.pool)

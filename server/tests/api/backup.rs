@@ -156,6 +156,37 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
         .expect("a PNG");
     let logo = app::server::logo::process(&png).expect("a logo");
     app::server::db::logos::put(&pool, app.business_id(&alice).await, &logo).await.expect("stored");
+    // An expense with its receipt: the receipt's bytes are in Postgres too.
+    let expense: uuid::Uuid = app
+        .call(
+            "/api/expenses/create",
+            &[
+                ("form[description]", "Train"),
+                ("form[amount]", "12.50"),
+                ("form[currency]", "EUR"),
+                ("form[incurred_on]", "2026-11-23"),
+                ("form[client_id]", &client),
+                ("form[billable]", "on"),
+            ],
+            Some(&alice),
+        )
+        .await
+        .json();
+    let receipt = app::server::db::expenses::NewReceipt {
+        filename: "train.png",
+        mime_type: "image/png",
+        sha256: &logo.sha256,
+        bytes: &logo.png,
+    };
+    app::server::db::expenses::put_receipt(
+        &pool,
+        app.business_id(&alice).await,
+        app::ids::ExpenseId(expense),
+        app.user_id(&alice).await,
+        &receipt,
+    )
+    .await
+    .expect("receipt");
     // MCP access: a registered client, a consent's code not yet exchanged, a personal token.
     let (assistant, _) = app::server::oauth::store::insert_client(
         &pool,

@@ -151,6 +151,7 @@ struct Fixture {
     line: Uuid,
     member: Uuid,
     invitation: Uuid,
+    expense: Uuid,
 }
 
 /// Arguments for each tool, aimed at business A's rows. A new tool without a sample fails the test.
@@ -203,6 +204,16 @@ fn sample(tool: &str, f: &Fixture) -> Option<Value> {
         "invite_team_member" => json!({ "email": email("matrix-invitee"), "role": "viewer" }),
         "revoke_invitation" => json!({ "invitation_id": f.invitation }),
         "remove_team_member" => json!({ "user_id": Uuid::now_v7() }),
+        "add_invoice_expenses" => json!({ "invoice_id": invoice }),
+        "list_expenses" => json!({ "status": "unpaid" }),
+        "get_expense" | "mark_expense_unpaid" => json!({ "expense_id": f.expense }),
+        "mark_expense_paid" => json!({ "expense_id": f.expense, "paid_on": "2026-11-24" }),
+        "create_expense" => json!({
+            "description": "Matrix taxi", "amount": "12.50", "currency": "EUR", "incurred_on": "2026-11-23",
+            "client_id": client, "billable": true
+        }),
+        "update_expense" => json!({ "expense_id": f.expense, "vendor": "Matrix Cabs" }),
+        "delete_expense" => json!({ "expense_id": Uuid::now_v7() }),
         _ => return None,
     })
 }
@@ -249,7 +260,17 @@ async fn every_tool_enforces_its_server_functions_access_for_every_role_and_busi
     .await;
     assert!(!failed, "{page}");
     let line = id(&page["invoice"]["lines"][0], "id");
+    let (failed, expense) = call(
+        &app,
+        &owner_token,
+        "create_expense",
+        json!({ "description": "Fixture taxi", "amount": "20", "currency": "EUR", "incurred_on": "2026-11-23" }),
+    )
+    .await;
+    assert!(!failed, "{expense}");
+    let expense = id(&expense, "expense_id");
     let fixture = Fixture {
+        expense,
         client,
         project,
         task,

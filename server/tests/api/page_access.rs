@@ -23,6 +23,9 @@ fn required(route: &str) -> Option<Option<Permission>> {
         "/time" => Some(TimeViewOwn),
         "/invoices" | "/invoices/:id" => Some(InvoicesView),
         "/invoices/new" => Some(InvoicesCreate),
+        "/expenses" | "/expenses/:id" => Some(ExpensesView),
+        "/expenses/new" => Some(ExpensesCreate),
+        "/expenses/:id/edit" => Some(ExpensesEdit),
         "/settings" | "/settings/branding" => Some(SettingsView),
         "/settings/team" => Some(TeamView),
         "/settings/data" => Some(DataExport),
@@ -50,6 +53,19 @@ async fn every_page_turns_away_visitors_strangers_and_members_without_its_permis
         .call("/api/projects/create", &[("form[client_id]", &client), ("form[name]", "Guarded")], Some(&owner))
         .await
         .json();
+    let expense: String = app
+        .call(
+            "/api/expenses/create",
+            &[
+                ("form[description]", "Guarded taxi"),
+                ("form[amount]", "20"),
+                ("form[currency]", "EUR"),
+                ("form[incurred_on]", "2026-03-04"),
+            ],
+            Some(&owner),
+        )
+        .await
+        .json();
     let stranger = app.owner_of("Elsewhere", &email("stranger")).await;
     let empty_role = app.call("/api/team/create_role", &[("name", "Nothing")], Some(&owner)).await;
     assert_eq!(empty_role.status, StatusCode::OK, "{}", empty_role.text());
@@ -72,6 +88,8 @@ async fn every_page_turns_away_visitors_strangers_and_members_without_its_permis
             &client
         } else if route.starts_with("/projects") {
             &project
+        } else if route.starts_with("/expenses") {
+            &expense
         } else {
             &invoice
         };

@@ -2,7 +2,9 @@
 //! its status allows.
 
 use super::actions::LifecycleActions;
-use super::editor::{AddLineForm, DetailsEditor, GenerateLinesForm, LineErrors, LinesTable, NotesEditor};
+use super::editor::{
+    AddExpensesForm, AddLineForm, DetailsEditor, GenerateLinesForm, LineErrors, LinesTable, NotesEditor,
+};
 use super::StatusBadge;
 use crate::components::loading::Load;
 use crate::ids::param;
@@ -22,6 +24,7 @@ pub struct InvoiceActions {
     pub delete_line: ServerAction<DeleteInvoiceLine>,
     pub move_line: ServerAction<MoveInvoiceLine>,
     pub generate: ServerAction<GenerateInvoiceLines>,
+    pub add_expenses: ServerAction<AddInvoiceExpenses>,
     pub issue: ServerAction<IssueInvoice>,
     pub mark_paid: ServerAction<MarkInvoicePaid>,
     pub void: ServerAction<VoidInvoice>,
@@ -41,6 +44,7 @@ impl InvoiceActions {
             delete_line: ServerAction::new(),
             move_line: ServerAction::new(),
             generate: ServerAction::new(),
+            add_expenses: ServerAction::new(),
             issue: ServerAction::new(),
             mark_paid: ServerAction::new(),
             void: ServerAction::new(),
@@ -60,6 +64,7 @@ impl InvoiceActions {
             self.delete_line.version().get(),
             self.move_line.version().get(),
             self.generate.version().get(),
+            self.add_expenses.version().get(),
             self.issue.version().get(),
             self.mark_paid.version().get(),
             self.void.version().get(),
@@ -140,6 +145,7 @@ fn InvoiceView(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
         </section>
         {editable.then(|| view! {
             <GenerateLinesForm page=page.clone() actions />
+            <AddExpensesForm page=page.clone() actions />
             <AddLineForm invoice=invoice.clone() actions />
             <NotesEditor invoice=invoice.clone() actions />
         })}

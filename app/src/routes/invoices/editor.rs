@@ -342,3 +342,55 @@ pub fn NotesEditor(invoice: Invoice, actions: InvoiceActions) -> impl IntoView {
         </section>
     }
 }
+
+/// Adds the client's unbilled billable expenses as lines, one each.
+#[component]
+pub fn AddExpensesForm(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
+    let action = actions.add_expenses;
+    let error = action_error(action);
+    let fe = move |key: &'static str| field_error(error, key);
+    let invoice = page.invoice.clone();
+    let currencies: Vec<(String, String)> = std::iter::once((String::new(), "No manual rate".to_owned()))
+        .chain(
+            CURRENCIES
+                .iter()
+                .filter(|c| c.code != invoice.currency.as_str())
+                .map(|c| (c.code.to_owned(), c.code.to_owned())),
+        )
+        .collect();
+    let done = move || match action.value().get() {
+        Some(Ok(1)) => Some("Added 1 expense.".to_owned()),
+        Some(Ok(n)) => Some(format!("Added {n} expenses.")),
+        _ => None,
+    };
+    let unbilled = page.unbilled_expenses;
+    view! {
+        <details class="card editor" open=move || action.value().get().is_some()>
+            <summary>"Add billable expenses"</summary>
+            <p class="hint">
+                {match unbilled {
+                    0 => "This client has no unbilled, billable expenses right now.".to_owned(),
+                    1 => "1 unbilled, billable expense of this client can be billed, as its own line.".to_owned(),
+                    n => format!("{n} unbilled, billable expenses of this client can be billed, each as its own line."),
+                }}
+            </p>
+            <ActionForm action on:submit:capture=validate_before_posting(action, |a: &crate::invoices::AddInvoiceExpenses| a.form.validate().map(|_| ()))>
+                <input type="hidden" name="id" value=invoice.id.to_string() />
+                <fieldset>
+                    <legend>"Exchange rate (optional)"</legend>
+                    <p class="hint">
+                        {format!("Expenses in another currency are converted at the ECB rate of the issue date, or at the rate you give here (1 unit of that currency = this many {}).", invoice.currency)}
+                    </p>
+                    <div class="two-columns">
+                        <SelectField id="expenses-fx-currency" name="form[fx_currency]" label="Convert expenses from" options=currencies
+                            error=fe("fx_currency") />
+                        <TextField id="expenses-fx-rate" name="form[fx_rate]" label="Manual rate for expenses" error=fe("fx_rate") />
+                    </div>
+                </fieldset>
+                <FormError error />
+                <SubmitButton label="Add expenses" busy_label="Adding…" pending=action.pending() />
+                <p class="saved" role="status">{done}</p>
+            </ActionForm>
+        </details>
+    }
+}

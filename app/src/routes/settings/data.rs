@@ -10,7 +10,7 @@ use leptos_router::components::A;
 pub fn DataSettingsPage() -> impl IntoView {
     view! {
         <Title text="Data" />
-        <Require any_of=&[Permission::ClientsCreate, Permission::DataExport]>
+        <Require any_of=&[Permission::ClientsCreate, Permission::DataExport, Permission::ExpensesView]>
         <div class="card narrow">
             <h2>"Import clients"</h2>
             <p>"Bring your client list from a spreadsheet or another tool as a CSV file. Clients whose name already exists are skipped, so running the same import twice is safe."</p>
@@ -18,6 +18,24 @@ pub fn DataSettingsPage() -> impl IntoView {
                 <A href="/settings/import" attr:class="button primary">"Import clients from CSV"</A>
             </IfCan>
         </div>
+        <IfCan permission=Permission::ExpensesView>
+            <div class="card narrow">
+                <h2>"Receipts"</h2>
+                <p>"Every receipt of the expenses dated in a range, as one ZIP file named by date, vendor and amount: ready for your accountant. Leave a date empty for no limit."</p>
+                // A download: a plain form, so the router leaves it to the browser.
+                <form method="get" action="/api/expenses/receipts" class="filters">
+                    <div class="field">
+                        <label for="receipts-from">"From"</label>
+                        <input id="receipts-from" type="date" name="from" />
+                    </div>
+                    <div class="field">
+                        <label for="receipts-to">"To"</label>
+                        <input id="receipts-to" type="date" name="to" />
+                    </div>
+                    <button type="submit" class="primary">"Download receipts (ZIP)"</button>
+                </form>
+            </div>
+        </IfCan>
         </Require>
     }
 }

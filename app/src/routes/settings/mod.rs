@@ -25,7 +25,7 @@ pub fn SettingsLayout() -> impl IntoView {
                         let info = session_info(session).await;
                         let can = |p| info.as_ref().is_some_and(|i| i.can(p));
                         let (general, team) = (can(Permission::SettingsView), can(Permission::TeamView));
-                        let data = can(Permission::ClientsCreate) || can(Permission::DataExport);
+                        let data = can(Permission::ClientsCreate) || can(Permission::DataExport) || can(Permission::ExpensesView);
                         view! {
                             {general.then(|| view! { <A href="/settings" exact=true>"General"</A> })}
                             {general.then(|| view! { <A href="/settings/branding">"Branding"</A> })}

@@ -346,8 +346,12 @@ pub struct NewLine {
     pub quantity: Option<String>,
     pub unit_price_minor: Option<i64>,
     pub total_minor: i64,
-    pub source: Option<(CurrencyCode, i64, String, FxSource)>,
+    pub source: Option<ConvertedFrom>,
 }
+
+/// What a converted line was converted from: the source currency and total, the rate (as printed)
+/// and where the rate came from.
+pub type ConvertedFrom = (CurrencyCode, i64, String, FxSource);
 
 /// Appends lines after the invoice's last one.
 pub async fn append_lines(
@@ -546,12 +550,13 @@ pub async fn billable_entries(
 
 /// What a draft's form offers, in one statement: the active clients, every project (as "Project
 /// (Client)"), and, for `unbilled_for` (an invoice's client and project), how many entries "Generate
-/// lines" would bill: unbilled, billable, stopped and priced.
+/// lines" would bill (unbilled, billable, stopped and priced) and how many billable expenses
+/// "Add expenses" would.
 pub async fn choices(
     db: impl PgExecutor<'_>,
     business_id: BusinessId,
     unbilled_for: Option<(ClientId, Option<ProjectId>)>,
-) -> AppResult<(Vec<Choice>, Vec<Choice>, i64)> {
+) -> AppResult<(Vec<Choice>, Vec<Choice>, Unbilled)> {
     let rows = sqlx::query!(
         r#"with unbilled as (
                select count(*) as n from time_entries e
@@ -559,6 +564,10 @@ pub async fn choices(
                join projects p on p.business_id = t.business_id and p.id = t.project_id
                where $2::uuid is not null and e.business_id = $1 and p.client_id = $2 and ($3::uuid is null or p.id = $3)
                  and e.invoice_line_id is null and e.billable and e.ended_at is not null and e.rate_minor is not null
+           ), unbilled_expenses as (
+               select count(*) as n from vendor_expenses x
+               where $2::uuid is not null and x.business_id = $1 and x.client_id = $2
+                 and ($3::uuid is null or x.project_id = $3) and x.billable and x.invoice_line_id is null
            ), offered as (
                (select 0 as kind, c.id, c.name, null::uuid as client_id, false as done, lower(c.name) as sort
                 from clients c where c.business_id = $1 and c.archived_at is null
@@ -569,8 +578,9 @@ pub async fn choices(
                 where p.business_id = $1
                 order by (p.status = 'completed'), lower(p.name), p.id limit 1000)
            )
-           select u.n as "unbilled!", o.kind as "kind?", o.id as "id?", o.name as "name?", o.client_id as "client_id?"
-           from unbilled u left join offered o on true
+           select u.n as "unbilled!", ux.n as "unbilled_expenses!", o.kind as "kind?", o.id as "id?", o.name as "name?",
+                  o.client_id as "client_id?"
+           from unbilled u cross join unbilled_expenses ux left join offered o on true
            order by o.kind, o.done, o.sort, o.id"#,
         business_id.0,
         unbilled_for.map(|(client, _)| client.0),
@@ -578,7 +588,8 @@ pub async fn choices(
     )
     .fetch_all(db)
     .await?;
-    let unbilled = rows.first().map_or(0, |r| r.unbilled);
+    let unbilled =
+        rows.first().map_or(Unbilled::default(), |r| Unbilled { entries: r.unbilled, expenses: r.unbilled_expenses });
     let (mut clients, mut projects) = (Vec::new(), Vec::new());
     for r in rows {
         let (Some(kind), Some(id), Some(name)) = (r.kind, r.id, r.name) else { continue };
@@ -590,6 +601,13 @@ pub async fn choices(
         }
     }
     Ok((clients, projects, unbilled))
+}
+
+/// What a draft could still bill for its client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unbilled {
+    pub entries: i64,
+    pub expenses: i64,
 }
 
 /// Points each entry at its line (pairs of equal index).
@@ -612,17 +630,26 @@ pub async fn link_entries(
     Ok(linked.rows_affected())
 }
 
-/// Unlinks every entry billed on the invoice (voiding keeps the lines).
+/// Unlinks every entry and expense billed on the invoice (voiding keeps the lines), in one
+/// statement.
 pub async fn release_entries(db: impl PgExecutor<'_>, business_id: BusinessId, invoice: InvoiceId) -> AppResult<u64> {
-    let released = sqlx::query!(
-        "update time_entries set invoice_line_id = null
-         where business_id = $1 and invoice_line_id in (select id from sales_lines where business_id = $1 and invoice_id = $2)",
+    let released = sqlx::query_scalar!(
+        r#"with lines as (select id from sales_lines where business_id = $1 and invoice_id = $2),
+           entries as (
+               update time_entries set invoice_line_id = null
+               where business_id = $1 and invoice_line_id in (select id from lines) returning 1
+           ),
+           expenses as (
+               update vendor_expenses set invoice_line_id = null
+               where business_id = $1 and invoice_line_id in (select id from lines) returning 1
+           )
+           select (select count(*) from entries) + (select count(*) from expenses) as "released!""#,
         business_id.0,
         invoice.0
     )
-    .execute(db)
+    .fetch_one(db)
     .await?;
-    Ok(released.rows_affected())
+    Ok(released as u64)
 }
 
 /// Takes the next number of `year` from the business's counter, locking its row until commit.
@@ -881,11 +908,13 @@ pub async fn project_of_client(
     .await?)
 }
 
-/// Lines of the invoice billing time (a client change would orphan them).
+/// Time entries and expenses the invoice bills (a client change would orphan them).
 pub async fn time_lines(db: impl PgExecutor<'_>, business_id: BusinessId, invoice: InvoiceId) -> AppResult<i64> {
     Ok(sqlx::query_scalar!(
-        r#"select count(*) as "n!" from time_entries
-           where business_id = $1 and invoice_line_id in (select id from sales_lines where business_id = $1 and invoice_id = $2)"#,
+        r#"with lines as (select id from sales_lines where business_id = $1 and invoice_id = $2)
+           select (select count(*) from time_entries where business_id = $1 and invoice_line_id in (select id from lines))
+                + (select count(*) from vendor_expenses where business_id = $1 and invoice_line_id in (select id from lines))
+                  as "n!""#,
         business_id.0,
         invoice.0
     )

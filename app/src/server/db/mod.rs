@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod businesses;
 pub mod client_panels;
 pub mod clients;
+pub mod expenses;
 pub mod fx;
 pub mod invoices;
 pub mod logos;

@@ -11,7 +11,7 @@ use crate::invoices::{FxSource, Generated};
 use crate::money::CurrencyCode;
 use crate::permissions::Permission;
 use crate::server::db::invoices::{self as db, NewLine};
-use crate::server::db::{fx, time::EntryFilter};
+use crate::server::db::{expenses, fx, time::EntryFilter};
 use crate::server::time::from_local;
 use crate::server::BusinessCtx;
 use chrono::{Duration, NaiveTime};
@@ -117,50 +117,12 @@ pub async fn generate(ctx: &BusinessCtx, id: InvoiceId, input: GenerateInput) ->
     })?;
     check_room(ctx, &mut tx, id, planned.len()).await?;
 
-    let foreign: Vec<CurrencyCode> = {
-        let mut codes: Vec<CurrencyCode> =
-            planned.iter().map(|l| l.currency).filter(|c| *c != locked.currency).collect();
-        codes.sort();
-        codes.dedup();
-        codes
-    };
-    let day = if foreign.iter().any(|c| !input.manual_rates.iter().any(|(m, _)| m == c)) {
-        fx::rates_on(&mut *tx, locked.issue_date).await?
-    } else {
-        None
-    };
-    let mut rates: Vec<(CurrencyCode, Decimal, FxSource)> = Vec::new();
-    let mut missing = Vec::new();
-    for code in foreign {
-        if let Some((_, rate)) = input.manual_rates.iter().find(|(m, _)| *m == code) {
-            rates.push((code, *rate, FxSource::Manual));
-        } else if let Some(rate) =
-            day.as_ref().and_then(|d| d.rate(code.as_str(), locked.currency.as_str())).and_then(|r| r.to_decimal())
-        {
-            rates.push((code, rate, FxSource::Ecb));
-        } else {
-            missing.push((code, locked.currency));
-        }
-    }
-    if !missing.is_empty() {
-        return Err(missing_rate(&missing, locked.issue_date));
-    }
-
-    let target_digits = locked.currency.info().minor_units;
+    let rates = conversion_rates(&mut tx, &locked, planned.iter().map(|l| l.currency), &input.manual_rates).await?;
     let mut lines = Vec::with_capacity(planned.len());
     let (mut entry_ids, mut line_ids) = (Vec::with_capacity(entries.len()), Vec::with_capacity(entries.len()));
     for plan in planned {
         let line_id = InvoiceLineId::generate();
-        let (total_minor, source) = match rates.iter().find(|(code, ..)| *code == plan.currency) {
-            None => (plan.total_minor, None),
-            Some((code, rate, fx_source)) => {
-                let converted =
-                    convert(plan.total_minor, code.info().minor_units, target_digits, *rate).map_err(|_| {
-                        AppError::field(crate::validation::FieldErrors::FORM, "These amounts are too large.")
-                    })?;
-                (converted, Some((*code, plan.total_minor, rate.to_string(), *fx_source)))
-            }
-        };
+        let (total_minor, source) = converted(&locked, &rates, plan.currency, plan.total_minor)?;
         for entry in &plan.entries {
             entry_ids.push(entry.0);
             line_ids.push(line_id.0);
@@ -184,4 +146,109 @@ pub async fn generate(ctx: &BusinessCtx, id: InvoiceId, input: GenerateInput) ->
     let generated = Generated { lines: lines.len(), entries: entry_ids.len(), unpriced_skipped };
     finish(ctx, tx, &locked).await?;
     Ok(generated)
+}
+
+/// The rate for each currency other than the invoice's among `currencies`: the manual rate given
+/// for it, else the ECB rate of the invoice's issue date (the latest published on or before it).
+/// Any currency without either fails with the list of what is missing.
+async fn conversion_rates(
+    tx: &mut PgConnection,
+    locked: &db::Locked,
+    currencies: impl Iterator<Item = CurrencyCode>,
+    manual_rates: &[(CurrencyCode, Decimal)],
+) -> AppResult<Vec<(CurrencyCode, Decimal, FxSource)>> {
+    let mut foreign: Vec<CurrencyCode> = currencies.filter(|c| *c != locked.currency).collect();
+    foreign.sort();
+    foreign.dedup();
+    let day = if foreign.iter().any(|c| !manual_rates.iter().any(|(m, _)| m == c)) {
+        fx::rates_on(&mut *tx, locked.issue_date).await?
+    } else {
+        None
+    };
+    let mut rates = Vec::new();
+    let mut missing = Vec::new();
+    for code in foreign {
+        if let Some((_, rate)) = manual_rates.iter().find(|(m, _)| *m == code) {
+            rates.push((code, *rate, FxSource::Manual));
+        } else if let Some(rate) =
+            day.as_ref().and_then(|d| d.rate(code.as_str(), locked.currency.as_str())).and_then(|r| r.to_decimal())
+        {
+            rates.push((code, rate, FxSource::Ecb));
+        } else {
+            missing.push((code, locked.currency));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(missing_rate(&missing, locked.issue_date));
+    }
+    Ok(rates)
+}
+
+/// A line's total in the invoice's currency, converted once when it was priced in another, with
+/// what it was converted from.
+fn converted(
+    locked: &db::Locked,
+    rates: &[(CurrencyCode, Decimal, FxSource)],
+    currency: CurrencyCode,
+    total_minor: i64,
+) -> AppResult<(i64, Option<db::ConvertedFrom>)> {
+    match rates.iter().find(|(code, ..)| *code == currency) {
+        None => Ok((total_minor, None)),
+        Some((code, rate, fx_source)) => {
+            let target_digits = locked.currency.info().minor_units;
+            let converted = convert(total_minor, code.info().minor_units, target_digits, *rate)
+                .map_err(|_| AppError::field(crate::validation::FieldErrors::FORM, "These amounts are too large."))?;
+            Ok((converted, Some((*code, total_minor, rate.to_string(), *fx_source))))
+        }
+    }
+}
+
+/// "Expense 2026-03-04: Train to Lyon (SNCF)", within a line description's 500 characters.
+pub(crate) fn expense_line_description(expense: &expenses::BillableExpense) -> String {
+    let vendor = if expense.vendor.is_empty() { String::new() } else { format!(" ({})", expense.vendor) };
+    let text = format!("Expense {}: {}{vendor}", expense.incurred_on, expense.description);
+    text.chars().take(500).collect()
+}
+
+/// Adds the client's unbilled billable expenses (of the invoice's project, when it has one) to the
+/// draft, one fixed line each, linked to its expense so it is billed once and released like time
+/// (deleting the line or the draft, or voiding the invoice). An expense in another currency is
+/// converted once, at the manual rate given for its currency or the ECB rate of the issue date.
+pub async fn add_expenses(
+    ctx: &BusinessCtx,
+    id: InvoiceId,
+    manual_rates: &[(CurrencyCode, Decimal)],
+) -> AppResult<usize> {
+    let (mut tx, locked) = begin_edit(ctx, id).await?;
+    let found =
+        expenses::billable(&mut tx, ctx.business.id, locked.client_id, locked.project_id, MAX_LINES as i64 + 1).await?;
+    if found.is_empty() {
+        return Err(AppError::field(
+            crate::validation::FieldErrors::FORM,
+            "There are no unbilled billable expenses for this client.",
+        ));
+    }
+    check_room(ctx, &mut tx, id, found.len()).await?;
+    let rates = conversion_rates(&mut tx, &locked, found.iter().map(|e| e.amount.currency), manual_rates).await?;
+    let mut lines = Vec::with_capacity(found.len());
+    for expense in &found {
+        let (total_minor, source) = converted(&locked, &rates, expense.amount.currency, expense.amount.minor)?;
+        lines.push(NewLine {
+            id: InvoiceLineId::generate(),
+            description: expense_line_description(expense),
+            quantity: None,
+            unit_price_minor: None,
+            total_minor,
+            source,
+        });
+    }
+    db::append_lines(&mut tx, ctx.business.id, id, &lines).await?;
+    let expense_ids: Vec<uuid::Uuid> = found.iter().map(|e| e.id.0).collect();
+    let line_ids: Vec<uuid::Uuid> = lines.iter().map(|l| l.id.0).collect();
+    let linked = expenses::link_to_lines(&mut *tx, ctx.business.id, &expense_ids, &line_ids).await?;
+    if linked != expense_ids.len() as u64 {
+        return Err(crate::server::errors::internal("not every expense could be linked to its line", id));
+    }
+    finish(ctx, tx, &locked).await?;
+    Ok(lines.len())
 }

@@ -8,7 +8,7 @@ pub mod link;
 pub mod pdf;
 
 pub use lifecycle::{configure_next_number, delete_draft, duplicate, issue, mark_paid, void};
-pub use lines::{add_line, delete_line, generate, move_line, update_line};
+pub use lines::{add_expenses, add_line, delete_line, generate, move_line, update_line};
 pub use pdf::{pdf, pdf_by_link, pdf_link, preview};
 
 use crate::billing::Decimal;
@@ -120,10 +120,10 @@ pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
     let draft = invoice.status == InvoiceStatus::Draft;
     let issued = invoice.status == InvoiceStatus::Sent;
     let can_edit = draft && ctx.can(Permission::InvoicesEdit);
-    let (mut clients, projects, unbilled_entries) = if can_edit {
+    let (mut clients, projects, unbilled) = if can_edit {
         db::choices(&ctx.pool, ctx.business.id, Some((invoice.client_id, invoice.project_id))).await?
     } else {
-        (Vec::new(), Vec::new(), 0)
+        (Vec::new(), Vec::new(), db::Unbilled::default())
     };
     // An archived client is left out of the choices, but a draft for one must still save.
     let current = invoice.client_id.to_string();
@@ -140,7 +140,8 @@ pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
         invoice,
         clients,
         projects,
-        unbilled_entries,
+        unbilled_entries: unbilled.entries,
+        unbilled_expenses: unbilled.expenses,
         today,
         pdf_link: pdf::link_for(ctx, id),
     })
@@ -233,7 +234,7 @@ pub async fn update_details(ctx: &BusinessCtx, id: InvoiceId, input: DraftInput)
     if input.client_id != locked.client_id && db::time_lines(&mut *tx, ctx.business.id, id).await? > 0 {
         return Err(AppError::field(
             "client_id",
-            "Lines bill this client's time. Delete them before changing the client.",
+            "Lines bill this client's time or expenses. Delete them before changing the client.",
         ));
     }
     // A standard-rate draft keeps its rate; one switching to standard takes today's from settings.

@@ -1,13 +1,13 @@
-//! Invoices (14) and the PDF link: drafts, lines, generation from time, the lifecycle.
+//! Invoices (15) and the PDF link: drafts, lines, generation from time, the lifecycle.
 
 use crate::mcp::catalog::{output, tool, ToolDef};
 use app::error::AppError;
 use app::ids::{InvoiceId, InvoiceLineId};
-use app::invoices::forms::{DraftForm, GenerateForm, LineForm};
+use app::invoices::forms::{AddExpensesForm, DraftForm, GenerateForm, LineForm};
 use app::invoices::{
-    AddInvoiceLine, CreateInvoice, DeleteInvoice, DeleteInvoiceLine, DuplicateInvoice, GenerateInvoiceLines,
-    GetInvoice, IssueInvoice, ListInvoices, MarkInvoicePaid, SetInvoiceNotes, UpdateInvoiceDetails, UpdateInvoiceLine,
-    VoidInvoice,
+    AddInvoiceExpenses, AddInvoiceLine, CreateInvoice, DeleteInvoice, DeleteInvoiceLine, DuplicateInvoice,
+    GenerateInvoiceLines, GetInvoice, IssueInvoice, ListInvoices, MarkInvoicePaid, SetInvoiceNotes,
+    UpdateInvoiceDetails, UpdateInvoiceLine, VoidInvoice,
 };
 use app::server::{invoices, BusinessCtx};
 use schemars::JsonSchema;
@@ -25,6 +25,8 @@ pub fn tools() -> Vec<ToolDef> {
             "Create an empty draft for a client. tax_treatment: standard (the business's VAT rate), zero_rated or reverse_charge. Dates YYYY-MM-DD; issue_date defaults to today and due_date to the payment terms. Returns the draft's id; add lines with add_invoice_line or generate_invoice_from_time."),
         tool!(generate_invoice_from_time, GenerateArgs, Writes, GenerateInvoiceLines, "Generate lines from time",
             "Turn the client's unbilled, billable time into lines on a draft, grouped by person_rate (default), task or single. Limit by project and dates (YYYY-MM-DD). Time in another currency is converted at the ECB rate of the issue date unless you give fx_currency and fx_rate (invoice-currency units per one unit, a decimal string). The entries are linked to the draft and released if it is deleted."),
+        tool!(add_invoice_expenses, AddExpensesArgs, Writes, AddInvoiceExpenses, "Add billable expenses",
+            "Add the client's unbilled billable expenses to a draft, one fixed line each (of the invoice's project only, when it has one). Expenses in another currency are converted at the ECB rate of the issue date unless you give fx_currency and fx_rate (invoice-currency units per one unit, a decimal string). The expenses are linked to the draft and released if their line or the draft is deleted or the invoice voided. Returns how many were added."),
         tool!(add_invoice_line, LineArgs, Writes, AddInvoiceLine, "Add a line",
             "Add a fixed line to a draft: a description and an amount as a decimal string in the invoice's currency, major units (\"250.00\")."),
         tool!(update_invoice_line, LineUpdate, Writes, UpdateInvoiceLine, "Change a line",
@@ -217,6 +219,24 @@ async fn generate_invoice_from_time(ctx: &BusinessCtx, args: GenerateArgs) -> Re
         fx_rate: args.fx_rate,
     };
     output(&invoices::generate(ctx, InvoiceId(args.invoice_id), form.validate()?).await?)
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddExpensesArgs {
+    pub invoice_id: Uuid,
+    /// A manual rate's source currency (ISO code); omit to use the ECB's.
+    #[serde(default)]
+    pub fx_currency: String,
+    /// Invoice-currency units per one fx_currency unit, a decimal string.
+    #[serde(default)]
+    pub fx_rate: String,
+}
+
+async fn add_invoice_expenses(ctx: &BusinessCtx, args: AddExpensesArgs) -> Result<Value, AppError> {
+    let rates = AddExpensesForm { fx_currency: args.fx_currency, fx_rate: args.fx_rate }.validate()?;
+    let added = invoices::add_expenses(ctx, InvoiceId(args.invoice_id), &rates).await?;
+    Ok(json!({ "added": added }))
 }
 
 async fn add_invoice_line(ctx: &BusinessCtx, args: LineArgs) -> Result<Value, AppError> {

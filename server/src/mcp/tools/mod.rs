@@ -4,6 +4,7 @@
 
 pub mod clients;
 pub mod context;
+pub mod expenses;
 pub mod invoices;
 pub mod projects;
 pub mod team;
