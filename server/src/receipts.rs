@@ -12,7 +12,7 @@ use crate::member::{business_ctx, error_response};
 use app::error::AppError;
 use app::expenses::receipts::ReceiptProblem;
 use app::ids::{BusinessId, ExpenseId};
-use app::server::db::expenses::{receipt_bytes, ReceiptEntry};
+use app::server::db::receipts::{receipt_bytes, ReceiptEntry};
 use app::server::expenses::receipts::{self, UploadError};
 use app::server::AppState;
 use axum::body::{Body, Bytes};

@@ -172,13 +172,13 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
         )
         .await
         .json();
-    let receipt = app::server::db::expenses::NewReceipt {
+    let receipt = app::server::db::receipts::NewReceipt {
         filename: "train.png",
         mime_type: "image/png",
         sha256: &logo.sha256,
         bytes: &logo.png,
     };
-    app::server::db::expenses::put_receipt(
+    app::server::db::receipts::put_receipt(
         &pool,
         app.business_id(&alice).await,
         app::ids::ExpenseId(expense),

@@ -11,6 +11,7 @@ pub mod fx;
 pub mod invoices;
 pub mod logos;
 pub mod projects;
+pub mod receipts;
 pub mod sessions;
 pub mod tasks;
 pub mod team;

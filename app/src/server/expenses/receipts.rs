@@ -5,7 +5,8 @@ use crate::error::{AppError, AppResult};
 use crate::expenses::receipts::{ReceiptProblem, RECEIPT_MAX_BYTES};
 use crate::ids::ExpenseId;
 use crate::permissions::Permission;
-use crate::server::db::expenses::{self as db, NewReceipt, ReceiptEntry, StoredReceipt};
+use crate::server::db::expenses as expense_db;
+use crate::server::db::receipts::{self as db, NewReceipt, ReceiptEntry, StoredReceipt};
 use crate::server::BusinessCtx;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -154,7 +155,7 @@ pub async fn upload(ctx: &BusinessCtx, id: ExpenseId, uploaded_name: &str, bytes
 pub async fn remove(ctx: &BusinessCtx, id: ExpenseId) -> AppResult<()> {
     ctx.require(Permission::ExpensesEdit)?;
     // An expense of another business has no receipt here either: both are NotFound.
-    db::get(&ctx.pool, ctx.business.id, id).await?;
+    expense_db::get(&ctx.pool, ctx.business.id, id).await?;
     db::remove_receipt(&ctx.pool, ctx.business.id, id).await?;
     Ok(())
 }

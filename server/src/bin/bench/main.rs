@@ -3,7 +3,8 @@
 //! dropped). Prints figures; asserts nothing.
 //!
 //! `bench load [--check] [--json PATH] [--seconds N]` (or `./scripts/bench`): the load harness of
-//! issue 11, see [`load`].
+//! issue 11, see [`load`]. `bench receipts [--count N] [--size BYTES]`: the receipts ZIP's memory,
+//! see [`receipts`].
 
 use app::server::{AppState, AuthSettings, MIGRATOR};
 use axum::body::{to_bytes, Body};
@@ -16,6 +17,7 @@ use tower::ServiceExt;
 
 mod load;
 mod pdf;
+mod receipts;
 
 struct Bench {
     router: axum::Router,
@@ -93,8 +95,10 @@ where
 }
 
 fn main() -> std::process::ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("load") {
-        return load::main(std::env::args().skip(2).collect());
+    match std::env::args().nth(1).as_deref() {
+        Some("load") => return load::main(std::env::args().skip(2).collect()),
+        Some("receipts") => return receipts::main(std::env::args().skip(2).collect()),
+        _ => {}
     }
     hot_paths();
     std::process::ExitCode::SUCCESS
