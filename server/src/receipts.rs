@@ -154,6 +154,10 @@ pub struct RangeQuery {
     to: String,
 }
 
+/// ZIPs being written at once: each holds a blocking thread and reads receipts one after the
+/// other; more than a few at a time would only slow every one of them down.
+static ZIPS_AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Bytes handed to the response per chunk: large enough for few channel hops, small enough that
 /// the archive never sits in memory.
 const CHUNK_BYTES: usize = 256 * 1024;
@@ -257,11 +261,21 @@ pub async fn zip(State(state): State<AppState>, Query(range): Query<RangeQuery>,
         Ok(entries) => entries,
         Err(error) => return error_response(error),
     };
+    let Ok(permit) = ZIPS_AT_ONCE.try_acquire() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "30")],
+            "Other receipt downloads are being prepared right now. Please try again in a minute.",
+        )
+            .into_response();
+    };
     let (sender, mut receiver) = tokio::sync::mpsc::channel(CHUNKS_IN_FLIGHT);
     let runtime = tokio::runtime::Handle::current();
     let (pool, business) = (ctx.pool.clone(), ctx.business.id);
     let count = entries.len();
     tokio::task::spawn_blocking(move || {
+        // Held until the archive is written (or the client went away).
+        let _permit = permit;
         let writer = ChannelWriter { sender: sender.clone(), buffer: Vec::with_capacity(CHUNK_BYTES) };
         if let Err(error) = write_zip(&runtime, &pool, business, entries, writer) {
             tracing::warn!(%error, receipts = count, "the receipts ZIP stopped early");

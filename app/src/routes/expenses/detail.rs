@@ -239,8 +239,10 @@ fn upload_with_progress(ev: leptos::ev::SubmitEvent, error: RwSignal<Option<Stri
         on_progress.forget();
         let finished = request.clone();
         let on_load = Closure::<dyn FnMut()>::new(move || {
+            // The server answers with a redirect to this page carrying the outcome; anything else
+            // (a signed-out session, a server error) is shown here instead of followed.
             let next = finished.response_url();
-            if next.is_empty() {
+            if next.is_empty() || finished.status().unwrap_or(0) != 200 || !next.contains("receipt=") {
                 progress.set(None);
                 error.set(Some(ReceiptProblem::Failed.to_string()));
             } else {
