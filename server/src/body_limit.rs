@@ -26,6 +26,10 @@ fn receipt_upload(path: &str) -> Option<&str> {
     path.strip_prefix("/api/expenses/")?.strip_suffix("/receipt").filter(|id| !id.contains('/'))
 }
 
+/// `/api/expenses/scan`: a 2 MB photo with room for the multipart framing.
+const SCAN_PATH: &str = "/api/expenses/scan";
+pub const SCAN_LIMIT: usize = app::server::expenses::scan::SCAN_MAX_BYTES + 64 * 1024;
+
 pub fn limit_for(path: &str) -> usize {
     if path.starts_with("/api/import/") || path == app::import::IMPORT_PAGE {
         IMPORT_LIMIT
@@ -33,6 +37,8 @@ pub fn limit_for(path: &str) -> usize {
         LOGO_LIMIT
     } else if receipt_upload(path).is_some() {
         RECEIPT_LIMIT
+    } else if path == SCAN_PATH {
+        SCAN_LIMIT
     } else {
         DEFAULT_LIMIT
     }
@@ -42,6 +48,9 @@ fn too_large(path: &str, limit: usize) -> Response {
     // The logo and receipt forms are plain posts: send their person back to the form with the reason.
     if path == LOGO_PATH {
         return crate::logo::outcome(app::branding::LogoProblem::TooLarge.code()).into_response();
+    }
+    if path == SCAN_PATH {
+        return crate::receipt_scan::problem(app::expenses::receipts::ScanProblem::TooLarge);
     }
     if let Some(id) = receipt_upload(path) {
         return crate::receipts::outcome(id, app::expenses::receipts::ReceiptProblem::TooLarge.code()).into_response();

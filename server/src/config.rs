@@ -33,7 +33,13 @@ pub struct Config {
     pub fx_fetch: bool,
     /// `CLERQ_SESSION_CACHE_MS`: how long a resolved session is reused from memory (0: never).
     pub session_cache: std::time::Duration,
+    /// `CLERQ_RECEIPT_SCAN_KEY` (with `_URL` and `_MODEL`): the service that reads receipts.
+    pub receipt_scan: Option<app::server::expenses::scan::ScanService>,
 }
+
+/// The receipt scanning service when no URL or model is given: OpenAI's API.
+pub const DEFAULT_SCAN_URL: &str = "https://api.openai.com/v1";
+pub const DEFAULT_SCAN_MODEL: &str = "gpt-4o-mini";
 
 /// The ECB's daily reference-rate file.
 pub const DEFAULT_ECB_URL: &str = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml";
@@ -51,6 +57,7 @@ impl fmt::Debug for Config {
             .field("ecb_url", &loggable_url(&self.ecb_url))
             .field("fx_fetch", &self.fx_fetch)
             .field("session_cache", &self.session_cache)
+            .field("receipt_scan", &self.receipt_scan)
             .finish()
     }
 }
@@ -95,7 +102,27 @@ impl Config {
                 )?
             }
         };
+        let receipt_scan = match non_empty(&lookup, "CLERQ_RECEIPT_SCAN_KEY") {
+            None => None,
+            Some(key) => {
+                let base_url = match non_empty(&lookup, "CLERQ_RECEIPT_SCAN_URL") {
+                    None => DEFAULT_SCAN_URL.to_owned(),
+                    Some(value) => parse_fetch_url(&value).map(|url| url.to_string()).ok_or(ConfigError::Invalid {
+                        name: "CLERQ_RECEIPT_SCAN_URL",
+                        expected: "an http:// or https:// URL",
+                        value: loggable_input(&value),
+                    })?,
+                };
+                Some(app::server::expenses::scan::ScanService {
+                    base_url,
+                    key: SecretString::from(key),
+                    model: non_empty(&lookup, "CLERQ_RECEIPT_SCAN_MODEL")
+                        .unwrap_or_else(|| DEFAULT_SCAN_MODEL.to_owned()),
+                })
+            }
+        };
         Ok(Config {
+            receipt_scan,
             database_url,
             auth_secret: SecretString::from(auth_secret),
             public_origin,

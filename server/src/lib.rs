@@ -17,6 +17,7 @@ pub mod mcp;
 pub mod member;
 pub mod oauth;
 pub mod proxy_hint;
+pub mod receipt_scan;
 pub mod receipts;
 pub mod security_headers;
 pub mod startup;

@@ -60,6 +60,7 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .route("/api/branding/logo", axum::routing::get(crate::logo::show).post(crate::logo::upload))
         .route("/api/branding/logo/remove", axum::routing::post(crate::logo::remove))
         .route("/api/expenses/receipts", axum::routing::get(crate::receipts::zip))
+        .route("/api/expenses/scan", axum::routing::post(crate::receipt_scan::scan))
         .route("/api/expenses/{id}/receipt", axum::routing::get(crate::receipts::show).post(crate::receipts::upload))
         .route("/api/expenses/{id}/receipt/remove", axum::routing::post(crate::receipts::remove))
         .route(app::import::IMPORT_PAGE, axum::routing::post(crate::import_page::post))
@@ -315,7 +316,8 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     }
     let state = AppState::new(leptos_options, pool.clone(), auth)
         .with_clock_header(config.test_clock)
-        .with_session_cache(config.session_cache);
+        .with_session_cache(config.session_cache)
+        .with_receipt_scan(config.receipt_scan.clone());
     let app = router(state, config.public_origin.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| StartupError::Bind { addr, error })?;
     tracing::info!("Clerq is listening on http://{addr}");

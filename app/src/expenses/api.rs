@@ -25,7 +25,11 @@ pub async fn get_expense(id: ExpenseId) -> AppResult<ExpensePage> {
 
 #[server(prefix = "/api", endpoint = "expenses/choices")]
 pub async fn expense_form_choices() -> AppResult<ExpenseOptions> {
-    crate::server::expenses::choices(&crate::server::business()?).await
+    let ctx = crate::server::business()?;
+    let mut options = crate::server::expenses::choices(&ctx).await?;
+    options.can_scan =
+        crate::server::state()?.receipt_scan.is_some() && ctx.can(crate::permissions::Permission::ExpensesCreate);
+    Ok(options)
 }
 
 #[server(prefix = "/api", endpoint = "expenses/create")]

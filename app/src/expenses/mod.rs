@@ -118,6 +118,8 @@ pub struct ExpenseOptions {
     pub categories: Vec<String>,
     pub base_currency: String,
     pub today: NaiveDate,
+    /// Receipt scanning is configured and the member may record expenses.
+    pub can_scan: bool,
 }
 
 /// The expense form, posted as `form[description]`, `form[amount]`, …
@@ -144,6 +146,24 @@ pub struct ExpenseForm {
     /// A ticked checkbox sends a value; an unticked one sends nothing.
     #[serde(default)]
     pub billable: Option<String>,
+}
+
+impl From<&Expense> for ExpenseForm {
+    /// The form as the expense stands: what the edit page shows and what partial updates start from.
+    fn from(expense: &Expense) -> Self {
+        ExpenseForm {
+            description: expense.description.clone(),
+            amount: crate::money::format_plain(expense.amount.minor, expense.amount.currency.info().minor_units),
+            currency: expense.amount.currency.to_string(),
+            incurred_on: expense.incurred_on.to_string(),
+            vendor: expense.vendor.clone(),
+            category: expense.category.clone(),
+            notes: expense.notes.clone(),
+            client_id: expense.client_id.map(|c| c.to_string()).unwrap_or_default(),
+            project_id: expense.project_id.map(|p| p.to_string()).unwrap_or_default(),
+            billable: expense.billable.then(|| "on".to_owned()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

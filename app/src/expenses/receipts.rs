@@ -45,6 +45,43 @@ impl ReceiptProblem {
     }
 }
 
+/// Why scanning a receipt gave no suggestions; travels back to the form as `?scan=<code>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ScanProblem {
+    #[error("Choose a photo of the receipt: this file is empty.")]
+    Empty,
+    #[error("This photo is larger than 2 MB. Take it at a lower resolution, or fill in the fields by hand.")]
+    TooLarge,
+    #[error("Only PNG and JPEG photos can be scanned.")]
+    UnknownType,
+    #[error("The receipt could not be read. Fill in the fields by hand.")]
+    Unreadable,
+    #[error("The scanning service did not answer. Try again later, or fill in the fields by hand.")]
+    Unavailable,
+    #[error("Scanning is busy right now. Try again in a minute.")]
+    Busy,
+}
+
+impl ScanProblem {
+    pub const ALL: [ScanProblem; 6] =
+        [Self::Empty, Self::TooLarge, Self::UnknownType, Self::Unreadable, Self::Unavailable, Self::Busy];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::TooLarge => "too_large",
+            Self::UnknownType => "unknown_type",
+            Self::Unreadable => "unreadable",
+            Self::Unavailable => "unavailable",
+            Self::Busy => "busy",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+}
+
 /// `1.5 MB`, `820 KB`, `312 bytes`, in the same 1024-based units as the 10 MB limit.
 pub fn human_size(bytes: i64) -> String {
     const KB: i64 = 1024;
@@ -66,6 +103,9 @@ mod tests {
             assert_eq!(ReceiptProblem::parse(problem.code()), Some(problem));
         }
         assert_eq!(ReceiptProblem::parse("saved"), None);
+        for problem in ScanProblem::ALL {
+            assert_eq!(ScanProblem::parse(problem.code()), Some(problem));
+        }
     }
 
     #[test]

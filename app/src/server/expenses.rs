@@ -1,6 +1,7 @@
 //! Expense operations (PRODUCT §3.11). Receipts: [`receipts`].
 
 pub mod receipts;
+pub mod scan;
 
 use crate::error::{AppError, AppResult};
 use crate::expenses::{totals, ExpenseFilter, ExpenseInput, ExpenseList, ExpenseOptions, ExpensePage, ExpenseStatus};
@@ -48,6 +49,7 @@ pub async fn choices(ctx: &BusinessCtx) -> AppResult<ExpenseOptions> {
         categories,
         base_currency: ctx.business.currency.clone(),
         today: ctx.today(),
+        can_scan: false,
     })
 }
 

@@ -94,6 +94,9 @@ pub struct AppState {
     pub sessions: Arc<session_cache::SessionCache>,
     /// `CLERQ_TEST_CLOCK`: requests may shift the clock with [`clock::OFFSET_HEADER`] (browser tests).
     pub clock_header: bool,
+    /// `CLERQ_RECEIPT_SCAN_*`: the AI service that reads receipts; none hides the feature.
+    #[from_ref(skip)]
+    pub receipt_scan: Option<Arc<expenses::scan::ScanService>>,
 }
 
 impl AppState {
@@ -107,6 +110,7 @@ impl AppState {
             clock: clock::Clock::System,
             sessions: Arc::new(session_cache::SessionCache::disabled()),
             clock_header: false,
+            receipt_scan: None,
         }
     }
 
@@ -115,6 +119,12 @@ impl AppState {
     /// change (a revoked session, a new role) is seen.
     pub fn with_session_cache(mut self, ttl: std::time::Duration) -> Self {
         self.sessions = Arc::new(session_cache::SessionCache::new(ttl));
+        self
+    }
+
+    /// Turns receipt scanning on with the service that reads them.
+    pub fn with_receipt_scan(mut self, service: Option<expenses::scan::ScanService>) -> Self {
+        self.receipt_scan = service.map(Arc::new);
         self
     }
 

@@ -82,6 +82,7 @@ impl TestApp {
         if let Some(ttl) = settings.session_cache {
             state = state.with_session_cache(ttl);
         }
+        state = state.with_receipt_scan(settings.receipt_scan.clone());
         if !settings.real_sign_up_limit {
             state.sign_up_limiter = std::sync::Arc::new(app::server::rate_limit::RateLimiter::new(
                 100_000,
@@ -165,6 +166,8 @@ pub struct Settings {
     /// Reuse resolved sessions from memory this long, as the server does (tests read Postgres on
     /// every request unless they ask for the cache).
     pub session_cache: Option<std::time::Duration>,
+    /// The receipt scanning service (none: scanning is off, as without a key).
+    pub receipt_scan: Option<app::server::expenses::scan::ScanService>,
 }
 
 pub fn server_fn_request(

@@ -26,6 +26,7 @@ mod page_access;
 mod pdf_golden;
 mod process;
 mod projects;
+mod receipt_scan;
 mod receipts;
 mod round_trips;
 mod schema;

@@ -8,7 +8,6 @@ use app::expenses::{
     SetExpenseStatus, UpdateExpense,
 };
 use app::ids::ExpenseId;
-use app::money::format_plain;
 use app::server::{expenses, BusinessCtx};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -153,25 +152,9 @@ async fn create_expense(ctx: &BusinessCtx, args: ExpenseFields) -> Result<Value,
     Ok(json!({ "expense_id": id }))
 }
 
-/// The edit form as the expense stands.
-fn form_of(expense: &Expense) -> ExpenseForm {
-    ExpenseForm {
-        description: expense.description.clone(),
-        amount: format_plain(expense.amount.minor, expense.amount.currency.info().minor_units),
-        currency: expense.amount.currency.to_string(),
-        incurred_on: expense.incurred_on.to_string(),
-        vendor: expense.vendor.clone(),
-        category: expense.category.clone(),
-        notes: expense.notes.clone(),
-        client_id: expense.client_id.map(|c| c.to_string()).unwrap_or_default(),
-        project_id: expense.project_id.map(|p| p.to_string()).unwrap_or_default(),
-        billable: flag(expense.billable),
-    }
-}
-
 async fn update_expense(ctx: &BusinessCtx, patch: ExpensePatch) -> Result<Value, AppError> {
     let id = ExpenseId(patch.expense_id);
-    let mut form = form_of(&expenses::get(ctx, id).await?);
+    let mut form = ExpenseForm::from(&expenses::get(ctx, id).await?);
     let fields = [
         (&mut form.description, patch.description),
         (&mut form.amount, patch.amount),
