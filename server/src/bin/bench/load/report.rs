@@ -270,13 +270,13 @@ pub fn print(figures: &Figures) {
     );
     let seed = &figures.seed;
     println!(
-        "Seeded: {} clients, {} time entries ({} this week), {} invoices ({} issued); expenses {}",
+        "Seeded: {} clients, {} time entries ({} this week), {} invoices ({} issued), {} expenses",
         seed["clients"],
         seed["time_entries"],
         seed["time_entries_this_week"],
         seed["invoices"],
         seed["invoices_issued"],
-        seed["expenses"].as_str().unwrap_or_default()
+        seed["expenses"].as_u64().unwrap_or_default()
     );
     println!(
         "Ceiling: the session lookup plus the server functions the page's resources call, straight on a pool \

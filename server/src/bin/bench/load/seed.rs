@@ -1,6 +1,7 @@
 //! The seeded business: one owner, 200 clients with a default rate, 20 projects of 5 tasks,
 //! 10,000 time entries over the 50 weeks around this one (200 in this week's timesheet), a running
-//! timer, and 500 invoices of 3 lines each, half of them issued. Everything a person would type
+//! timer, 500 invoices of 3 lines each, half of them issued, and 1,000 expenses over the year (half
+//! paid, a third billable to a client). Everything a person would type
 //! goes through the in-process router (so validation, numbering and totals are real); only the
 //! time entries are inserted in bulk.
 
@@ -25,6 +26,7 @@ const ENTRIES_PER_WEEK: i32 = 200;
 /// This week is the 49th of the 50 weeks the entries cover (48 before it, one after).
 const WEEKS_BEFORE: i64 = 48;
 const INVOICES: usize = 500;
+const EXPENSES: usize = 1_000;
 const LINES: [(&str, &str); 3] = [("Design+work", "1200"), ("Development", "850"), ("Support+retainer", "300")];
 
 #[derive(serde::Serialize)]
@@ -43,14 +45,14 @@ pub struct Seeded {
     pub invoices: usize,
     pub invoices_issued: usize,
     pub invoice_lines: usize,
-    pub expenses: &'static str,
+    pub expenses: usize,
 }
 
 impl Seeded {
     pub fn summary(&self) -> String {
         format!(
             "{} clients, {} projects, {} tasks, {} time entries ({} this week, a timer running), {} invoices \
-             ({} issued, {} lines); expenses: {}",
+             ({} issued, {} lines), {} expenses",
             self.clients,
             self.projects,
             self.tasks,
@@ -146,6 +148,27 @@ pub async fn seed(url: &str, secret: &str) -> Res<Seeded> {
         }
     }
 
+    for n in 0..EXPENSES {
+        let date = today - Days::days((n * 11 % 360) as i64);
+        let billable = if n % 3 == 0 {
+            format!("&form[client_id]={}&form[billable]=on", clients[n % CLIENTS])
+        } else {
+            String::new()
+        };
+        let form = format!(
+            "form[description]=Expense+{n}&form[amount]={}.{:02}&form[currency]=EUR&form[incurred_on]={date}\
+             &form[vendor]=Vendor+{}&form[category]=Category+{}{billable}",
+            5 + n % 400,
+            n % 100,
+            n % 40,
+            n % 8
+        );
+        let id = id_of(&post(bench, "/api/expenses/create", &form, cookie).await?.0)?;
+        if n % 2 == 0 {
+            post(bench, "/api/expenses/status", &format!("id={id}&status=paid&paid_on={date}"), cookie).await?;
+        }
+    }
+
     // Steady state: autovacuum would analyze the new tables within a minute; without statistics
     // the planner picks plans no running instance would.
     sqlx::query("analyze").execute(&pool).await?;
@@ -164,7 +187,7 @@ pub async fn seed(url: &str, secret: &str) -> Res<Seeded> {
         invoices: INVOICES,
         invoices_issued: issued.len(),
         invoice_lines: lines,
-        expenses: "not seeded: the schema has no expenses yet (a later issue)",
+        expenses: EXPENSES,
     })
 }
 
