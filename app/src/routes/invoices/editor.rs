@@ -250,14 +250,6 @@ pub fn GenerateLinesForm(page: InvoicePage, actions: InvoiceActions) -> impl Int
     let invoice = page.invoice.clone();
     let groupings: Vec<(String, String)> =
         Grouping::ALL.iter().map(|g| (g.as_str().to_owned(), g.label().to_owned())).collect();
-    let currencies: Vec<(String, String)> = std::iter::once((String::new(), "No manual rate".to_owned()))
-        .chain(
-            CURRENCIES
-                .iter()
-                .filter(|c| c.code != invoice.currency.as_str())
-                .map(|c| (c.code.to_owned(), c.code.to_owned())),
-        )
-        .collect();
     let done = move || match action.value().get() {
         Some(Ok(generated)) => Some(generated.summary()),
         _ => None,
@@ -301,17 +293,8 @@ pub fn GenerateLinesForm(page: InvoicePage, actions: InvoiceActions) -> impl Int
                     <input id="generate-tasks" type="checkbox" name="form[include_task_list]" value="on" />
                     <label for="generate-tasks">"List the task names in each line's description"</label>
                 </div>
-                <fieldset>
-                    <legend>"Exchange rate (optional)"</legend>
-                    <p class="hint" id="generate-rate-hint">
-                        {format!("Time priced in another currency is converted at the ECB rate of the issue date, or at the rate you give here (1 unit of that currency = this many {}).", invoice.currency)}
-                    </p>
-                    <div class="two-columns">
-                        <SelectField id="generate-fx-currency" name="form[fx_currency]" label="Convert from" options=currencies
-                            error=fe("fx_currency") />
-                        <TextField id="generate-fx-rate" name="form[fx_rate]" label="Manual rate" error=fe("fx_rate") />
-                    </div>
-                </fieldset>
+                <ManualRateFields id="generate" converted="Time priced in another currency is converted" currency_label="Convert from"
+                    rate_label="Manual rate" invoice_currency=invoice.currency error />
                 <FormError error />
                 <SubmitButton label="Generate lines" busy_label="Generating…" pending=action.pending() />
                 <p class="saved" role="status">{done}</p>
@@ -348,16 +331,7 @@ pub fn NotesEditor(invoice: Invoice, actions: InvoiceActions) -> impl IntoView {
 pub fn AddExpensesForm(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
     let action = actions.add_expenses;
     let error = action_error(action);
-    let fe = move |key: &'static str| field_error(error, key);
     let invoice = page.invoice.clone();
-    let currencies: Vec<(String, String)> = std::iter::once((String::new(), "No manual rate".to_owned()))
-        .chain(
-            CURRENCIES
-                .iter()
-                .filter(|c| c.code != invoice.currency.as_str())
-                .map(|c| (c.code.to_owned(), c.code.to_owned())),
-        )
-        .collect();
     let done = move || match action.value().get() {
         Some(Ok(1)) => Some("Added 1 expense.".to_owned()),
         Some(Ok(n)) => Some(format!("Added {n} expenses.")),
@@ -376,21 +350,47 @@ pub fn AddExpensesForm(page: InvoicePage, actions: InvoiceActions) -> impl IntoV
             </p>
             <ActionForm action on:submit:capture=validate_before_posting(action, |a: &crate::invoices::AddInvoiceExpenses| a.form.validate().map(|_| ()))>
                 <input type="hidden" name="id" value=invoice.id.to_string() />
-                <fieldset>
-                    <legend>"Exchange rate (optional)"</legend>
-                    <p class="hint">
-                        {format!("Expenses in another currency are converted at the ECB rate of the issue date, or at the rate you give here (1 unit of that currency = this many {}).", invoice.currency)}
-                    </p>
-                    <div class="two-columns">
-                        <SelectField id="expenses-fx-currency" name="form[fx_currency]" label="Convert expenses from" options=currencies
-                            error=fe("fx_currency") />
-                        <TextField id="expenses-fx-rate" name="form[fx_rate]" label="Manual rate for expenses" error=fe("fx_rate") />
-                    </div>
-                </fieldset>
+                <ManualRateFields id="expenses" converted="Expenses in another currency are converted" currency_label="Convert expenses from"
+                    rate_label="Manual rate for expenses" invoice_currency=invoice.currency error />
                 <FormError error />
                 <SubmitButton label="Add expenses" busy_label="Adding…" pending=action.pending() />
                 <p class="saved" role="status">{done}</p>
             </ActionForm>
         </details>
+    }
+}
+
+/// The optional manual exchange rate of "Generate lines" and "Add billable expenses": a source
+/// currency (any but the invoice's) and its rate, posted as `form[fx_currency]` and `form[fx_rate]`.
+#[component]
+fn ManualRateFields(
+    id: &'static str,
+    /// The hint's start: "Expenses in another currency are converted".
+    converted: &'static str,
+    currency_label: &'static str,
+    rate_label: &'static str,
+    invoice_currency: crate::money::CurrencyCode,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let currencies: Vec<(String, String)> = std::iter::once((String::new(), "No manual rate".to_owned()))
+        .chain(
+            CURRENCIES
+                .iter()
+                .filter(|c| c.code != invoice_currency.as_str())
+                .map(|c| (c.code.to_owned(), c.code.to_owned())),
+        )
+        .collect();
+    view! {
+        <fieldset>
+            <legend>"Exchange rate (optional)"</legend>
+            <p class="hint" id=format!("{id}-rate-hint")>
+                {format!("{converted} at the ECB rate of the issue date, or at the rate you give here (1 unit of that currency = this many {invoice_currency}).")}
+            </p>
+            <div class="two-columns">
+                <SelectField id=format!("{id}-fx-currency") name="form[fx_currency]" label=currency_label options=currencies
+                    error=field_error(error, "fx_currency") />
+                <TextField id=format!("{id}-fx-rate") name="form[fx_rate]" label=rate_label error=field_error(error, "fx_rate") />
+            </div>
+        </fieldset>
     }
 }

@@ -104,21 +104,28 @@ fn main() -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
-#[tokio::main]
-async fn hot_paths() {
+/// A migrated scratch database on the `DATABASE_URL` server: the admin pool (to drop it), its
+/// name, a pool with the server's own settings (so figures include what they cost or save), and
+/// the router over it.
+async fn scratch() -> (PgPool, String, PgPool, Bench) {
     let base = std::env::var("DATABASE_URL").expect("set DATABASE_URL to a PostgreSQL server URL");
     let admin = PgPool::connect(&base).await.expect("connect");
     let name = format!("clerq_bench_{}", uuid::Uuid::now_v7().simple());
     sqlx::query(sqlx::AssertSqlSafe(format!("create database \"{name}\""))).execute(&admin).await.expect("create db");
     let url = format!("{}/{name}", base.rsplit_once('/').map_or(base.as_str(), |(prefix, _)| prefix));
-    // The server's own pool settings, so the figures include what they cost or save.
     let pool = server::startup::pool_options(10).connect(&url).await.expect("connect scratch");
     MIGRATOR.run(&pool).await.expect("migrate");
-
     let options = LeptosOptions::builder().output_name("clerq").site_root("target/site").build();
     let auth =
         AuthSettings::new(SecretString::from("bench-secret-0123456789abcdef0123456789abcdef".to_owned()), None, true);
-    let bench = &Bench { router: server::startup::router(AppState::new(options, pool.clone(), auth), None) };
+    let bench = Bench { router: server::startup::router(AppState::new(options, pool.clone(), auth), None) };
+    (admin, name, pool, bench)
+}
+
+#[tokio::main]
+async fn hot_paths() {
+    let (admin, name, pool, bench) = scratch().await;
+    let bench = &bench;
 
     let (m, t, p) = app::server::password::parameters();
     println!("Clerq benchmarks (debug assertions {}; argon2id m={m} KiB t={t} p={p})", cfg!(debug_assertions));

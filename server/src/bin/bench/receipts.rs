@@ -6,13 +6,9 @@
 
 use app::ids::ExpenseId;
 use app::server::db::receipts::{put_receipt, NewReceipt};
-use app::server::{AppState, AuthSettings, MIGRATOR};
 use axum::body::Body;
 use http::{header, Request};
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
-use secrecy::SecretString;
-use sqlx::PgPool;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -40,6 +36,8 @@ fn pdf(size: usize, seed: usize) -> Vec<u8> {
     pdf
 }
 
+const IP: &str = "10.0.0.1";
+
 fn arg(args: &[String], name: &str, default: usize) -> usize {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -51,46 +49,11 @@ pub fn main(args: Vec<String>) -> std::process::ExitCode {
 }
 
 async fn run(count: usize, size: usize) {
-    let base = std::env::var("DATABASE_URL").expect("set DATABASE_URL to a PostgreSQL server URL");
-    let admin = PgPool::connect(&base).await.expect("connect");
-    let name = format!("clerq_bench_{}", uuid::Uuid::now_v7().simple());
-    sqlx::query(sqlx::AssertSqlSafe(format!("create database \"{name}\""))).execute(&admin).await.expect("create db");
-    let url = format!("{}/{name}", base.rsplit_once('/').map_or(base.as_str(), |(prefix, _)| prefix));
-    let pool = server::startup::pool_options(10).connect(&url).await.expect("connect scratch");
-    MIGRATOR.run(&pool).await.expect("migrate");
-    let options = LeptosOptions::builder().output_name("clerq").site_root("target/site").build();
-    let auth =
-        AuthSettings::new(SecretString::from("bench-secret-0123456789abcdef0123456789abcdef".to_owned()), None, true);
-    let router = server::startup::router(AppState::new(options, pool.clone(), auth), None);
-    let post = |path: &str, form: String, cookie: Option<&str>| {
-        let mut request = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json")
-            .header(header::HOST, "localhost")
-            .header(header::ORIGIN, "http://localhost");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, format!("clerq_session={cookie}"));
-        }
-        request.body(Body::from(form)).expect("request")
-    };
-    let signed_up = router
-        .clone()
-        .oneshot(post("/api/auth/sign_up", "name=Bench&email=bench@example.com&password=benchmark-pw".into(), None))
-        .await
-        .expect("sign up");
-    let cookie = signed_up
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.strip_prefix("clerq_session="))
-        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
-        .expect("a session");
-    router
-        .clone()
-        .oneshot(post("/api/business/create", "name=Bench+Studio&currency=EUR".into(), Some(&cookie)))
-        .await
-        .expect("business");
+    let (admin, name, pool, bench) = crate::scratch().await;
+    let (_, _, cookie) =
+        bench.call("/api/auth/sign_up", "name=Bench&email=bench@example.com&password=benchmark-pw", None, IP).await;
+    let cookie = cookie.expect("signed up");
+    bench.call("/api/business/create", "name=Bench+Studio&currency=EUR", Some(&cookie), IP).await;
     let (business, user): (uuid::Uuid, uuid::Uuid) =
         sqlx::query_as("select business_id, user_id from memberships").fetch_one(&pool).await.expect("member");
 
@@ -100,8 +63,7 @@ async fn run(count: usize, size: usize) {
             "form[description]=Receipt+{i}&form[amount]=12.50&form[currency]=EUR&form[incurred_on]=2026-03-04&form[vendor]=Vendor+{}",
             i % 7
         );
-        let response = router.clone().oneshot(post("/api/expenses/create", form, Some(&cookie))).await.expect("create");
-        let body = response.into_body().collect().await.expect("body").to_bytes();
+        let (_, body, _) = bench.call("/api/expenses/create", &form, Some(&cookie), IP).await;
         let id: uuid::Uuid = serde_json::from_slice(&body).expect("expense id");
         let bytes = pdf(size, i);
         let checked = app::server::expenses::receipts::check(&bytes, "receipt.pdf").expect("a whole PDF");
@@ -133,7 +95,7 @@ async fn run(count: usize, size: usize) {
         .header(header::COOKIE, format!("clerq_session={cookie}"))
         .body(Body::empty())
         .expect("request");
-    let mut body = router.clone().oneshot(request).await.expect("zip").into_body();
+    let mut body = bench.router.clone().oneshot(request).await.expect("zip").into_body();
     let (mut bytes, mut chunks) = (0usize, 0usize);
     while let Some(frame) = body.frame().await {
         if let Ok(data) = frame.expect("frame").into_data() {
