@@ -19,6 +19,7 @@ pub mod oauth;
 pub mod proxy_hint;
 pub mod receipt_scan;
 pub mod receipts;
+pub mod reports;
 pub mod security_headers;
 pub mod startup;
 pub mod telemetry;

@@ -133,6 +133,7 @@ fn MainNav(info: SessionInfo) -> impl IntoView {
     let timesheet = info.can(Permission::TimeViewOwn);
     let invoices = info.can(Permission::InvoicesView);
     let expenses = info.can(Permission::ExpensesView);
+    let reports = info.can(Permission::ReportsViewProfit);
     let settings_href = if info.can(Permission::SettingsView) {
         Some("/settings")
     } else if info.can(Permission::TeamView) {
@@ -150,6 +151,7 @@ fn MainNav(info: SessionInfo) -> impl IntoView {
             {timesheet.then(|| view! { <li><A href="/time">"Timesheet"</A></li> })}
             {invoices.then(|| view! { <li><A href="/invoices">"Invoices"</A></li> })}
             {expenses.then(|| view! { <li><A href="/expenses">"Expenses"</A></li> })}
+            {reports.then(|| view! { <li><A href="/reports">"Reports"</A></li> })}
             {settings_href.map(|href| view! { <li><A href=href>"Settings"</A></li> })}
         </ul>
     }

@@ -35,6 +35,7 @@ use crate::clients::{
     ListMemberRates, RemoveMemberRate, RestoreClient, SetMemberRate, UpdateClient,
 };
 use crate::connected_apps::{CreatePersonalToken, ListConnectedApps, RevokeConnectedApp};
+use crate::dashboard::DashboardSummary;
 use crate::expenses::{
     CreateExpense, DeleteExpense, ExpenseFormChoices, GetExpense, ListExpenses, SetExpenseStatus, UpdateExpense,
 };
@@ -47,6 +48,7 @@ use crate::invoices::{
 };
 use crate::oauth::GetConsent;
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
+use crate::reports::GetProfitReport;
 use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
 use crate::tasks::{CreateTask, DeleteTask, ListOpenTasks, ListTasks, SearchTasks, SetTaskStatus, UpdateTask};
 use crate::team::{
@@ -89,6 +91,8 @@ registry! {
     CreateRole => Permission(Permission::TeamManageRoles),
     UpdateRole => Permission(Permission::TeamManageRoles),
     DeleteRole => Permission(Permission::TeamManageRoles),
+    DashboardSummary => Permission(Permission::DashboardView),
+    GetProfitReport => Permission(Permission::ReportsViewProfit),
     ListClients => Permission(Permission::ClientsView),
     GetClient => Permission(Permission::ClientsView),
     GetClientOverview => Permission(Permission::ClientsView),
@@ -171,6 +175,8 @@ pub const SESSION_NEUTRAL: &[&str] = &[
     <GetBusinessSettings as ServerFn>::PATH,
     <GetBranding as ServerFn>::PATH,
     <GetTeam as ServerFn>::PATH,
+    <DashboardSummary as ServerFn>::PATH,
+    <GetProfitReport as ServerFn>::PATH,
     <ListClients as ServerFn>::PATH,
     <GetClient as ServerFn>::PATH,
     <GetClientOverview as ServerFn>::PATH,

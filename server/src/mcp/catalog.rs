@@ -112,6 +112,7 @@ pub fn tools() -> &'static [ToolDef] {
             invoices::tools(),
             expenses::tools(),
             team::tools(),
+            insights::tools(),
         ]
         .into_iter()
         .flatten()

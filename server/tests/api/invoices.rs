@@ -91,9 +91,10 @@ impl World {
         let seconds = (!time.running).then_some(time.seconds);
         let id: uuid::Uuid = sqlx::query_scalar(
             "insert into time_entries (business_id, user_id, task_id, source, started_at, ended_at, duration_seconds,
-                                       billable, rate_minor, rate_currency, rate_source)
+                                       billable, rate_minor, rate_currency, rate_source, cost_minor, cost_currency)
              values ($1, $2, $3, case when $5::bigint is null then 'timer' else 'manual' end, $4,
-                     $4 + make_interval(secs => $5::bigint), $5, $6, $7, $8, case when $7::bigint is null then null else 'manual' end)
+                     $4 + make_interval(secs => $5::bigint), $5, $6, $7, $8, case when $7::bigint is null then null else 'manual' end,
+                     $9, $10)
              returning id",
         )
         .bind(self.business)
@@ -104,6 +105,8 @@ impl World {
         .bind(time.billable)
         .bind(time.rate.map(|r| r.0))
         .bind(time.rate.map(|r| r.1))
+        .bind(time.cost.map(|c| c.0))
+        .bind(time.cost.map(|c| c.1))
         .fetch_one(&self.app.pool)
         .await
         .expect("time entry");
@@ -192,6 +195,7 @@ pub struct Time {
     start: DateTime<Utc>,
     seconds: i64,
     rate: Option<(i64, &'static str)>,
+    cost: Option<(i64, &'static str)>,
     billable: bool,
     running: bool,
 }
@@ -203,6 +207,7 @@ pub fn time(task: TaskId, start: &str, minutes: i64) -> Time {
         start: instant(start),
         seconds: minutes * 60,
         rate: Some((3100, "EUR")),
+        cost: None,
         billable: true,
         running: false,
     }
@@ -211,6 +216,11 @@ pub fn time(task: TaskId, start: &str, minutes: i64) -> Time {
 impl Time {
     pub fn rate(self, minor: i64, currency: &'static str) -> Time {
         Time { rate: Some((minor, currency)), ..self }
+    }
+
+    /// The member's internal cost per hour, frozen on the entry.
+    pub fn costing(self, minor: i64, currency: &'static str) -> Time {
+        Time { cost: Some((minor, currency)), ..self }
     }
 
     pub fn unpriced(self) -> Time {

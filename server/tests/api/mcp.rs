@@ -158,8 +158,8 @@ struct Fixture {
 fn sample(tool: &str, f: &Fixture) -> Option<Value> {
     let (client, project, task, invoice) = (f.client, f.project, f.task, f.invoice);
     Some(match tool {
-        "whoami" | "list_clients" | "list_projects" | "list_invoices" | "get_running_timer" | "stop_timer"
-        | "list_team_members" => json!({}),
+        "whoami" | "get_dashboard" | "get_profit_summary" | "list_clients" | "list_projects" | "list_invoices"
+        | "get_running_timer" | "stop_timer" | "list_team_members" => json!({}),
         "get_client" | "get_client_activity" | "archive_client" | "unarchive_client" | "list_client_member_rates" => {
             json!({ "client_id": client })
         }

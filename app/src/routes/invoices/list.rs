@@ -28,7 +28,8 @@ pub fn InvoicesPage() -> impl IntoView {
     let invoices = Resource::new(move || (status(), search(), page()), |(s, q, p)| list_invoices(s, q, p));
     let status_options = move || {
         let selected = status();
-        std::iter::once(("", "All statuses"))
+        [("", "All statuses"), ("outstanding", "Outstanding (sent or overdue)")]
+            .into_iter()
             .chain(Shown::ALL.iter().map(|s| (s.as_str(), s.label())))
             .map(|(value, label)| {
                 let is = value == selected;

@@ -71,6 +71,8 @@ pub async fn list(ctx: &BusinessCtx, status: &str, search: &str, page: u32) -> A
         "" | "all" => ListFilter::All,
         "overdue" => ListFilter::Overdue,
         "sent" => ListFilter::SentNotDue,
+        // Sent and unpaid, overdue or not: what the dashboard's "Outstanding" card adds up.
+        "outstanding" => ListFilter::Status(InvoiceStatus::Sent),
         other => ListFilter::Status(
             InvoiceStatus::parse(other).ok_or_else(|| AppError::field("status", "Choose a status."))?,
         ),

@@ -5,6 +5,7 @@
 pub mod clients;
 pub mod context;
 pub mod expenses;
+pub mod insights;
 pub mod invoices;
 pub mod projects;
 pub mod team;
