@@ -22,9 +22,16 @@ use crate::routes::settings::{
     import::ImportPage, team::TeamPage, SettingsLayout,
 };
 use crate::routes::{
-    dashboard::DashboardPage, invite::InvitePage, new_business::NewBusinessPage, not_found::NotFound,
-    oauth_consent::ConsentPage, onboarding::OnboardingPage, reports::ReportsPage, sign_in::SignInPage,
-    sign_up::SignUpPage, time::TimesheetPage,
+    dashboard::DashboardPage,
+    invite::InvitePage,
+    new_business::NewBusinessPage,
+    not_found::NotFound,
+    oauth_consent::ConsentPage,
+    onboarding::OnboardingPage,
+    reports::{BudgetsPage, ReportsPage},
+    sign_in::SignInPage,
+    sign_up::SignUpPage,
+    time::TimesheetPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -81,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices/new") view={Lazy::<lazy::NewInvoicePage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/invoices/:id") view={Lazy::<lazy::InvoiceDetailPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/reports") view={Lazy::<lazy::ReportsPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/reports/budgets") view={Lazy::<lazy::BudgetsPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/expenses") view={Lazy::<lazy::ExpensesPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/expenses/new") view={Lazy::<lazy::NewExpensePage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/expenses/:id") view={Lazy::<lazy::ExpenseDetailPage>::new()} ssr=ssr.clone() />
@@ -152,7 +160,7 @@ mod lazy {
     lazy_group!(account_pages, __preload_account_pages, AccountPages:
         SignInPage, SignUpPage, OnboardingPage, InvitePage, NewBusinessPage, ConsentPage);
     // The reports share the dashboard's file: a group of its own would add to the first wasm.
-    lazy_group!(dashboard_pages, __preload_dashboard_pages, DashboardPages: DashboardPage, ReportsPage);
+    lazy_group!(dashboard_pages, __preload_dashboard_pages, DashboardPages: DashboardPage, ReportsPage, BudgetsPage);
     lazy_group!(client_pages, __preload_client_pages, ClientPages:
         ClientsPage, NewClientPage, ClientDetailPage, EditClientPage);
     lazy_group!(project_pages, __preload_project_pages, ProjectPages:

@@ -7,6 +7,7 @@ pub mod app;
 pub mod auth;
 pub mod billing;
 pub mod branding;
+pub mod budgets;
 pub mod business;
 pub mod clients;
 pub mod components;

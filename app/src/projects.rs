@@ -42,6 +42,8 @@ pub struct Project {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectPage {
     pub project: Project,
+    /// The project's budget against the value of the time logged on it.
+    pub budget: Option<crate::budgets::BudgetUse>,
     pub can_edit: bool,
     pub can_create_tasks: bool,
     pub can_edit_tasks: bool,

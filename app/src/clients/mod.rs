@@ -67,6 +67,17 @@ pub struct ClientOverview {
     pub rates: MemberRates,
     /// Newest first, at most [`TIMELINE_LIMIT`].
     pub timeline: Vec<TimelineEntry>,
+    /// The client's budget against the value of all time logged for it.
+    pub budget: Option<crate::budgets::BudgetUse>,
+    /// Each member's budget for this client against the value of their time.
+    pub member_budgets: Vec<MemberBudget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberBudget {
+    pub user_id: UserId,
+    pub name: String,
+    pub usage: crate::budgets::BudgetUse,
 }
 
 /// A project as the client page lists it.

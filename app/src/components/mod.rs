@@ -1,5 +1,6 @@
 //! Reusable UI: form fields with their errors, the app shell.
 
+pub mod budget;
 pub mod business_form;
 pub mod form;
 pub mod gate;

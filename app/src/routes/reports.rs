@@ -30,6 +30,7 @@ pub fn ReportsPage() -> impl IntoView {
             <div class="page-head">
                 <h1>"Profit"</h1>
             </div>
+            <ReportTabs current="profit" />
             <Load resource=report let:report>
                 <PeriodPicker period=report.period from=from() to=to() />
                 <ProfitView report />
@@ -58,7 +59,7 @@ fn PeriodPicker(period: Period, from: String, to: String) -> impl IntoView {
     };
     let at = period.from.to_string();
     view! {
-        <nav class="period-nav" aria-label="Period">
+        <nav class="period-nav" aria-label="Previous and next period">
             <a href=link(period.step(-1)) rel="prev">{format!("← {}", period.step(-1).label())}</a>
             <h2>{period.label()}</h2>
             <a href=link(period.step(1)) rel="next">{format!("{} →", period.step(1).label())}</a>
@@ -214,4 +215,68 @@ fn Breakdown(
         </div>
         <DataTable columns=columns(first)>{body}</DataTable>
     }
+}
+
+/// Profit and budgets, as tabs (plain links).
+#[component]
+pub fn ReportTabs(current: &'static str) -> impl IntoView {
+    let tab = |id: &'static str, href: &'static str, label: &'static str| {
+        view! { <a href=href aria-current=(id == current).then_some("page")>{label}</a> }
+    };
+    view! {
+        <nav class="tabs" aria-label="Reports">
+            {tab("profit", "/reports", "Profit")}
+            {tab("budgets", "/reports/budgets", "Budgets")}
+        </nav>
+    }
+}
+
+/// `/reports/budgets`: every client, member and project budget with what has been used of it.
+#[component]
+pub fn BudgetsPage() -> impl IntoView {
+    let budgets = Resource::new(|| (), |_| crate::budgets::get_budgets());
+    view! {
+        <Title text="Budgets" />
+        <section class="page">
+            <div class="page-head">
+                <h1>"Budgets"</h1>
+            </div>
+            <ReportTabs current="budgets" />
+            <Load resource=budgets let:lines>
+                <BudgetList lines />
+            </Load>
+        </section>
+    }
+}
+
+#[component]
+fn BudgetList(lines: Vec<crate::budgets::BudgetLine>) -> impl IntoView {
+    use crate::budgets::BudgetKind;
+    use crate::components::budget::BudgetBar;
+    if lines.is_empty() {
+        return view! {
+            <div class="empty-state">
+                <h2>"No budgets yet"</h2>
+                <p>"Give a client, a project, or a member's work for a client a budget, and its use shows up here: the value of the time logged against it, near at 80 %, over once used up."</p>
+            </div>
+        }
+        .into_any();
+    }
+    let items = lines
+        .into_iter()
+        .map(|line| {
+            let label = match line.kind {
+                BudgetKind::Client => format!("{} (client)", line.name),
+                BudgetKind::Member => format!("{} for {}", line.name, line.client_name),
+                BudgetKind::Project => format!("{} (project of {})", line.name, line.client_name),
+            };
+            view! {
+                <li>
+                    <a href=line.href()>{label}</a>
+                    <BudgetBar label="Budget".to_owned() usage=line.usage />
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <section class="card"><ul class="recent">{items}</ul></section> }.into_any()
 }

@@ -3,7 +3,8 @@
 
 use crate::clients::form::ClientInput;
 use crate::clients::{
-    note_text, ClientOverview, ClientPage, ClientSummary, EventKind, MemberRateForm, MemberRates, TimelineEntry,
+    note_text, ClientOverview, ClientPage, ClientSummary, EventKind, MemberBudget, MemberRateForm, MemberRates,
+    TimelineEntry,
 };
 use crate::error::{AppError, AppResult};
 use crate::ids::{ClientId, UserId};
@@ -55,17 +56,34 @@ pub async fn overview(ctx: &BusinessCtx, id: ClientId) -> AppResult<ClientOvervi
         rates: true,
         team: ctx.can(Permission::ClientsManageRates),
         timeline: true,
+        budgets: true,
     };
     let (client, panels) = tokio::try_join!(
         db::get(&ctx.pool, ctx.business.id, id),
-        client_panels::read(&ctx.pool, ctx.business.id, id, sections)
+        client_panels::read(&ctx.pool, ctx.business.id, id, sections, ctx.today())
     )?;
-    let Panels { projects, rates, team, timeline } = panels;
+    let Panels { projects, rates, team, timeline, budget_time, fx } = panels;
+    let latest = crate::server::budgets::LatestRates::from_json(fx)?;
+    let budget = client.budget.map(|budget| crate::server::budgets::usage(budget, &budget_time, &latest));
+    let member_budgets = rates
+        .iter()
+        .filter_map(|rate| {
+            let budget = rate.budget?;
+            let theirs = budget_time.iter().filter(|g| g.user_id == Some(rate.user_id));
+            Some(MemberBudget {
+                user_id: rate.user_id,
+                name: rate.name.clone(),
+                usage: crate::server::budgets::usage(budget, theirs, &latest),
+            })
+        })
+        .collect();
     Ok(ClientOverview {
         page: page_of(ctx, client),
         projects,
         rates: rates_of(ctx, rates, team),
         timeline: on_business_clock(ctx, timeline),
+        budget,
+        member_budgets,
     })
 }
 
@@ -134,7 +152,10 @@ pub async fn set_archived(ctx: &BusinessCtx, id: ClientId, archived: bool) -> Ap
 pub async fn timeline(ctx: &BusinessCtx, id: ClientId) -> AppResult<Vec<TimelineEntry>> {
     ctx.require(Permission::ClientsView)?;
     let sections = Sections { timeline: true, ..Sections::default() };
-    Ok(on_business_clock(ctx, client_panels::read(&ctx.pool, ctx.business.id, id, sections).await?.timeline))
+    Ok(on_business_clock(
+        ctx,
+        client_panels::read(&ctx.pool, ctx.business.id, id, sections, ctx.today()).await?.timeline,
+    ))
 }
 
 /// Each entry's time as the business's clock shows it.
@@ -159,7 +180,7 @@ pub async fn add_note(ctx: &BusinessCtx, id: ClientId, text: &str) -> AppResult<
 pub async fn member_rates(ctx: &BusinessCtx, id: ClientId) -> AppResult<MemberRates> {
     ctx.require(Permission::ClientsView)?;
     let sections = Sections { rates: true, team: ctx.can(Permission::ClientsManageRates), ..Sections::default() };
-    let panels = client_panels::read(&ctx.pool, ctx.business.id, id, sections).await?;
+    let panels = client_panels::read(&ctx.pool, ctx.business.id, id, sections, ctx.today()).await?;
     Ok(rates_of(ctx, panels.rates, panels.team))
 }
 

@@ -4,6 +4,7 @@
 pub mod access_tokens;
 pub mod auth;
 pub mod branding;
+pub mod budgets;
 pub mod businesses;
 pub mod clients;
 pub mod clock;

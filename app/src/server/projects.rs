@@ -27,9 +27,17 @@ pub async fn list(ctx: &BusinessCtx, client: Option<ClientId>, search: &str) -> 
 
 pub async fn page(ctx: &BusinessCtx, id: ProjectId) -> AppResult<ProjectPage> {
     ctx.require(Permission::ProjectsView)?;
-    let project = db::get(&ctx.pool, ctx.business.id, id).await?;
+    let (project, budget_time, fx) = db::with_budget_time(&ctx.pool, ctx.business.id, id, Some(ctx.today())).await?;
+    let budget = match (project.budget, budget_time) {
+        (Some(budget), Some(time)) => {
+            let latest = crate::server::budgets::LatestRates::from_json(fx)?;
+            Some(crate::server::budgets::usage(budget, &crate::server::budgets::groups(time)?, &latest))
+        }
+        _ => None,
+    };
     Ok(ProjectPage {
         project,
+        budget,
         can_edit: ctx.can(Permission::ProjectsEdit),
         can_create_tasks: ctx.can(Permission::TasksCreate),
         can_edit_tasks: ctx.can(Permission::TasksEdit),

@@ -29,6 +29,7 @@ macro_rules! registry {
 
 use crate::auth::{GetSession, SignIn, SignOut, SignOutEverywhere, SignUp};
 use crate::branding::{GetBranding, UpdateBranding};
+use crate::budgets::GetBudgets;
 use crate::business::{CreateBusiness, SwitchBusiness};
 use crate::clients::{
     AddClientNote, ArchiveClient, ClientTimeline, CreateClient, GetClient, GetClientOverview, ListClients,
@@ -93,6 +94,7 @@ registry! {
     DeleteRole => Permission(Permission::TeamManageRoles),
     DashboardSummary => Permission(Permission::DashboardView),
     GetProfitReport => Permission(Permission::ReportsViewProfit),
+    GetBudgets => Permission(Permission::ReportsViewProfit),
     ListClients => Permission(Permission::ClientsView),
     GetClient => Permission(Permission::ClientsView),
     GetClientOverview => Permission(Permission::ClientsView),
@@ -177,6 +179,7 @@ pub const SESSION_NEUTRAL: &[&str] = &[
     <GetTeam as ServerFn>::PATH,
     <DashboardSummary as ServerFn>::PATH,
     <GetProfitReport as ServerFn>::PATH,
+    <GetBudgets as ServerFn>::PATH,
     <ListClients as ServerFn>::PATH,
     <GetClient as ServerFn>::PATH,
     <GetClientOverview as ServerFn>::PATH,

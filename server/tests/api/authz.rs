@@ -156,7 +156,11 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         }
         "/api/invoices/next-number" => vec![("year", "2026".into()), ("next_number", "500".into())],
         "/api/invoices/expenses/add" => vec![("id", f.invoice.to_string())],
-        "/api/expenses/list" | "/api/expenses/choices" | "/api/dashboard/summary" | "/api/reports/profit" => vec![],
+        "/api/expenses/list"
+        | "/api/expenses/choices"
+        | "/api/dashboard/summary"
+        | "/api/reports/profit"
+        | "/api/reports/budgets" => vec![],
         "/api/expenses/get" | "/api/expenses/delete" => vec![("id", f.expense.to_string())],
         "/api/expenses/status" => vec![("id", f.expense.to_string()), ("status", "paid".into())],
         "/api/expenses/create" => expense_form(f),

@@ -6,6 +6,7 @@ mod auth;
 mod authz;
 mod backup;
 mod branding;
+mod budgets;
 mod businesses;
 mod clients;
 mod common;

@@ -3,6 +3,7 @@
 use super::rates::{MemberRatesCard, RatesData};
 use super::timeline::{TimelineCard, TimelineData};
 use crate::clients::{get_client_overview, ArchiveClient, ClientOverview, RestoreClient};
+use crate::components::budget::BudgetBar;
 use crate::components::form::{action_error, FormError};
 use crate::components::loading::Load;
 use crate::ids::param;
@@ -42,7 +43,10 @@ fn ClientView(
     rates: RatesData,
     timeline: TimelineData,
 ) -> impl IntoView {
-    let ClientOverview { page, projects, rates: member_rates, timeline: entries } = overview;
+    let ClientOverview { page, projects, rates: member_rates, timeline: entries, budget, member_budgets } = overview;
+    let has_budgets = budget.is_some() || !member_budgets.is_empty();
+    let member_bars =
+        member_budgets.into_iter().map(|m| view! { <BudgetBar label=m.name usage=m.usage /> }).collect_view();
     let client = page.client.clone();
     let id = client.id.to_string();
     let archived = client.archived_at.is_some();
@@ -124,6 +128,14 @@ fn ClientView(
                 {(!archived).then(|| view! { <A href=format!("/projects/new?client={client_id}")>"New project"</A> })}
             </section>
         </div>
+        {has_budgets.then(|| view! {
+            <section class="card" aria-labelledby="budgets-heading">
+                <h2 id="budgets-heading">"Budgets"</h2>
+                <p class="hint">"The value of the time logged (hours × each entry's rate) against each budget."</p>
+                {budget.map(|usage| view! { <BudgetBar label="Client budget".to_owned() usage /> })}
+                {member_bars}
+            </section>
+        })}
         <MemberRatesCard client_id=client.id rates=member_rates data=rates />
         <TimelineCard client_id=client.id can_note=page.can_edit entries data=timeline />
     }

@@ -2,6 +2,7 @@
 
 use super::board::{BoardActions, TaskBoard, TaskList};
 use super::task_dialog::{DialogRights, TaskDialog, TaskTimeData};
+use crate::components::budget::BudgetBar;
 use crate::components::form::{action_error, field_error, FormError, TextField};
 use crate::components::loading::Load;
 use crate::components::timer::use_timer;
@@ -100,6 +101,7 @@ fn ProjectView(
             </div>
             {page.can_edit.then(|| view! { <A href=format!("/projects/{}/edit", p.id) attr:class="button">"Edit"</A> })}
         </div>
+        {page.budget.clone().map(|usage| view! { <BudgetBar label="Budget".to_owned() usage /> })}
         <section aria-labelledby="tasks-heading">
             <div class="section-head">
                 <h2 id="tasks-heading">"Tasks"</h2>

@@ -20,6 +20,8 @@ pub struct Sections {
     pub rates: bool,
     pub team: bool,
     pub timeline: bool,
+    /// Time logged for the client per member and rate, and the latest ECB rates, for budgets.
+    pub budgets: bool,
 }
 
 #[derive(Debug, Default)]
@@ -29,6 +31,8 @@ pub struct Panels {
     /// Every member of the business, in the order they joined.
     pub team: Vec<(UserId, String)>,
     pub timeline: Vec<TimelineEntry>,
+    pub budget_time: Vec<crate::server::budgets::TimeGroup>,
+    pub fx: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +83,7 @@ pub async fn read(
     business_id: BusinessId,
     client_id: ClientId,
     sections: Sections,
+    today: chrono::NaiveDate,
 ) -> AppResult<Panels> {
     let row = sqlx::query!(
         r#"select
@@ -102,7 +107,19 @@ pub async fn read(
                                        order by t.seq desc), '[]')
               from (select * from timeline_entries t where $6 and t.business_id = $1 and t.client_id = $2
                     order by t.seq desc limit $7) t
-              left join accounts a on a.id = t.actor_id) as "timeline!""#,
+              left join accounts a on a.id = t.actor_id) as "timeline!",
+             (select coalesce(json_agg(json_build_object('user_id', g.user_id, 'currency', g.currency,
+                                                         'rate_minor', g.rate_minor, 'seconds', g.seconds)), '[]')
+              from (select e.user_id, e.rate_currency::text as currency, e.rate_minor,
+                           least(sum(e.duration_seconds), 9223372036854775807)::bigint as seconds
+                    from projects p
+                    join tasks t on t.business_id = p.business_id and t.project_id = p.id
+                    join time_entries e on e.business_id = t.business_id and e.task_id = t.id
+                    where $8 and p.business_id = $1 and p.client_id = $2 and e.ended_at is not null
+                      and e.rate_minor is not null
+                    group by e.user_id, e.rate_currency, e.rate_minor) g) as "budget_time!",
+             (select json_object_agg(f.currency, f.per_euro) from fx_rates f
+              where $8 and f.rate_date = (select max(rate_date) from fx_rates where rate_date <= $9)) as "fx""#,
         business_id.0,
         client_id.0,
         sections.projects,
@@ -110,6 +127,8 @@ pub async fn read(
         sections.team,
         sections.timeline,
         TIMELINE_LIMIT,
+        sections.budgets,
+        today,
     )
     .fetch_one(db)
     .await?;
@@ -145,5 +164,6 @@ pub async fn read(
             when: String::new(),
         })
         .collect();
-    Ok(Panels { projects, rates, team, timeline })
+    let budget_time = crate::server::budgets::groups(row.budget_time)?;
+    Ok(Panels { projects, rates, team, timeline, budget_time, fx: row.fx })
 }
