@@ -32,6 +32,7 @@ use crate::routes::{
     sign_in::SignInPage,
     sign_up::SignUpPage,
     time::TimesheetPage,
+    trends::TrendsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invoices/:id") view={Lazy::<lazy::InvoiceDetailPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/reports") view={Lazy::<lazy::ReportsPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/reports/budgets") view={Lazy::<lazy::BudgetsPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/reports/trends") view={Lazy::<lazy::TrendsPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/expenses") view={Lazy::<lazy::ExpensesPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/expenses/new") view={Lazy::<lazy::NewExpensePage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/expenses/:id") view={Lazy::<lazy::ExpenseDetailPage>::new()} ssr=ssr.clone() />
@@ -160,7 +162,7 @@ mod lazy {
     lazy_group!(account_pages, __preload_account_pages, AccountPages:
         SignInPage, SignUpPage, OnboardingPage, InvitePage, NewBusinessPage, ConsentPage);
     // The reports share the dashboard's file: a group of its own would add to the first wasm.
-    lazy_group!(dashboard_pages, __preload_dashboard_pages, DashboardPages: DashboardPage, ReportsPage, BudgetsPage);
+    lazy_group!(dashboard_pages, __preload_dashboard_pages, DashboardPages: DashboardPage, ReportsPage, BudgetsPage, TrendsPage);
     lazy_group!(client_pages, __preload_client_pages, ClientPages:
         ClientsPage, NewClientPage, ClientDetailPage, EditClientPage);
     lazy_group!(project_pages, __preload_project_pages, ProjectPages:

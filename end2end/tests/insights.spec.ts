@@ -142,7 +142,17 @@ test("the profit report switches periods, downloads CSV and reads the same witho
   const file = await download;
   expect(file.suggestedFilename()).toBe("clerq-profit-accrual-currencies-2026-01-01-2026-12-31.csv");
 
+  // Trends: the charts are SVG images with their figures one click away.
+  await page.getByRole("navigation", { name: "Reports" }).getByRole("link", { name: "Trends" }).click();
+  await expect(page.getByRole("img", { name: /Hours per week/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /Revenue and expenses in EUR/ })).toBeVisible();
+  await page.getByText("Hours per week as a table").click();
+  await expect(page.getByRole("row", { name: /30 Nov 2026/ })).toContainText("1:10");
+
   await withoutJavaScript(browser, page, extraHTTPHeaders, async (plain) => {
+    await plain.goto("/reports/trends");
+    await plain.getByText("Revenue and expenses in EUR as a table").click();
+    await expect(plain.getByRole("row", { name: /November 2026/ })).toContainText("46.17 EUR");
     await plain.goto("/");
     await expect(plain.getByRole("region", { name: "Unpaid expenses", exact: true })).toContainText("12.50 EUR");
     await plain.goto("/reports");

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod period;
+pub mod trends;
 
 use crate::error::AppResult;
 use crate::money::{format_amount, CurrencyCode};
@@ -120,4 +121,10 @@ pub async fn get_profit_report(
 /// `/api/reports/profit.csv?…`: one table of the report as CSV, with the page's own filters.
 pub fn csv_link(period: &Period, basis: BasisKind, table: ReportTable) -> String {
     format!("/api/reports/profit.csv?{}&basis={}&table={}", period.query(), basis.as_str(), table.as_str())
+}
+
+/// The last 12 weeks' hours by project and the last 12 months' revenue and expenses.
+#[server(prefix = "/api", endpoint = "reports/trends")]
+pub async fn get_trends() -> AppResult<trends::Trends> {
+    crate::server::trends::trends(&crate::server::business()?).await
 }

@@ -1,23 +1,42 @@
 //! `/`: the dashboard of the active business, from one statement (`dashboard_summary`). Every card
 //! links to the list behind it; a new business sees its first steps instead of empty figures.
 
+use crate::components::layout::{session_info, use_shell_session, ShellActions};
 use crate::components::loading::Load;
 use crate::dashboard::{dashboard_summary, Activity, Dashboard, GettingStarted, Outstanding, Unbilled, WeekHours};
 use crate::invoices::InvoiceSummary;
 use crate::money::Money;
 use crate::time::{format_hm, RunningTimer};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let summary = Resource::new(|| (), |_| dashboard_summary());
+    let session = use_shell_session();
+    // Switching or creating a business changes whose dashboard this is.
+    let shell = use_context::<ShellActions>();
+    let summary = Resource::new(
+        move || shell.map(|a| (a.switch_business.version().get(), a.create_business.version().get(), a.refresh.get())),
+        |_| dashboard_summary(),
+    );
     view! {
         <Title text="Dashboard" />
         <section class="page">
-            <Load resource=summary let:dashboard>
-                <DashboardView dashboard />
-            </Load>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    // Without a business the shell sends the visitor on (to sign in or onboarding);
+                    // the summary's error must not turn that redirect into an error page.
+                    match session_info(session).await {
+                        Some(info) if info.active_business.is_some() => Either::Left(view! {
+                            <Load resource=summary let:dashboard>
+                                <DashboardView dashboard />
+                            </Load>
+                        }),
+                        _ => Either::Right(()),
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

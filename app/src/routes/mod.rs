@@ -15,6 +15,7 @@ pub mod settings;
 pub mod sign_in;
 pub mod sign_up;
 pub mod time;
+pub mod trends;
 
 use crate::auth::get_session;
 use leptos::either::Either;

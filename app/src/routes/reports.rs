@@ -227,6 +227,7 @@ pub fn ReportTabs(current: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label="Reports">
             {tab("profit", "/reports", "Profit")}
             {tab("budgets", "/reports/budgets", "Budgets")}
+            {tab("trends", "/reports/trends", "Trends")}
         </nav>
     }
 }

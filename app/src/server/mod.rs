@@ -31,6 +31,7 @@ pub mod signing;
 pub mod tasks;
 pub mod team;
 pub mod time;
+pub mod trends;
 
 use crate::error::{AppError, AppResult};
 use axum::extract::FromRef;

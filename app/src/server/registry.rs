@@ -49,7 +49,7 @@ use crate::invoices::{
 };
 use crate::oauth::GetConsent;
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
-use crate::reports::GetProfitReport;
+use crate::reports::{GetProfitReport, GetTrends};
 use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
 use crate::tasks::{CreateTask, DeleteTask, ListOpenTasks, ListTasks, SearchTasks, SetTaskStatus, UpdateTask};
 use crate::team::{
@@ -95,6 +95,7 @@ registry! {
     DashboardSummary => Permission(Permission::DashboardView),
     GetProfitReport => Permission(Permission::ReportsViewProfit),
     GetBudgets => Permission(Permission::ReportsViewProfit),
+    GetTrends => Permission(Permission::ReportsViewProfit),
     ListClients => Permission(Permission::ClientsView),
     GetClient => Permission(Permission::ClientsView),
     GetClientOverview => Permission(Permission::ClientsView),
@@ -180,6 +181,7 @@ pub const SESSION_NEUTRAL: &[&str] = &[
     <DashboardSummary as ServerFn>::PATH,
     <GetProfitReport as ServerFn>::PATH,
     <GetBudgets as ServerFn>::PATH,
+    <GetTrends as ServerFn>::PATH,
     <ListClients as ServerFn>::PATH,
     <GetClient as ServerFn>::PATH,
     <GetClientOverview as ServerFn>::PATH,

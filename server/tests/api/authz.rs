@@ -160,7 +160,8 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         | "/api/expenses/choices"
         | "/api/dashboard/summary"
         | "/api/reports/profit"
-        | "/api/reports/budgets" => vec![],
+        | "/api/reports/budgets"
+        | "/api/reports/trends" => vec![],
         "/api/expenses/get" | "/api/expenses/delete" => vec![("id", f.expense.to_string())],
         "/api/expenses/status" => vec![("id", f.expense.to_string()), ("status", "paid".into())],
         "/api/expenses/create" => expense_form(f),

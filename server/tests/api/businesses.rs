@@ -121,8 +121,8 @@ async fn pages_send_visitors_to_sign_in_and_new_users_to_onboarding(pool: PgPool
     assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.text());
     let html = dashboard.text();
     assert!(
-        html.contains("Studio Demo") && html.contains("Nothing to report yet"),
-        "dashboard shows the business and an empty state"
+        html.contains("Studio Demo") && html.contains("Get started") && html.contains("Add your first client"),
+        "dashboard shows the business and its first steps"
     );
     let onboarding = app.get("/onboarding", Some(&cookie)).await;
     assert_eq!((onboarding.status, onboarding.location()), (StatusCode::FOUND, Some("/")), "onboarding is done");

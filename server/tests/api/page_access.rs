@@ -26,7 +26,7 @@ fn required(route: &str) -> Option<Option<Permission>> {
         "/expenses" | "/expenses/:id" => Some(ExpensesView),
         "/expenses/new" => Some(ExpensesCreate),
         "/expenses/:id/edit" => Some(ExpensesEdit),
-        "/reports" | "/reports/budgets" => Some(ReportsViewProfit),
+        "/reports" | "/reports/budgets" | "/reports/trends" => Some(ReportsViewProfit),
         "/settings" | "/settings/branding" => Some(SettingsView),
         "/settings/team" => Some(TeamView),
         "/settings/data" => Some(DataExport),

@@ -200,3 +200,40 @@ async fn the_page_and_its_csv_downloads_show_the_same_figures(pool: PgPool) {
     let visitor = w.app.get("/api/reports/profit.csv?basis=cash&table=currencies", None).await;
     assert_eq!(visitor.status, StatusCode::UNAUTHORIZED);
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn trends_chart_the_last_twelve_weeks_and_months(pool: PgPool) {
+    let w = World::new(pool).await;
+    books(&w).await;
+    let trends = app::server::trends::trends(&w.ctx().await).await.expect("trends");
+    // Weeks from 14 September to 30 November; the hours land on their Mondays.
+    assert_eq!(trends.weeks.len(), 12);
+    assert_eq!((trends.weeks[0].week, trends.weeks[11].week), (date("2026-09-14"), date("2026-11-30")));
+    assert_eq!(trends.projects, ["Website"]);
+    assert_eq!((trends.weeks[5].week, trends.weeks[5].total()), (date("2026-10-19"), 120 * 60));
+    assert_eq!((trends.weeks[8].week, trends.weeks[8].total()), (date("2026-11-09"), 70 * 60));
+    // Months from December 2025 to November 2026, per currency: issued invoices (the void one and
+    // the draft left out) against expenses by their date.
+    let eur = &trends.currencies[0];
+    assert_eq!((eur.currency.as_str(), eur.months.len()), ("EUR", 12));
+    assert_eq!(eur.months[0].month, date("2025-12-01"));
+    assert_eq!((eur.months[10].revenue, eur.months[10].expenses), (6200, 3000), "October");
+    assert_eq!((eur.months[11].revenue, eur.months[11].expenses), (53_617, 5250), "November");
+    assert_eq!(trends.currencies[1].months[11].revenue, 20_000, "USD");
+
+    let member = w.teammate("Mo Member", "member").await;
+    let denied = app::server::trends::trends(&w.ctx_of(member, crate::invoices::NOW).await).await;
+    assert_eq!(denied.map(|_| ()), Err(AppError::Forbidden));
+
+    let page = w.app.get("/reports/trends", Some(&w.owner_cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for expected in [
+        r#"<svg class="chart""#,
+        "Hours per week as a table",
+        "Revenue and expenses in EUR",
+        "Revenue and expenses in USD",
+    ] {
+        assert!(html.contains(expected), "the page shows {expected:?}");
+    }
+}

@@ -94,6 +94,10 @@ async fn pages_stay_within_their_statement_budgets(pool: PgPool) {
         ("/invoices/new".into(), CEILING),
         (format!("/invoices/{invoice}"), CEILING),
         ("/expenses".into(), CEILING),
+        // Issue 16: the report's rows (and the rates of other currencies), the budgets, the trends.
+        ("/reports".into(), CEILING),
+        ("/reports/budgets".into(), 2),
+        ("/reports/trends".into(), 2),
         ("/expenses/new".into(), CEILING),
         ("/settings".into(), CEILING),
         ("/settings/branding".into(), CEILING),

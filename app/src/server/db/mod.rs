@@ -21,6 +21,7 @@ pub mod team;
 pub mod team_rates;
 pub mod time;
 pub mod timeline;
+pub mod trends;
 
 use crate::money::{CurrencyCode, Money, Rate, RateUnit};
 

@@ -51,6 +51,8 @@ pub enum PageKind {
     Invoices,
     Invoice(InvoiceId),
     Pdf(InvoiceId),
+    /// The profit report for the current year.
+    Reports,
 }
 
 pub struct Page {
@@ -69,6 +71,7 @@ fn pages(issued: InvoiceId) -> Vec<Page> {
         page("invoices", "/invoices", PageKind::Invoices),
         page("invoice", &format!("/invoices/{issued}"), PageKind::Invoice(issued)),
         page("pdf", &format!("/api/invoices/{issued}/pdf"), PageKind::Pdf(issued)),
+        page("reports (year)", "/reports?period=year", PageKind::Reports),
     ]
 }
 

@@ -91,7 +91,13 @@ async fn resources(page: PageKind) -> Result<(), AppError> {
     };
     let own = async {
         match page {
-            PageKind::Ping | PageKind::Dashboard | PageKind::Pdf(_) => Ok(()),
+            PageKind::Ping | PageKind::Pdf(_) => Ok(()),
+            PageKind::Dashboard => app::dashboard::dashboard_summary().await.map(|_| ()),
+            PageKind::Reports => {
+                app::reports::get_profit_report("year".into(), String::new(), String::new(), String::new())
+                    .await
+                    .map(|_| ())
+            }
             PageKind::Clients => app::clients::list_clients(String::new(), false, String::new()).await.map(|_| ()),
             PageKind::Timesheet => app::time::get_timesheet(String::new(), String::new()).await.map(|_| ()),
             PageKind::Invoices => app::invoices::list_invoices(String::new(), String::new(), 1).await.map(|_| ()),
