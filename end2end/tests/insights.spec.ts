@@ -1,4 +1,5 @@
 import { test, expect, newAccount, hydrated, withoutJavaScript } from "./fixtures/test";
+import { readFileSync } from "node:fs";
 import { BusinessForm, SignUpPage, boardColumn } from "./fixtures/pages";
 import { Page } from "@playwright/test";
 
@@ -93,6 +94,18 @@ test("the dashboard adds up a first day's work and links to what is behind each 
   await expect(page).toHaveURL(/\/invoices\?status=outstanding/);
   await expect(page.getByRole("link", { name: "2026-0001" })).toBeVisible();
   await expect(page.getByLabel("Status")).toHaveValue("outstanding");
+
+  // The whole business as one JSON file, from Settings → Data.
+  await page.goto("/settings/data");
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download all data (JSON)" }).click();
+  const file = await download;
+  // Browser downloads do not carry the test's clock header: any date.
+  expect(file.suggestedFilename()).toMatch(/^clerq-export-[0-9a-f-]{36}-\d{4}-\d{2}-\d{2}\.json$/);
+  const exported = JSON.parse(readFileSync(await file.path(), "utf8"));
+  expect(exported.kind).toBe("clerq.business-export");
+  expect(exported.data.invoices).toHaveLength(1);
+  expect(exported.data.expenses[0].description).toBe("Fonts");
 });
 
 test("the profit report switches periods, downloads CSV and reads the same without JavaScript", async ({

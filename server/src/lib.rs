@@ -6,6 +6,7 @@ pub mod config;
 pub mod cors;
 pub mod csrf;
 pub mod error_status;
+pub mod export;
 pub mod form_errors;
 pub mod fx_refresh;
 pub mod health;

@@ -61,6 +61,7 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .route("/api/branding/logo/remove", axum::routing::post(crate::logo::remove))
         .route("/api/expenses/receipts", axum::routing::get(crate::receipts::zip))
         .route("/api/reports/profit.csv", axum::routing::get(crate::reports::profit_csv))
+        .route("/api/export", axum::routing::get(crate::export::download))
         .route("/api/expenses/scan", axum::routing::post(crate::receipt_scan::scan))
         .route("/api/expenses/{id}/receipt", axum::routing::get(crate::receipts::show).post(crate::receipts::upload))
         .route("/api/expenses/{id}/receipt/remove", axum::routing::post(crate::receipts::remove))

@@ -13,6 +13,7 @@ mod common;
 mod dashboard;
 mod deployment;
 mod expenses;
+mod export;
 mod fx_refresh;
 mod health;
 mod import;

@@ -23,7 +23,7 @@ fn pdf(size: usize) -> Vec<u8> {
     pdf
 }
 
-fn png() -> Vec<u8> {
+pub fn png() -> Vec<u8> {
     let mut out = Vec::new();
     image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(6, 4, image::Rgba([1, 2, 3, 255])))
         .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)

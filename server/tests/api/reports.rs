@@ -29,7 +29,7 @@ fn november() -> Period {
 
 /// October's invoice paid in November, November's sent and void invoices, a USD invoice issued and
 /// paid in November, a draft, and expenses paid and unpaid across the month boundary.
-async fn books(w: &World) {
+pub async fn books(w: &World) {
     let ctx = w.ctx().await;
     // 120 minutes billed at 31.00/h costing 20.00/h, on an October invoice paid on 5 November.
     let october_work = w.log(time(w.design, "2026-10-19T09:00:00Z", 120).costing(2000, "EUR")).await;

@@ -1,4 +1,4 @@
-//! `/settings/data`: getting data in (and, later, out).
+//! `/settings/data`: getting data in, and all of it out.
 
 use crate::components::gate::{IfCan, Require};
 use crate::permissions::Permission;
@@ -18,6 +18,14 @@ pub fn DataSettingsPage() -> impl IntoView {
                 <A href="/settings/import" attr:class="button primary">"Import clients from CSV"</A>
             </IfCan>
         </div>
+        <IfCan permission=Permission::DataExport>
+            <div class="card narrow">
+                <h2>"Export all data"</h2>
+                <p>"Everything this business holds in one JSON file: the business and its team, roles and invitations, clients and their rates, projects, tasks, time, invoices with their lines and numbering, expenses with their receipts, the activity timeline and the logo (files as base64). Passwords, sessions and app tokens are never included."</p>
+                // A download: a plain link the router leaves to the browser.
+                <a href="/api/export" class="button primary" download="" rel="external">"Download all data (JSON)"</a>
+            </div>
+        </IfCan>
         <IfCan permission=Permission::ExpensesView>
             <div class="card narrow">
                 <h2>"Receipts"</h2>

@@ -9,6 +9,7 @@ pub mod client_panels;
 pub mod clients;
 pub mod dashboard;
 pub mod expenses;
+pub mod export;
 pub mod fx;
 pub mod invoices;
 pub mod logos;
