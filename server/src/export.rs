@@ -4,7 +4,7 @@
 //! `{"kind":"clerq.business-export","formatVersion":"1","exportedAt":…,"businessId":…,"data":{…}}`
 //! with the sections of `app::server::db::export::SECTIONS`.
 
-use crate::member::{business_ctx, error_response};
+use crate::member::{business_ctx, busy, error_response};
 use app::ids::BusinessId;
 use app::permissions::Permission;
 use app::server::db::export::SECTIONS;
@@ -13,7 +13,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
-use http::{header, HeaderValue, StatusCode};
+use http::{header, HeaderValue};
 use sqlx::PgPool;
 
 /// Exports hold a connection for their whole run: a few at once, the rest are asked to retry.
@@ -33,12 +33,7 @@ pub async fn download(State(state): State<AppState>, request: Request) -> Respon
         return error_response(error);
     }
     let Ok(permit) = EXPORTS_AT_ONCE.try_acquire() else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, "30")],
-            "Other exports are being written right now. Please try again in a minute.",
-        )
-            .into_response();
+        return busy("Other exports are being written right now. Please try again in a minute.");
     };
     let now = ctx.now();
     let business = ctx.business.id;

@@ -25,3 +25,8 @@ pub fn error_response(error: AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, error.to_string()).into_response()
 }
+
+/// 503 with `Retry-After: 30` and `message`, for downloads that are built a few at a time.
+pub fn busy(message: &'static str) -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, [(http::header::RETRY_AFTER, "30")], message).into_response()
+}

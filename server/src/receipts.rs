@@ -8,7 +8,7 @@
 //! - `GET /api/expenses/receipts?from=&to=`: every receipt of the expenses incurred in the range
 //!   (inclusive dates, either end open) as a ZIP, streamed: one receipt in memory at a time.
 
-use crate::member::{business_ctx, error_response};
+use crate::member::{business_ctx, busy, error_response};
 use app::error::AppError;
 use app::expenses::receipts::ReceiptProblem;
 use app::ids::{BusinessId, ExpenseId};
@@ -262,12 +262,7 @@ pub async fn zip(State(state): State<AppState>, Query(range): Query<RangeQuery>,
         Err(error) => return error_response(error),
     };
     let Ok(permit) = ZIPS_AT_ONCE.try_acquire() else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::RETRY_AFTER, "30")],
-            "Other receipt downloads are being prepared right now. Please try again in a minute.",
-        )
-            .into_response();
+        return busy("Other receipt downloads are being prepared right now. Please try again in a minute.");
     };
     let (sender, mut receiver) = tokio::sync::mpsc::channel(CHUNKS_IN_FLIGHT);
     let runtime = tokio::runtime::Handle::current();
