@@ -23,6 +23,7 @@ pub mod money;
 pub mod oauth;
 pub mod permissions;
 pub mod projects;
+pub mod recurring;
 pub mod reports;
 pub mod roles;
 pub mod routes;
