@@ -86,8 +86,7 @@ pub fn assess(
     let mut consumed: i64 = 0;
     let mut not_comparable = Vec::new();
     for group in time {
-        let value = div_round_half_up(i128::from(group.seconds.max(0)) * i128::from(group.rate_minor.max(0)), 3600);
-        let value = i64::try_from(value).unwrap_or(i64::MAX);
+        let value = crate::billing::line_from_time(group.seconds, group.rate_minor).unwrap_or(i64::MAX);
         let in_budget = if group.currency == budget.currency {
             Some(value)
         } else {

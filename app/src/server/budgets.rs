@@ -2,14 +2,16 @@
 //! JSON groups (per member, currency and rate) with the latest ECB rates, and this turns them into
 //! [`BudgetUse`]s. The budgets report reads every budget of the business in one statement.
 
-use crate::billing::{convert_exact, Decimal, ExactRate};
+use crate::billing::Decimal;
 use crate::budgets::{assess, BudgetUse, TimeAtRate};
 use crate::error::AppResult;
 use crate::ids::UserId;
 use crate::money::{CurrencyCode, Money};
 use crate::permissions::Permission;
 use crate::server::errors::internal;
+use crate::server::fx::DayRates;
 use crate::server::BusinessCtx;
+use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -33,33 +35,26 @@ pub fn groups(value: serde_json::Value) -> AppResult<Vec<TimeGroup>> {
     serde_json::from_value(value).map_err(|e| internal("budget time is malformed", e))
 }
 
-/// The latest ECB rates (units per euro), as `{"USD": "1.0543", …}`.
-#[derive(Debug, Clone, Default)]
-pub struct LatestRates(BTreeMap<String, Decimal>);
+/// The ECB rates in force on a day (units per euro), read as `{"USD": "1.0543", …}`.
+#[derive(Debug, Clone)]
+pub struct LatestRates(DayRates);
 
 impl LatestRates {
-    pub fn from_json(value: Option<serde_json::Value>) -> AppResult<LatestRates> {
-        let Some(value) = value else { return Ok(LatestRates::default()) };
-        let texts: BTreeMap<String, String> =
-            serde_json::from_value(value).map_err(|e| internal("stored ECB rates are malformed", e))?;
+    pub fn from_json(value: Option<serde_json::Value>, on: NaiveDate) -> AppResult<LatestRates> {
+        let texts: BTreeMap<String, String> = match value {
+            Some(value) => serde_json::from_value(value).map_err(|e| internal("stored ECB rates are malformed", e))?,
+            None => BTreeMap::new(),
+        };
         let mut rates = BTreeMap::new();
         for (currency, text) in texts {
             rates.insert(currency, Decimal::parse(&text).map_err(|e| internal("a stored ECB rate is malformed", e))?);
         }
-        Ok(LatestRates(rates))
-    }
-
-    fn per_euro(&self, code: CurrencyCode) -> Option<Decimal> {
-        match code.as_str() {
-            "EUR" => Decimal::parse("1").ok(),
-            other => self.0.get(other).copied(),
-        }
+        Ok(LatestRates(DayRates { date: on, rates }))
     }
 
     /// `minor` of `from` in `to`, rounded once; `None` without a rate for either.
     pub fn convert(&self, minor: i64, from: CurrencyCode, to: CurrencyCode) -> Option<i64> {
-        let rate = ExactRate::cross(self.per_euro(from)?, self.per_euro(to)?)?;
-        convert_exact(minor, from.info().minor_units, to.info().minor_units, rate).ok()
+        self.0.convert(minor, from, to)
     }
 }
 
@@ -76,7 +71,7 @@ pub use crate::budgets::BudgetLine;
 pub async fn report(ctx: &BusinessCtx) -> AppResult<Vec<BudgetLine>> {
     ctx.require(Permission::ReportsViewProfit)?;
     let (rows, fx) = crate::server::db::budgets::all(&ctx.pool, ctx.business.id, ctx.today()).await?;
-    let rates = LatestRates::from_json(fx)?;
+    let rates = LatestRates::from_json(fx, ctx.today())?;
     rows.into_iter()
         .map(|row| {
             let time = groups(row.time)?;
@@ -95,18 +90,23 @@ pub async fn report(ctx: &BusinessCtx) -> AppResult<Vec<BudgetLine>> {
 mod tests {
     use super::*;
 
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")
+    }
+
     fn code(text: &str) -> CurrencyCode {
         CurrencyCode::parse(text).expect("code")
     }
 
     #[test]
     fn rates_convert_through_the_euro_and_say_when_they_cannot() {
-        let rates = LatestRates::from_json(Some(serde_json::json!({ "USD": "1.25", "GBP": "0.8" }))).expect("rates");
+        let rates =
+            LatestRates::from_json(Some(serde_json::json!({ "USD": "1.25", "GBP": "0.8" })), day()).expect("rates");
         assert_eq!(rates.convert(12_500, code("USD"), code("EUR")), Some(10_000));
         assert_eq!(rates.convert(10_000, code("EUR"), code("GBP")), Some(8000));
         // 100.00 USD → 80.00 EUR → 64.00 GBP, as one exact cross rate.
         assert_eq!(rates.convert(10_000, code("USD"), code("GBP")), Some(6400));
         assert_eq!(rates.convert(10_000, code("JPY"), code("EUR")), None);
-        assert_eq!(LatestRates::from_json(None).expect("none").convert(1, code("USD"), code("EUR")), None);
+        assert_eq!(LatestRates::from_json(None, day()).expect("none").convert(1, code("USD"), code("EUR")), None);
     }
 }

@@ -63,7 +63,7 @@ pub async fn overview(ctx: &BusinessCtx, id: ClientId) -> AppResult<ClientOvervi
         client_panels::read(&ctx.pool, ctx.business.id, id, sections, ctx.today())
     )?;
     let Panels { projects, rates, team, timeline, budget_time, fx } = panels;
-    let latest = crate::server::budgets::LatestRates::from_json(fx)?;
+    let latest = crate::server::budgets::LatestRates::from_json(fx, ctx.today())?;
     let budget = client.budget.map(|budget| crate::server::budgets::usage(budget, &budget_time, &latest));
     let member_budgets = rates
         .iter()

@@ -1,10 +1,10 @@
 //! The dashboard operation (PRODUCT §3.13): one statement, then pricing and labels in Rust so the
 //! money rounding stays in the money core.
 
+use crate::billing::line_from_time;
 use crate::dashboard::{Dashboard, Outstanding, Unbilled};
 use crate::error::AppResult;
-use crate::invoices::{InvoiceSummary, Shown};
-use crate::money::{div_round_half_up, CurrencyCode, Money};
+use crate::money::{CurrencyCode, Money};
 use crate::permissions::Permission;
 use crate::server::db::dashboard::{self as db, Cards, UnbilledGroup, Week};
 use crate::server::db::time::RunningRow;
@@ -58,21 +58,7 @@ pub async fn summary(ctx: &BusinessCtx) -> AppResult<Dashboard> {
         open_tasks: cards.tasks.then_some(row.open_tasks),
         unbilled: cards.invoices.then(|| unbilled(&row.unbilled)),
         unpaid_expenses: cards.expenses.then_some(row.unpaid_expenses),
-        recent_invoices: cards.invoices.then(|| {
-            row.recent_invoices
-                .into_iter()
-                .map(|r| InvoiceSummary {
-                    id: r.id,
-                    number: r.number,
-                    client_id: r.client_id,
-                    client_name: r.client_name,
-                    shown: Shown::of(r.status, r.due_date, today),
-                    issue_date: r.issue_date,
-                    due_date: r.due_date,
-                    total: r.total,
-                })
-                .collect()
-        }),
+        recent_invoices: cards.invoices.then(|| row.recent_invoices.into_iter().map(|r| r.shown_on(today)).collect()),
         activity: cards.activity.then(|| {
             row.activity
                 .into_iter()
@@ -89,23 +75,21 @@ pub async fn summary(ctx: &BusinessCtx) -> AppResult<Dashboard> {
 
 /// Unbilled time, priced the way "Generate lines" prices it: each rate's hours once, half-up.
 pub fn unbilled(groups: &[UnbilledGroup]) -> Unbilled {
-    let mut values: BTreeMap<CurrencyCode, i128> = BTreeMap::new();
+    let mut values: BTreeMap<CurrencyCode, i64> = BTreeMap::new();
     let mut result = Unbilled { seconds: 0, entries: 0, values: Vec::new(), unpriced_seconds: 0 };
     for group in groups {
         result.seconds = result.seconds.saturating_add(group.seconds);
         result.entries = result.entries.saturating_add(group.entries);
         match (group.currency, group.rate) {
             (Some(currency), Some(rate)) => {
-                let value = div_round_half_up(i128::from(group.seconds.max(0)) * i128::from(rate.max(0)), 3600);
-                *values.entry(currency).or_default() += value;
+                let value = line_from_time(group.seconds, rate).unwrap_or(i64::MAX);
+                let sum = values.entry(currency).or_default();
+                *sum = sum.saturating_add(value);
             }
             _ => result.unpriced_seconds = result.unpriced_seconds.saturating_add(group.seconds),
         }
     }
-    result.values = values
-        .into_iter()
-        .map(|(currency, minor)| Money::new(i64::try_from(minor).unwrap_or(i64::MAX), currency))
-        .collect();
+    result.values = values.into_iter().map(|(currency, minor)| Money::new(minor, currency)).collect();
     result
 }
 

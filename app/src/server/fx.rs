@@ -25,6 +25,12 @@ impl DayRates {
         };
         ExactRate::cross(per_euro(source)?, per_euro(target)?)
     }
+
+    /// `minor` of `from` in `to` at this day's rates, rounded once; `None` without a rate.
+    pub fn convert(&self, minor: i64, from: crate::money::CurrencyCode, to: crate::money::CurrencyCode) -> Option<i64> {
+        let rate = self.rate(from.as_str(), to.as_str())?;
+        crate::billing::convert_exact(minor, from.info().minor_units, to.info().minor_units, rate).ok()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

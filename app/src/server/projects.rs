@@ -30,7 +30,7 @@ pub async fn page(ctx: &BusinessCtx, id: ProjectId) -> AppResult<ProjectPage> {
     let (project, budget_time, fx) = db::with_budget_time(&ctx.pool, ctx.business.id, id, Some(ctx.today())).await?;
     let budget = match (project.budget, budget_time) {
         (Some(budget), Some(time)) => {
-            let latest = crate::server::budgets::LatestRates::from_json(fx)?;
+            let latest = crate::server::budgets::LatestRates::from_json(fx, ctx.today())?;
             Some(crate::server::budgets::usage(budget, &crate::server::budgets::groups(time)?, &latest))
         }
         _ => None,

@@ -3,9 +3,9 @@
 //! Income is invoice subtotals (VAT is the state's money, not income); labour is the internal cost
 //! of time billed on the invoices counted, each cost rate's seconds priced once per invoice.
 
-use crate::billing::convert_exact;
+use crate::billing::line_from_time;
 use crate::error::AppResult;
-use crate::money::{div_round_half_up, CurrencyCode};
+use crate::money::CurrencyCode;
 use crate::permissions::Permission;
 use crate::reports::{BaseTotal, Basis, BasisKind, BreakdownRow, Period, ProfitLine, ProfitReport};
 use crate::server::db::reports::{self as db, ReportRow, RowKind};
@@ -40,10 +40,7 @@ pub async fn profit(ctx: &BusinessCtx, period: Period) -> AppResult<ProfitReport
 /// A row's money: its amount, or for labour its seconds at the cost rate, rounded half-up.
 fn value(row: &ReportRow) -> i64 {
     match row.kind {
-        RowKind::Labour => {
-            let minor = div_round_half_up(i128::from(row.seconds.max(0)) * i128::from(row.cost_rate.max(0)), 3600);
-            i64::try_from(minor).unwrap_or(i64::MAX)
-        }
+        RowKind::Labour => line_from_time(row.seconds, row.cost_rate).unwrap_or(i64::MAX),
         RowKind::Income | RowKind::Expense => row.amount,
     }
 }
@@ -120,8 +117,7 @@ fn to_base(
     if currency == base || minor == 0 {
         return Some(minor);
     }
-    let rate = rates_on(days, day)?.rate(currency.as_str(), base.as_str())?;
-    convert_exact(minor, currency.info().minor_units, base.info().minor_units, rate).ok()
+    rates_on(days, day)?.convert(minor, currency, base)
 }
 
 #[cfg(test)]

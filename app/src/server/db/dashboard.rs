@@ -4,8 +4,7 @@
 use crate::clients::{EventKind, TimelineEntry};
 use crate::dashboard::{Activity, GettingStarted, OutstandingTotal, WeekHours, RECENT_ACTIVITY, RECENT_INVOICES};
 use crate::error::AppResult;
-use crate::ids::{BusinessId, ClientId, InvoiceId, ProjectId, TaskId, TimeEntryId, UserId};
-use crate::invoices::InvoiceStatus;
+use crate::ids::{BusinessId, ClientId, ProjectId, TaskId, TimeEntryId, UserId};
 use crate::money::{CurrencyCode, Money};
 use crate::server::errors::internal;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -37,18 +36,6 @@ pub struct UnbilledGroup {
     pub rate: Option<i64>,
     pub seconds: i64,
     pub entries: i64,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct InvoiceRow {
-    pub id: InvoiceId,
-    pub number: Option<String>,
-    pub client_id: ClientId,
-    pub client_name: String,
-    pub status: InvoiceStatus,
-    pub issue_date: NaiveDate,
-    pub due_date: NaiveDate,
-    pub total: Money,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,7 +79,7 @@ pub struct Summary {
     pub open_tasks: i64,
     pub unbilled: Vec<UnbilledGroup>,
     pub unpaid_expenses: Vec<Money>,
-    pub recent_invoices: Vec<InvoiceRow>,
+    pub recent_invoices: Vec<crate::server::db::invoices::SummaryRow>,
     pub activity: Vec<Activity>,
     pub timer: Option<TimerRow>,
 }

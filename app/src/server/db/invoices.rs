@@ -27,6 +27,8 @@ pub enum ListFilter {
     Overdue,
 }
 
+/// An invoice as lists show it (the dashboard reads the same shape as JSON).
+#[derive(Debug, serde::Deserialize)]
 pub struct SummaryRow {
     pub id: InvoiceId,
     pub number: Option<String>,
@@ -36,6 +38,22 @@ pub struct SummaryRow {
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
     pub total: Money,
+}
+
+impl SummaryRow {
+    /// The row as a person sees it on `today` (a sent invoice past its due date is overdue).
+    pub fn shown_on(self, today: NaiveDate) -> crate::invoices::InvoiceSummary {
+        crate::invoices::InvoiceSummary {
+            shown: crate::invoices::Shown::of(self.status, self.due_date, today),
+            id: self.id,
+            number: self.number,
+            client_id: self.client_id,
+            client_name: self.client_name,
+            issue_date: self.issue_date,
+            due_date: self.due_date,
+            total: self.total,
+        }
+    }
 }
 
 /// Newest first, at most `limit` rows.

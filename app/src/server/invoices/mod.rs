@@ -17,8 +17,7 @@ use crate::ids::InvoiceId;
 use crate::invoices::forms::{DraftInput, InvoiceSettingsInput};
 use crate::invoices::PAGE_SIZE;
 use crate::invoices::{
-    Choice, InvoiceDefaults, InvoiceList, InvoicePage, InvoiceSettings, InvoiceStatus, InvoiceSummary, RateQuote,
-    Shown, TaxTreatment,
+    Choice, InvoiceDefaults, InvoiceList, InvoicePage, InvoiceSettings, InvoiceStatus, RateQuote, TaxTreatment,
 };
 use crate::money::{CurrencyCode, Money};
 use crate::permissions::Permission;
@@ -90,21 +89,7 @@ pub async fn list(ctx: &BusinessCtx, status: &str, search: &str, page: u32) -> A
     let pages = matched.div_ceil(PAGE_SIZE).max(1);
     let page = (page.max(1) as usize).min(pages);
     Ok(InvoiceList {
-        invoices: rows
-            .into_iter()
-            .skip((page - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .map(|r| InvoiceSummary {
-                id: r.id,
-                number: r.number,
-                client_id: r.client_id,
-                client_name: r.client_name,
-                shown: Shown::of(r.status, r.due_date, today),
-                issue_date: r.issue_date,
-                due_date: r.due_date,
-                total: r.total,
-            })
-            .collect(),
+        invoices: rows.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).map(|r| r.shown_on(today)).collect(),
         totals: totals.into_iter().map(|(currency, minor)| Money::new(minor, currency)).collect(),
         truncated,
         matched,
