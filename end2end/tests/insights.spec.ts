@@ -1,6 +1,6 @@
 import { test, expect, newAccount, hydrated, withoutJavaScript } from "./fixtures/test";
 import { readFileSync } from "node:fs";
-import { BusinessForm, SignUpPage, boardColumn } from "./fixtures/pages";
+import { BusinessForm, SignUpPage, acmeWithSeventyMinutes } from "./fixtures/pages";
 import { Page } from "@playwright/test";
 
 // The week, "overdue" and the report's default month follow the business's today: a fixed day.
@@ -23,23 +23,7 @@ async function firstDay(page: Page) {
   await expect(steps.getByText("To do")).toHaveCount(4);
   await steps.getByRole("link", { name: "Add your first client" }).click();
   await hydrated(page);
-  await page.getByLabel("Name", { exact: true }).fill("Acme");
-  await page.getByLabel("Default rate amount").fill("31.00");
-  await page.getByLabel("Budget amount").fill("100.00");
-  await page.getByRole("button", { name: "Create client" }).click();
-  await page.getByRole("link", { name: "New project" }).click();
-  await page.getByLabel("Project name").fill("Website");
-  await page.getByRole("button", { name: "Create project" }).click();
-  await page.getByLabel("Add a task to To do").fill("Design");
-  await boardColumn(page, "To do").getByRole("button", { name: "Add", exact: true }).click();
-  await expect(page.getByRole("link", { name: "Design" })).toBeVisible();
-  await page.goto("/time");
-  await hydrated(page);
-  const add = page.getByRole("region", { name: "Add time" });
-  await add.getByLabel("Task").selectOption({ label: "Acme · Website · Design" });
-  await add.getByLabel("Duration").fill("1h 10m");
-  await add.getByRole("button", { name: "Add time" }).click();
-  await expect(page.getByRole("region", { name: "Entries this week" })).toContainText("1:10 · billable");
+  await acmeWithSeventyMinutes(page, "100.00");
 
   // Before invoicing: the time is unbilled, worth round(4200 × 3100 / 3600) = 36.17.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();

@@ -1,5 +1,5 @@
 import { test, expect, newAccount, hydrated, withoutJavaScript } from "./fixtures/test";
-import { BusinessForm, SignUpPage, boardColumn } from "./fixtures/pages";
+import { BusinessForm, SignUpPage, acmeWithSeventyMinutes } from "./fixtures/pages";
 import { Page } from "@playwright/test";
 
 // Invoice numbers follow the year of the issue date: run on a fixed day so the year is known.
@@ -13,22 +13,7 @@ async function seventyMinutesAtThirtyOne(page: Page) {
   await new BusinessForm(page).create("Invoice Studio", "EUR");
   await page.goto("/clients/new");
   await hydrated(page);
-  await page.getByLabel("Name", { exact: true }).fill("Acme");
-  await page.getByLabel("Default rate amount").fill("31.00");
-  await page.getByRole("button", { name: "Create client" }).click();
-  await page.getByRole("link", { name: "New project" }).click();
-  await page.getByLabel("Project name").fill("Website");
-  await page.getByRole("button", { name: "Create project" }).click();
-  await page.getByLabel("Add a task to To do").fill("Design");
-  await boardColumn(page, "To do").getByRole("button", { name: "Add", exact: true }).click();
-  await expect(page.getByRole("link", { name: "Design" })).toBeVisible();
-  await page.goto("/time");
-  await hydrated(page);
-  const add = page.getByRole("region", { name: "Add time" });
-  await add.getByLabel("Task").selectOption({ label: "Acme · Website · Design" });
-  await add.getByLabel("Duration").fill("1h 10m");
-  await add.getByRole("button", { name: "Add time" }).click();
-  await expect(page.getByRole("region", { name: "Entries this week" })).toContainText("1:10 · billable");
+  await acmeWithSeventyMinutes(page);
 }
 
 async function newDraftForAcme(page: Page) {
