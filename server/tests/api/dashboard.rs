@@ -111,6 +111,21 @@ async fn the_dashboard_adds_up_what_is_owed_worked_and_unbilled(pool: PgPool) {
     let timer = d.timer.expect("the owner's running timer");
     assert_eq!((timer.task_title.as_str(), timer.project_name.as_str()), ("Design", "Website"));
     assert!(!d.timer_forgotten, "an hour is not forgotten");
+
+    // Every card links to the list behind it.
+    let html = w.app.get("/", Some(&w.owner_cookie)).await.text();
+    for link in [
+        r#"href="/invoices?status=outstanding""#,
+        r#"href="/invoices?status=overdue""#,
+        r#"href="/time""#,
+        r#"href="/invoices/new">Invoice it"#,
+        r#"href="/projects">2 active projects"#,
+        r#"href="/expenses?status=unpaid""#,
+        r#"href="/invoices">All invoices"#,
+        r#"href="/clients/"#,
+    ] {
+        assert!(html.contains(link), "the dashboard links {link}");
+    }
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
