@@ -17,6 +17,11 @@ use crate::routes::projects::{
     form::{EditProjectPage, NewProjectPage},
     list::ProjectsPage,
 };
+use crate::routes::recurring::{
+    detail::ScheduleDetailPage,
+    form::{EditSchedulePage, NewSchedulePage},
+    list::SchedulesPage,
+};
 use crate::routes::settings::{
     branding::BrandingPage, connected_apps::ConnectedAppsPage, data::DataSettingsPage, general::GeneralSettingsPage,
     import::ImportPage, team::TeamPage, SettingsLayout,
@@ -87,6 +92,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/time") view={Lazy::<lazy::TimesheetPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/invoices") view={Lazy::<lazy::InvoicesPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/invoices/new") view={Lazy::<lazy::NewInvoicePage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/invoices/recurring") view={Lazy::<lazy::SchedulesPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/invoices/recurring/new") view={Lazy::<lazy::NewSchedulePage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/invoices/recurring/:id") view={Lazy::<lazy::ScheduleDetailPage>::new()} ssr=ssr.clone() />
+                    <Route path=path!("/invoices/recurring/:id/edit") view={Lazy::<lazy::EditSchedulePage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/invoices/:id") view={Lazy::<lazy::InvoiceDetailPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/reports") view={Lazy::<lazy::ReportsPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/reports/budgets") view={Lazy::<lazy::BudgetsPage>::new()} ssr=ssr.clone() />
@@ -168,7 +177,8 @@ mod lazy {
     lazy_group!(project_pages, __preload_project_pages, ProjectPages:
         ProjectsPage, NewProjectPage, ProjectDetailPage, EditProjectPage);
     lazy_group!(time_pages, __preload_time_pages, TimePages: TimesheetPage);
-    lazy_group!(invoice_pages, __preload_invoice_pages, InvoicePages: InvoicesPage, NewInvoicePage, InvoiceDetailPage);
+    lazy_group!(invoice_pages, __preload_invoice_pages, InvoicePages: InvoicesPage, NewInvoicePage, InvoiceDetailPage,
+        SchedulesPage, NewSchedulePage, ScheduleDetailPage, EditSchedulePage);
     lazy_group!(expense_pages, __preload_expense_pages, ExpensePages:
         ExpensesPage, NewExpensePage, ExpenseDetailPage, EditExpensePage);
     lazy_group!(settings_pages, __preload_settings_pages, SettingsPages:

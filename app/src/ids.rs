@@ -76,6 +76,7 @@ typed_id! {
     InvoiceLineId,
     CustomRoleId,
     ExpenseId,
+    ScheduleId,
 }
 
 #[cfg(test)]

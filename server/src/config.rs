@@ -35,7 +35,15 @@ pub struct Config {
     pub session_cache: std::time::Duration,
     /// `CLERQ_RECEIPT_SCAN_KEY` (with `_URL` and `_MODEL`): the service that reads receipts.
     pub receipt_scan: Option<app::server::expenses::scan::ScanService>,
+    /// `CLERQ_CRON_TOKEN`: the bearer token `POST /api/cron/run` requires; unset, the route is 404.
+    pub cron_token: Option<SecretString>,
+    /// `CLERQ_RECURRING_INTERVAL_SECONDS`: how often the in-process runner makes due recurring
+    /// invoices (default 300; 0 turns it off, e.g. when an external cron calls the route).
+    pub recurring_every: Option<std::time::Duration>,
 }
+
+/// The in-process recurring runner's default interval.
+pub const DEFAULT_RECURRING_SECONDS: u64 = 300;
 
 /// The receipt scanning service when no URL or model is given: OpenAI's API.
 pub const DEFAULT_SCAN_URL: &str = "https://api.openai.com/v1";
@@ -58,6 +66,8 @@ impl fmt::Debug for Config {
             .field("fx_fetch", &self.fx_fetch)
             .field("session_cache", &self.session_cache)
             .field("receipt_scan", &self.receipt_scan)
+            .field("cron_token", &self.cron_token.as_ref().map(|_| "[redacted]"))
+            .field("recurring_every", &self.recurring_every)
             .finish()
     }
 }
@@ -121,8 +131,24 @@ impl Config {
                 })
             }
         };
+        let recurring_every = match non_empty(&lookup, "CLERQ_RECURRING_INTERVAL_SECONDS") {
+            None => Some(std::time::Duration::from_secs(DEFAULT_RECURRING_SECONDS)),
+            Some(value) => match value.parse::<u64>().ok().filter(|s| *s <= 86_400) {
+                Some(0) => None,
+                Some(seconds) => Some(std::time::Duration::from_secs(seconds)),
+                None => {
+                    return Err(ConfigError::Invalid {
+                        name: "CLERQ_RECURRING_INTERVAL_SECONDS",
+                        expected: "a number of seconds from 0 (off) to 86400",
+                        value,
+                    })
+                }
+            },
+        };
         Ok(Config {
             receipt_scan,
+            cron_token: non_empty(&lookup, "CLERQ_CRON_TOKEN").map(SecretString::from),
+            recurring_every,
             database_url,
             auth_secret: SecretString::from(auth_secret),
             public_origin,

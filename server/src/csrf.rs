@@ -29,7 +29,8 @@ pub struct Refusal {
 /// Endpoints that never read the session cookie: a request proves itself with a bearer token,
 /// a PKCE verifier or a token to revoke, so a forged cross-site post gains nothing, and MCP and
 /// OAuth clients (including browser-based ones) post to them from other origins by design.
-pub const COOKIELESS_PATHS: &[&str] = &["/api/mcp", "/oauth/register", "/oauth/token", "/oauth/revoke"];
+pub const COOKIELESS_PATHS: &[&str] =
+    &["/api/mcp", "/oauth/register", "/oauth/token", "/oauth/revoke", crate::cron::PATH];
 
 impl CsrfPolicy {
     pub fn check(&self, method: &Method, path: &str, headers: &HeaderMap) -> Result<(), Refusal> {

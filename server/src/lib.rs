@@ -4,6 +4,7 @@
 pub mod body_limit;
 pub mod config;
 pub mod cors;
+pub mod cron;
 pub mod csrf;
 pub mod error_status;
 pub mod export;

@@ -62,6 +62,7 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .route("/api/expenses/receipts", axum::routing::get(crate::receipts::zip))
         .route("/api/reports/profit.csv", axum::routing::get(crate::reports::profit_csv))
         .route("/api/export", axum::routing::get(crate::export::download))
+        .route(crate::cron::PATH, axum::routing::post(crate::cron::run))
         .route("/api/expenses/scan", axum::routing::post(crate::receipt_scan::scan))
         .route("/api/expenses/{id}/receipt", axum::routing::get(crate::receipts::show).post(crate::receipts::upload))
         .route("/api/expenses/{id}/receipt/remove", axum::routing::post(crate::receipts::remove))
@@ -319,7 +320,9 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     let state = AppState::new(leptos_options, pool.clone(), auth)
         .with_clock_header(config.test_clock)
         .with_session_cache(config.session_cache)
-        .with_receipt_scan(config.receipt_scan.clone());
+        .with_receipt_scan(config.receipt_scan.clone())
+        .with_cron_token(config.cron_token.clone());
+    let recurring_job = config.recurring_every.map(|every| crate::cron::spawn_runner(pool.clone(), every));
     let app = router(state, config.public_origin.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| StartupError::Bind { addr, error })?;
     tracing::info!("Clerq is listening on http://{addr}");
@@ -345,6 +348,10 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     };
     // A fetch in progress is dropped; nothing is half-stored (one upsert statement).
     if let Some(job) = fx_job {
+        job.abort();
+    }
+    // A run in progress is dropped between statements: each occurrence is one transaction.
+    if let Some(job) = recurring_job {
         job.abort();
     }
     pool.close().await;

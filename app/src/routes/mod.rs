@@ -10,6 +10,7 @@ pub mod not_found;
 pub mod oauth_consent;
 pub mod onboarding;
 pub mod projects;
+pub mod recurring;
 pub mod reports;
 pub mod settings;
 pub mod sign_in;

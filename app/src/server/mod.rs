@@ -22,6 +22,7 @@ pub mod password;
 pub mod pdf;
 pub mod projects;
 pub mod rate_limit;
+pub mod recurring;
 pub mod registry;
 pub mod reports;
 pub mod session;
@@ -101,6 +102,9 @@ pub struct AppState {
     /// `CLERQ_RECEIPT_SCAN_*`: the AI service that reads receipts; none hides the feature.
     #[from_ref(skip)]
     pub receipt_scan: Option<Arc<expenses::scan::ScanService>>,
+    /// `CLERQ_CRON_TOKEN`: what `POST /api/cron/run` requires; none makes the route 404.
+    #[from_ref(skip)]
+    pub cron_token: Option<Arc<secrecy::SecretString>>,
 }
 
 impl AppState {
@@ -115,7 +119,13 @@ impl AppState {
             sessions: Arc::new(session_cache::SessionCache::disabled()),
             clock_header: false,
             receipt_scan: None,
+            cron_token: None,
         }
+    }
+
+    pub fn with_cron_token(mut self, token: Option<secrecy::SecretString>) -> Self {
+        self.cron_token = token.map(Arc::new);
+        self
     }
 
     /// Keeps resolved sessions in memory for `ttl` (zero: off). Only for a single server process

@@ -49,6 +49,10 @@ use crate::invoices::{
 };
 use crate::oauth::GetConsent;
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
+use crate::recurring::{
+    CreateSchedule, DeleteSchedule, GenerateScheduleNow, GetSchedule, GetScheduleForEdit, ListGeneratedInvoices,
+    ListSchedules, ScheduleFormChoices, SetScheduleStatus, UpdateSchedule,
+};
 use crate::reports::{GetProfitReport, GetTrends};
 use crate::settings::{GetBusinessSettings, UpdateBusinessSettings};
 use crate::tasks::{CreateTask, DeleteTask, ListOpenTasks, ListTasks, SearchTasks, SetTaskStatus, UpdateTask};
@@ -160,6 +164,16 @@ registry! {
     UpdateExpense => Permission(Permission::ExpensesEdit),
     SetExpenseStatus => Permission(Permission::ExpensesApprove),
     DeleteExpense => Permission(Permission::ExpensesDelete),
+    ListSchedules => Permission(Permission::InvoicesManageRecurring),
+    GetSchedule => Permission(Permission::InvoicesManageRecurring),
+    GetScheduleForEdit => Permission(Permission::InvoicesManageRecurring),
+    ListGeneratedInvoices => Permission(Permission::InvoicesManageRecurring),
+    ScheduleFormChoices => Permission(Permission::InvoicesManageRecurring),
+    CreateSchedule => Permission(Permission::InvoicesManageRecurring),
+    UpdateSchedule => Permission(Permission::InvoicesManageRecurring),
+    SetScheduleStatus => Permission(Permission::InvoicesManageRecurring),
+    GenerateScheduleNow => Permission(Permission::InvoicesManageRecurring),
+    DeleteSchedule => Permission(Permission::InvoicesManageRecurring),
 }
 
 pub fn access_of(path: &str) -> Option<Access> {
@@ -205,6 +219,11 @@ pub const SESSION_NEUTRAL: &[&str] = &[
     <ListExpenses as ServerFn>::PATH,
     <GetExpense as ServerFn>::PATH,
     <ExpenseFormChoices as ServerFn>::PATH,
+    <ListSchedules as ServerFn>::PATH,
+    <GetSchedule as ServerFn>::PATH,
+    <GetScheduleForEdit as ServerFn>::PATH,
+    <ListGeneratedInvoices as ServerFn>::PATH,
+    <ScheduleFormChoices as ServerFn>::PATH,
 ];
 
 /// Whether answering `method path` may have changed a session's data.

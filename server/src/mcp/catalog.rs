@@ -110,6 +110,7 @@ pub fn tools() -> &'static [ToolDef] {
             projects::tools(),
             time::tools(),
             invoices::tools(),
+            recurring::tools(),
             expenses::tools(),
             team::tools(),
             insights::tools(),

@@ -25,6 +25,8 @@ struct Fixture {
     invoice: Uuid,
     line: Uuid,
     expense: Uuid,
+    /// A monthly schedule with one line.
+    schedule: Uuid,
 }
 
 /// Arguments for each function, aimed at business A's rows. `None`: the path has no sample yet,
@@ -170,8 +172,36 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
             args.extend(expense_form(f));
             args
         }
+        "/api/recurring/list" | "/api/recurring/choices" => vec![],
+        "/api/recurring/get"
+        | "/api/recurring/edit"
+        | "/api/recurring/generated"
+        | "/api/recurring/generate-now"
+        | "/api/recurring/delete" => {
+            vec![("id", f.schedule.to_string())]
+        }
+        "/api/recurring/status" => vec![("id", f.schedule.to_string()), ("status", "paused".into())],
+        "/api/recurring/create" => schedule_form(f.client),
+        "/api/recurring/update" => {
+            let mut args = vec![("id", f.schedule.to_string())];
+            args.extend(schedule_form(f.client));
+            args
+        }
         _ => return None,
     })
+}
+
+fn schedule_form(client: Uuid) -> Vec<(&'static str, String)> {
+    vec![
+        ("form[name]", "Matrix retainer".into()),
+        ("form[client_id]", client.to_string()),
+        ("form[currency]", "EUR".into()),
+        ("form[tax_treatment]", "zero_rated".into()),
+        ("form[frequency]", "monthly".into()),
+        ("form[start_date]", "2026-12-01".into()),
+        ("form[lines][0][description]", "Retainer".into()),
+        ("form[lines][0][amount]", "500".into()),
+    ]
 }
 
 fn expense_form(f: &Fixture) -> Vec<(&'static str, String)> {
@@ -191,7 +221,7 @@ fn field_of(key: &str) -> &str {
 
 impl Fixture {
     /// Every id of business A that a sample argument can carry.
-    fn ids(&self) -> [String; 10] {
+    fn ids(&self) -> [String; 11] {
         [
             self.member,
             self.invitation,
@@ -203,6 +233,7 @@ impl Fixture {
             self.invoice,
             self.line,
             self.expense,
+            self.schedule,
         ]
         .map(|id| id.to_string())
     }
@@ -230,7 +261,7 @@ async fn member_with(app: &TestApp, business: app::ids::BusinessId, permission: 
             "insert into custom_roles (business_id, name, permissions) values ($1, $2, $3) returning id",
         )
         .bind(business)
-        .bind(format!("only {} {}", permission.key(), Uuid::now_v7().simple()))
+        .bind(format!("only {} {}", permission.key(), &Uuid::now_v7().simple().to_string()[20..]))
         .bind(vec![permission.key()])
         .fetch_one(&app.pool)
         .await
@@ -336,10 +367,17 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
         )
         .await
         .json();
+    let schedule: Uuid = {
+        let args = schedule_form(client);
+        let reply = call(&app, "/api/recurring/create", &args, Some(&owner_a)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        reply.json()
+    };
     let fixture = Fixture {
         invoice,
         line,
         expense,
+        schedule,
         member: app.user_id(&member_cookie).await.uuid(),
         invitation: sqlx::query_scalar("select id from invitations where status = 'pending'")
             .fetch_one(&app.pool)

@@ -149,6 +149,10 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     assert!(generated.status.is_success(), "{}", generated.text());
     let issued = app.call("/api/invoices/issue", &[("id", &invoice)], Some(&alice)).await;
     assert!(issued.status.is_success(), "{}", issued.text());
+    // A recurring schedule and the draft it made (the invoice points at the schedule).
+    let schedule = crate::recurring::schedule_via_api(&app, &alice, &client).await;
+    let made = app.call("/api/recurring/generate-now", &[("id", &schedule)], Some(&alice)).await;
+    assert!(made.status.is_success(), "{}", made.text());
     // A logo: bytes in Postgres like everything else.
     let mut png = Vec::new();
     image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(8, 4, image::Rgba([34, 142, 128, 255])))

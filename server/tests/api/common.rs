@@ -82,7 +82,9 @@ impl TestApp {
         if let Some(ttl) = settings.session_cache {
             state = state.with_session_cache(ttl);
         }
-        state = state.with_receipt_scan(settings.receipt_scan.clone());
+        state = state
+            .with_receipt_scan(settings.receipt_scan.clone())
+            .with_cron_token(settings.cron_token.clone().map(SecretString::from));
         if !settings.real_sign_up_limit {
             state.sign_up_limiter = std::sync::Arc::new(app::server::rate_limit::RateLimiter::new(
                 100_000,
@@ -168,6 +170,8 @@ pub struct Settings {
     pub session_cache: Option<std::time::Duration>,
     /// The receipt scanning service (none: scanning is off, as without a key).
     pub receipt_scan: Option<app::server::expenses::scan::ScanService>,
+    /// `CLERQ_CRON_TOKEN` (none: `POST /api/cron/run` is 404).
+    pub cron_token: Option<String>,
 }
 
 pub fn server_fn_request(

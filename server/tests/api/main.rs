@@ -31,6 +31,7 @@ mod process;
 mod projects;
 mod receipt_scan;
 mod receipts;
+mod recurring;
 mod reports;
 mod round_trips;
 mod schema;

@@ -152,6 +152,7 @@ struct Fixture {
     member: Uuid,
     invitation: Uuid,
     expense: Uuid,
+    schedule: Uuid,
 }
 
 /// Arguments for each tool, aimed at business A's rows. A new tool without a sample fails the test.
@@ -214,7 +215,23 @@ fn sample(tool: &str, f: &Fixture) -> Option<Value> {
         }),
         "update_expense" => json!({ "expense_id": f.expense, "vendor": "Matrix Cabs" }),
         "delete_expense" => json!({ "expense_id": Uuid::now_v7() }),
+        "list_recurring_invoices" => json!({}),
+        "get_recurring_invoice" | "list_generated_invoices" | "generate_recurring_invoice_now" => {
+            json!({ "schedule_id": f.schedule })
+        }
+        "create_recurring_invoice" => schedule_fields(client),
+        "update_recurring_invoice" => json!({ "schedule_id": f.schedule, "name": "Renamed retainer" }),
+        "set_recurring_invoice_status" => json!({ "schedule_id": f.schedule, "status": "paused" }),
+        "delete_recurring_invoice" => json!({ "schedule_id": Uuid::now_v7() }),
         _ => return None,
+    })
+}
+
+fn schedule_fields(client: Uuid) -> Value {
+    json!({
+        "name": "Matrix retainer", "client_id": client, "currency": "EUR", "tax_treatment": "zero_rated",
+        "frequency": "monthly", "start_date": "2026-12-01",
+        "lines": [{ "description": "Retainer", "amount": "500" }]
     })
 }
 
@@ -269,8 +286,12 @@ async fn every_tool_enforces_its_server_functions_access_for_every_role_and_busi
     .await;
     assert!(!failed, "{expense}");
     let expense = id(&expense, "expense_id");
+    let (failed, schedule) = call(&app, &owner_token, "create_recurring_invoice", schedule_fields(client)).await;
+    assert!(!failed, "{schedule}");
+    let schedule = id(&schedule, "schedule_id");
     let fixture = Fixture {
         expense,
+        schedule,
         client,
         project,
         task,

@@ -23,6 +23,10 @@ fn required(route: &str) -> Option<Option<Permission>> {
         "/time" => Some(TimeViewOwn),
         "/invoices" | "/invoices/:id" => Some(InvoicesView),
         "/invoices/new" => Some(InvoicesCreate),
+        "/invoices/recurring"
+        | "/invoices/recurring/new"
+        | "/invoices/recurring/:id"
+        | "/invoices/recurring/:id/edit" => Some(InvoicesManageRecurring),
         "/expenses" | "/expenses/:id" => Some(ExpensesView),
         "/expenses/new" => Some(ExpensesCreate),
         "/expenses/:id/edit" => Some(ExpensesEdit),
@@ -67,6 +71,7 @@ async fn every_page_turns_away_visitors_strangers_and_members_without_its_permis
         )
         .await
         .json();
+    let schedule = crate::recurring::schedule_via_api(&app, &owner, &client).await;
     let stranger = app.owner_of("Elsewhere", &email("stranger")).await;
     let empty_role = app.call("/api/team/create_role", &[("name", "Nothing")], Some(&owner)).await;
     assert_eq!(empty_role.status, StatusCode::OK, "{}", empty_role.text());
@@ -91,6 +96,8 @@ async fn every_page_turns_away_visitors_strangers_and_members_without_its_permis
             &project
         } else if route.starts_with("/expenses") {
             &expense
+        } else if route.starts_with("/invoices/recurring") {
+            &schedule
         } else {
             &invoice
         };

@@ -71,6 +71,7 @@ async fn pages_stay_within_their_statement_budgets(pool: PgPool) {
         .await
         .json();
     let task = task["id"].as_str().expect("task id").to_owned();
+    let schedule = crate::recurring::schedule_via_api(&app, &owner, &client).await;
     // A running timer, so the shell's timer chip renders from real data.
     let started = app.call("/api/time/start", &[("task_id", &task)], Some(&owner)).await;
     assert_eq!(started.status, StatusCode::OK, "{}", started.text());
@@ -94,6 +95,10 @@ async fn pages_stay_within_their_statement_budgets(pool: PgPool) {
         ("/invoices/new".into(), CEILING),
         (format!("/invoices/{invoice}"), CEILING),
         ("/expenses".into(), CEILING),
+        ("/invoices/recurring".into(), CEILING),
+        ("/invoices/recurring/new".into(), CEILING),
+        (format!("/invoices/recurring/{schedule}"), CEILING),
+        (format!("/invoices/recurring/{schedule}/edit"), CEILING),
         // Issue 16: the report's rows (and the rates of other currencies), the budgets, the trends.
         ("/reports".into(), CEILING),
         ("/reports/budgets".into(), 2),

@@ -12,13 +12,13 @@ use crate::invoices::{Choice, Grouping, Invoice, InvoiceLine, InvoicePage, TaxTr
 use crate::money::format_plain;
 use leptos::prelude::*;
 
-fn choice_options(first: &str, choices: &[Choice]) -> Vec<(String, String)> {
+pub(crate) fn choice_options(first: &str, choices: &[Choice]) -> Vec<(String, String)> {
     std::iter::once((String::new(), first.to_owned()))
         .chain(choices.iter().map(|c| (c.id.clone(), c.name.clone())))
         .collect()
 }
 
-fn currency_options() -> Vec<(String, String)> {
+pub(crate) fn currency_options() -> Vec<(String, String)> {
     CURRENCIES.iter().map(|c| (c.code.to_owned(), format!("{} · {}", c.code, c.name))).collect()
 }
 

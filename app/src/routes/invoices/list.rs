@@ -42,9 +42,14 @@ pub fn InvoicesPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <h1>"Invoices"</h1>
-                <IfCan permission=Permission::InvoicesCreate>
-                    <A href="/invoices/new" attr:class="button primary">"New invoice"</A>
-                </IfCan>
+                <div class="actions">
+                    <IfCan permission=Permission::InvoicesManageRecurring>
+                        <A href="/invoices/recurring" attr:class="button">"Recurring"</A>
+                    </IfCan>
+                    <IfCan permission=Permission::InvoicesCreate>
+                        <A href="/invoices/new" attr:class="button primary">"New invoice"</A>
+                    </IfCan>
+                </div>
             </div>
             <Form method="GET" action="" attr:class="filters" attr:role="search">
                 <div class="field">

@@ -39,6 +39,14 @@ pub const SECTIONS: &[Section] = &[
     list("projects", "select to_jsonb(p)::text from projects p where p.business_id = $1 order by p.created_at, p.id"),
     list("tasks", "select to_jsonb(t)::text from tasks t where t.business_id = $1 order by t.created_at, t.id"),
     list("timeEntries", "select to_jsonb(e)::text from time_entries e where e.business_id = $1 order by e.started_at, e.id"),
+    list(
+        "recurringSchedules",
+        "select to_jsonb(s)::text from recurring_schedules s where s.business_id = $1 order by s.created_at, s.id",
+    ),
+    list(
+        "recurringScheduleLines",
+        "select to_jsonb(l)::text from recurring_schedules_lines l where l.business_id = $1 order by l.schedule_id, l.position",
+    ),
     list("invoices", "select to_jsonb(i)::text from sales_invoices i where i.business_id = $1 order by i.created_at, i.id"),
     list(
         "invoiceLines",

@@ -3,7 +3,7 @@
 //! types, so the query macros see plain bigint and text.
 
 use crate::error::{AppError, AppResult};
-use crate::ids::{BusinessId, ClientId, InvoiceId, InvoiceLineId, ProjectId, TaskId, TimeEntryId, UserId};
+use crate::ids::{BusinessId, ClientId, InvoiceId, InvoiceLineId, ProjectId, ScheduleId, TaskId, TimeEntryId, UserId};
 use crate::invoices::plan::BillableEntry;
 use crate::invoices::{Choice, FxSource, Invoice, InvoiceLine, InvoiceStatus, LineSource, Shown, TaxTreatment};
 use crate::money::{CurrencyCode, Money};
@@ -25,6 +25,8 @@ pub enum ListFilter {
     /// Sent and not yet due.
     SentNotDue,
     Overdue,
+    /// Made by this recurring schedule.
+    FromSchedule(ScheduleId),
 }
 
 /// An invoice as lists show it (the dashboard reads the same shape as JSON).
@@ -65,8 +67,12 @@ pub async fn list(
     search: &str,
     limit: i64,
 ) -> AppResult<Vec<SummaryRow>> {
+    let schedule = match filter {
+        ListFilter::FromSchedule(id) => Some(id.0),
+        _ => None,
+    };
     let (status, due) = match filter {
-        ListFilter::All => (None, 0),
+        ListFilter::All | ListFilter::FromSchedule(_) => (None, 0),
         ListFilter::Status(status) => (Some(status), 0),
         ListFilter::SentNotDue => (Some(InvoiceStatus::Sent), 1),
         ListFilter::Overdue => (Some(InvoiceStatus::Sent), -1),
@@ -78,6 +84,7 @@ pub async fn list(
            where i.business_id = $1 and ($2::text is null or i.status = $2)
              and ($3 = 0 or ($3 = 1 and i.due_date >= $4) or ($3 = -1 and i.due_date < $4))
              and ($5 = '%%' or i.number ilike $5 or c.name ilike $5)
+             and ($7::uuid is null or i.schedule_id = $7)
            order by i.issue_date desc, i.id desc
            limit $6"#,
         business_id.0,
@@ -85,7 +92,8 @@ pub async fn list(
         due,
         today,
         like_pattern(search),
-        limit
+        limit,
+        schedule
     )
     .fetch_all(db)
     .await?;
@@ -262,7 +270,7 @@ fn details_error(constraint: &str) -> Option<AppError> {
 pub async fn insert_draft(
     db: impl PgExecutor<'_>,
     business_id: BusinessId,
-    actor: UserId,
+    actor: Option<UserId>,
     draft: &Draft<'_>,
 ) -> AppResult<InvoiceId> {
     sqlx::query_scalar!(
@@ -282,7 +290,7 @@ pub async fn insert_draft(
         draft.period.map(|p| p.0),
         draft.period.map(|p| p.1),
         draft.notes,
-        actor.0
+        actor.map(|a| a.0)
     )
     .fetch_one(db)
     .await

@@ -15,6 +15,7 @@ pub mod invoices;
 pub mod logos;
 pub mod projects;
 pub mod receipts;
+pub mod recurring;
 pub mod reports;
 pub mod sessions;
 pub mod tasks;

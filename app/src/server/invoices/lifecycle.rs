@@ -1,16 +1,17 @@
 //! draft → issue (sent) → paid; sent → void; delete drafts; duplicate anything; numbering.
 
-use super::{recompute, require_draft};
+use super::{recompute, recompute_in, require_draft};
 use crate::clients::EventKind;
 use crate::error::{AppError, AppResult};
-use crate::ids::InvoiceId;
+use crate::ids::{BusinessId, InvoiceId, UserId};
 use crate::invoices::{format_number, InvoiceStatus, TaxTreatment};
 use crate::permissions::Permission;
 use crate::server::db::invoices as db;
 use crate::server::db::timeline;
 use crate::server::BusinessCtx;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::json;
+use sqlx::PgConnection;
 
 /// Issues a draft: checks it can be issued, takes the next number of its issue date's year from
 /// the locked counter row, and marks it sent, all in one transaction. A failure anywhere rolls
@@ -20,12 +21,28 @@ pub async fn issue(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<String> {
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
     let mut tx = ctx.pool.begin().await?;
     let locked = db::lock(&mut tx, ctx.business.id, id).await?;
+    let number = issue_in(&mut tx, ctx.business.id, &settings, &locked, ctx.now(), Some(ctx.user.id)).await?;
+    tx.commit().await?;
+    Ok(number)
+}
+
+/// Issues the locked draft inside the caller's transaction: [`issue`] without the permission
+/// check, for the recurring runner, which issues for the business.
+pub(crate) async fn issue_in(
+    tx: &mut PgConnection,
+    business_id: BusinessId,
+    settings: &db::Settings,
+    locked: &db::Locked,
+    now: DateTime<Utc>,
+    actor: Option<UserId>,
+) -> AppResult<String> {
+    let id = locked.id;
     require_draft(locked.status)?;
-    if db::line_totals(&mut *tx, ctx.business.id, id).await?.is_empty() {
+    if db::line_totals(&mut *tx, business_id, id).await?.is_empty() {
         return Err(AppError::Conflict("Add at least one line before issuing the invoice.".into()));
     }
     if locked.tax_treatment == TaxTreatment::ReverseCharge {
-        let client_vat = db::client_vat_number(&mut *tx, ctx.business.id, locked.client_id).await?;
+        let client_vat = db::client_vat_number(&mut *tx, business_id, locked.client_id).await?;
         let mut missing = Vec::new();
         if settings.vat_number.trim().is_empty() {
             missing.push("your VAT number (Settings → General)");
@@ -39,22 +56,21 @@ pub async fn issue(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<String> {
     }
     // Totals are kept current by every edit; recomputing here costs one query and makes the issued
     // figures depend on nothing but the lines.
-    recompute(ctx, &mut tx, &locked).await?;
+    recompute_in(business_id, tx, locked).await?;
     let year = locked.issue_date.year();
-    let sequence = db::take_number(&mut *tx, ctx.business.id, year).await?;
+    let sequence = db::take_number(&mut *tx, business_id, year).await?;
     let number = format_number(year, sequence);
-    db::mark_issued(&mut *tx, ctx.business.id, id, year, sequence, &number, ctx.now()).await?;
+    db::mark_issued(&mut *tx, business_id, id, year, sequence, &number, now).await?;
     timeline::add_event(
-        &mut tx,
-        ctx.business.id,
+        tx,
+        business_id,
         locked.client_id,
         EventKind::InvoiceIssued,
         &number,
         json!({ "invoice_id": id, "number": number }),
-        Some(ctx.user.id),
+        actor,
     )
     .await?;
-    tx.commit().await?;
     Ok(number)
 }
 
@@ -155,7 +171,7 @@ pub async fn duplicate(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoiceId>
         period: original.period,
         notes: &original.notes,
     };
-    let copy = db::insert_draft(&mut *tx, ctx.business.id, ctx.user.id, &draft).await?;
+    let copy = db::insert_draft(&mut *tx, ctx.business.id, Some(ctx.user.id), &draft).await?;
     db::copy_lines(&mut *tx, ctx.business.id, id, copy).await?;
     let locked = db::lock(&mut tx, ctx.business.id, copy).await?;
     recompute(ctx, &mut tx, &locked).await?;

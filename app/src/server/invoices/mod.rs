@@ -7,13 +7,14 @@ mod lines;
 pub mod link;
 pub mod pdf;
 
+pub(crate) use lifecycle::issue_in;
 pub use lifecycle::{configure_next_number, delete_draft, duplicate, issue, mark_paid, void};
 pub use lines::{add_expenses, add_line, delete_line, generate, move_line, update_line};
 pub use pdf::{pdf, pdf_by_link, pdf_link, preview};
 
 use crate::billing::Decimal;
 use crate::error::{AppError, AppResult};
-use crate::ids::InvoiceId;
+use crate::ids::{BusinessId, InvoiceId};
 use crate::invoices::forms::{DraftInput, InvoiceSettingsInput};
 use crate::invoices::PAGE_SIZE;
 use crate::invoices::{
@@ -47,7 +48,12 @@ pub(crate) fn require_draft(status: InvoiceStatus) -> AppResult<()> {
 
 /// Subtotal, tax and total from the lines as they now are, in the same transaction.
 pub(crate) async fn recompute(ctx: &BusinessCtx, tx: &mut PgConnection, locked: &db::Locked) -> AppResult<()> {
-    let lines = db::line_totals(&mut *tx, ctx.business.id, locked.id).await?;
+    recompute_in(ctx.business.id, tx, locked).await
+}
+
+/// [`recompute`] for callers acting for a business rather than a member (the recurring runner).
+pub(crate) async fn recompute_in(business_id: BusinessId, tx: &mut PgConnection, locked: &db::Locked) -> AppResult<()> {
+    let lines = db::line_totals(&mut *tx, business_id, locked.id).await?;
     let percent = match locked.tax_treatment {
         TaxTreatment::Standard => Some(
             Decimal::parse(&locked.tax_rate_percent)
@@ -59,7 +65,7 @@ pub(crate) async fn recompute(ctx: &BusinessCtx, tx: &mut PgConnection, locked: 
         .ok()
         .filter(|t| t.total <= crate::money::MAX_MINOR)
         .ok_or_else(|| AppError::field("amount", "This invoice's total would be too large."))?;
-    db::set_totals(&mut *tx, ctx.business.id, locked.id, totals).await
+    db::set_totals(&mut *tx, business_id, locked.id, totals).await
 }
 
 /// Page `page` (1-based; past the end means the last) of the invoices matching `status` and
@@ -202,7 +208,7 @@ pub async fn create_draft(ctx: &BusinessCtx, input: DraftInput) -> AppResult<Inv
     ctx.require(Permission::InvoicesCreate)?;
     let settings = db::settings(&ctx.pool, ctx.business.id).await?;
     let draft = resolve_draft(ctx, &input, &settings, None, "").await?;
-    db::insert_draft(&ctx.pool, ctx.business.id, ctx.user.id, &draft).await
+    db::insert_draft(&ctx.pool, ctx.business.id, Some(ctx.user.id), &draft).await
 }
 
 pub async fn update_details(ctx: &BusinessCtx, id: InvoiceId, input: DraftInput) -> AppResult<()> {

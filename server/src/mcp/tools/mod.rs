@@ -8,5 +8,6 @@ pub mod expenses;
 pub mod insights;
 pub mod invoices;
 pub mod projects;
+pub mod recurring;
 pub mod team;
 pub mod time;

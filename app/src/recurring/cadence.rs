@@ -1,4 +1,4 @@
-//! Recurring invoices (PRODUCT §3.10): when a schedule's occurrences fall. Pure date arithmetic,
+//! When a recurring schedule's occurrences fall. Pure date arithmetic,
 //! shared by the schedule pages (next run dates) and the runner (which catches up missed
 //! occurrences in order).
 //!
@@ -8,12 +8,20 @@
 //!   28 or 29 February, and on the 31st again in May. The first occurrence is the first such day on
 //!   or after the start date.
 //! - A schedule stops after its end date (inclusive) or its occurrence limit, whichever is given.
+//!
+//! A stored schedule has made `generated` invoices, and its next falls on occurrence
+//! `generated + offset`: the offset skips occurrences that were never invoiced (before a start in
+//! the past, during a pause) and restarts the count when the cadence changes. The limit counts
+//! invoices, not skipped occurrences.
 
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_INTERVAL: u32 = 52;
 pub const MAX_OCCURRENCES: u32 = 1000;
+/// Bounds the search for the first occurrence from today: a weekly schedule started in 1900 skips
+/// about 6,500.
+const MAX_SKIPPED: i64 = 100_000;
 
 crate::text_enum! {
     pub enum Frequency {
@@ -87,6 +95,46 @@ impl Cadence {
         self.raw(n).filter(|date| self.end.is_none_or(|end| *date <= end))
     }
 
+    /// The date of the next invoice of a schedule that has made `generated` and is at `offset`;
+    /// `None` once it has made its limit or its next occurrence is past the end date.
+    pub fn next_date(&self, generated: u32, offset: i32) -> Option<NaiveDate> {
+        if self.limit.is_some_and(|limit| generated >= limit.min(MAX_OCCURRENCES)) {
+            return None;
+        }
+        let index = u32::try_from(i64::from(generated) + i64::from(offset)).ok()?;
+        self.raw(index).filter(|date| self.end.is_none_or(|end| *date <= end))
+    }
+
+    /// The offset at which the next invoice falls on or after `today`: what a new schedule with a
+    /// start in the past, or a resumed one, skips instead of invoicing late.
+    pub fn skip_past(&self, generated: u32, offset: i32, today: NaiveDate) -> i32 {
+        let from = (i64::from(generated) + i64::from(offset)).max(0);
+        let first = (from..from + MAX_SKIPPED)
+            .find(|&index| u32::try_from(index).ok().and_then(|i| self.raw(i)).is_none_or(|date| date >= today))
+            .unwrap_or(from);
+        i32::try_from(first - i64::from(generated)).unwrap_or(i32::MAX)
+    }
+
+    /// "Every month on the 31st", "Every 2 weeks", "Every year on the 15th of June".
+    pub fn describe(&self) -> String {
+        let interval = self.interval.clamp(1, MAX_INTERVAL);
+        let (one, many) = match self.frequency {
+            Frequency::Weekly => ("week", "weeks"),
+            Frequency::Monthly => ("month", "months"),
+            Frequency::Quarterly => ("quarter", "quarters"),
+            Frequency::Yearly => ("year", "years"),
+        };
+        let every = if interval == 1 { format!("Every {one}") } else { format!("Every {interval} {many}") };
+        match self.frequency {
+            Frequency::Weekly => format!("{every} on {}", self.start.format("%A")),
+            Frequency::Monthly | Frequency::Quarterly => format!("{every} on the {}", ordinal(self.anchor_day)),
+            Frequency::Yearly => {
+                let month = self.raw(0).unwrap_or(self.start).format("%B");
+                format!("{every} on the {} of {month}", ordinal(self.anchor_day))
+            }
+        }
+    }
+
     /// The occurrences due on or before `today`, from the `done`th on (what a catch-up run makes),
     /// at most `max` of them.
     pub fn due(&self, done: u32, today: NaiveDate, max: usize) -> Vec<(u32, NaiveDate)> {
@@ -96,6 +144,18 @@ impl Cadence {
             .take(max)
             .collect()
     }
+}
+
+/// 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st, 31st.
+fn ordinal(day: u32) -> String {
+    let suffix = match (day % 10, day % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{day}{suffix}")
 }
 
 #[cfg(test)]
@@ -153,6 +213,33 @@ mod tests {
         let limited = Cadence { limit: Some(2), ..monthly };
         assert_eq!(first(&limited, 10), ["2026-01-31", "2026-02-28"]);
         assert_eq!(limited.occurrence(2), None);
+    }
+
+    #[test]
+    fn the_offset_skips_what_was_never_invoiced_but_the_limit_counts_invoices() {
+        let monthly = Cadence { limit: Some(3), ..cadence(Frequency::Monthly, 1, 15, "2026-01-15") };
+        // Started in the past: the first invoice is the first occurrence from today.
+        let offset = monthly.skip_past(0, 0, d("2026-04-16"));
+        assert_eq!(offset, 4);
+        assert_eq!(monthly.next_date(0, offset), Some(d("2026-05-15")));
+        assert_eq!(monthly.skip_past(0, 0, d("2026-04-15")), 3, "today's occurrence is not skipped");
+        // Three invoices later the limit is reached, however many occurrences were skipped.
+        assert_eq!(monthly.next_date(2, offset), Some(d("2026-07-15")));
+        assert_eq!(monthly.next_date(3, offset), None);
+        // A restart: two invoices made, the new cadence starts at its own first occurrence.
+        let weekly = cadence(Frequency::Weekly, 1, 1, "2026-12-07");
+        assert_eq!(weekly.next_date(2, -2), Some(d("2026-12-07")));
+        assert_eq!(weekly.skip_past(2, -2, d("2026-12-01")), -2, "nothing to skip");
+        assert_eq!(weekly.next_date(0, -1), None, "never before the first occurrence");
+    }
+
+    #[test]
+    fn cadences_read_as_people_say_them() {
+        assert_eq!(cadence(Frequency::Monthly, 1, 31, "2026-01-31").describe(), "Every month on the 31st");
+        assert_eq!(cadence(Frequency::Weekly, 2, 1, "2026-11-30").describe(), "Every 2 weeks on Monday");
+        assert_eq!(cadence(Frequency::Quarterly, 1, 2, "2026-01-01").describe(), "Every quarter on the 2nd");
+        assert_eq!(cadence(Frequency::Yearly, 1, 13, "2026-06-20").describe(), "Every year on the 13th of July");
+        assert_eq!(cadence(Frequency::Monthly, 3, 23, "2026-01-01").describe(), "Every 3 months on the 23rd");
     }
 
     #[test]
