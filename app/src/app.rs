@@ -36,6 +36,7 @@ use crate::routes::{
     reports::{BudgetsPage, ReportsPage},
     sign_in::SignInPage,
     sign_up::SignUpPage,
+    system_admin::SystemAdminPage,
     time::TimesheetPage,
     trends::TrendsPage,
 };
@@ -81,6 +82,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/onboarding") view={Lazy::<lazy::OnboardingPage>::new()} ssr=ssr.clone() />
                 <Route path=path!("/invite/:token") view={Lazy::<lazy::InvitePage>::new()} ssr=ssr.clone() />
                 <Route path=path!("/oauth/consent") view={Lazy::<lazy::ConsentPage>::new()} ssr=ssr.clone() />
+                // Outside the app shell: an operator needs no business of their own.
+                <Route path=path!("/system-admin") view={Lazy::<lazy::SystemAdminPage>::new()} ssr=ssr.clone() />
                 <ParentRoute path=path!("") view=AppShell ssr=ssr.clone()>
                     <Route path=path!("") view={Lazy::<lazy::DashboardPage>::new()} ssr=ssr.clone() />
                     <Route path=path!("/businesses/new") view={Lazy::<lazy::NewBusinessPage>::new()} ssr=ssr.clone() />
@@ -182,5 +185,5 @@ mod lazy {
     lazy_group!(expense_pages, __preload_expense_pages, ExpensePages:
         ExpensesPage, NewExpensePage, ExpenseDetailPage, EditExpensePage);
     lazy_group!(settings_pages, __preload_settings_pages, SettingsPages:
-        GeneralSettingsPage, BrandingPage, TeamPage, DataSettingsPage, ImportPage, ConnectedAppsPage);
+        GeneralSettingsPage, BrandingPage, TeamPage, DataSettingsPage, ImportPage, ConnectedAppsPage, SystemAdminPage);
 }

@@ -25,6 +25,10 @@ pub struct SessionInfo {
     pub permissions: PermissionSet,
     /// The active business's logo (`/api/branding/logo?v=<sha256>`), if it has one.
     pub logo_url: Option<String>,
+    /// Why the active business is suspended (read-only), if it is.
+    pub suspended: Option<String>,
+    /// May open `/system-admin`.
+    pub platform_admin: bool,
 }
 
 impl SessionInfo {
@@ -167,6 +171,8 @@ pub async fn get_session() -> AppResult<Option<SessionInfo>> {
         businesses: principal.memberships.into_iter().map(|(b, _)| b).collect(),
         permissions: principal.permissions,
         logo_url,
+        suspended: principal.local.suspended,
+        platform_admin: principal.platform_admin,
     }))
 }
 

@@ -35,6 +35,27 @@ macro_rules! catalog {
     };
 }
 
+impl Permission {
+    /// Permissions that only let a member see things.
+    pub fn only_reads(self) -> bool {
+        use Permission::*;
+        matches!(
+            self,
+            ClientsView
+                | ProjectsView
+                | TasksView
+                | TimeViewOwn
+                | TimeViewAll
+                | InvoicesView
+                | ExpensesView
+                | DashboardView
+                | ReportsViewProfit
+                | TeamView
+                | SettingsView
+        )
+    }
+}
+
 catalog! {
     ClientsView => "clients.view", Clients, "View clients";
     ClientsCreate => "clients.create", Clients, "Create clients (and import them)";
@@ -194,6 +215,12 @@ impl PermissionSet {
 
     pub fn iter(self) -> impl Iterator<Item = Permission> {
         Permission::ALL.iter().copied().filter(move |p| self.contains(*p))
+    }
+
+    /// What a member keeps while their business is suspended: seeing, never changing (nor
+    /// exporting).
+    pub fn while_suspended(self) -> Self {
+        self.iter().filter(|p| p.only_reads()).collect()
     }
 
     fn bit(permission: Permission) -> u64 {

@@ -1,4 +1,5 @@
-//! `server [serve]`, `server migrate`, `server healthcheck`, `server fx import FILE`.
+//! `server [serve]`, `server migrate`, `server healthcheck`, `server fx import FILE`,
+//! `server grant-admin EMAIL`, `server revoke-admin EMAIL`.
 
 use server::config::{self, Config};
 use server::{healthcheck, startup, telemetry};
@@ -7,11 +8,14 @@ use std::process::ExitCode;
 /// sysexits' EX_CONFIG: the operator must fix the environment.
 const EXIT_CONFIG: u8 = 78;
 
-const USAGE: &str = "Usage: server [serve | migrate | healthcheck | fx import FILE]
+const USAGE: &str =
+    "Usage: server [serve | migrate | healthcheck | fx import FILE | grant-admin EMAIL | revoke-admin EMAIL]
   serve           run migrations (unless CLERQ_SKIP_MIGRATIONS is set) and serve the app (default)
   migrate         apply pending database migrations and exit
   healthcheck     call health.ping on the local port; exit 0 when healthy
-  fx import FILE  store the ECB reference rates in FILE (the daily, 90-day or full-history XML)";
+  fx import FILE  store the ECB reference rates in FILE (the daily, 90-day or full-history XML)
+  grant-admin EMAIL   let this account open /system-admin (instance figures, suspending businesses)
+  revoke-admin EMAIL  take that back";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -22,6 +26,13 @@ fn main() -> ExitCode {
         Some("fx") => match (std::env::args().nth(2).as_deref(), std::env::args().nth(3)) {
             (Some("import"), Some(file)) => with_runtime(fx_import(file)),
             _ => {
+                eprintln!("{USAGE}");
+                ExitCode::from(2)
+            }
+        },
+        Some(command @ ("grant-admin" | "revoke-admin")) => match std::env::args().nth(2) {
+            Some(email) => with_runtime(set_admin(email, command == "grant-admin")),
+            None => {
                 eprintln!("{USAGE}");
                 ExitCode::from(2)
             }
@@ -140,6 +151,37 @@ async fn migrate() -> ExitCode {
                 "Migrations are up to date ({applied} applied now, {} in total).",
                 app::server::MIGRATOR.iter().count()
             );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `server grant-admin EMAIL` / `server revoke-admin EMAIL`.
+async fn set_admin(email: String, admin: bool) -> ExitCode {
+    use secrecy::ExposeSecret;
+    let database_url = match config::database_url(&|name| std::env::var(name).ok()) {
+        Ok(url) => url,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    let result = async {
+        let pool = startup::connect(database_url.expose_secret(), 1).await.map_err(|e| e.to_string())?;
+        app::server::admin::set_platform_admin(&pool, &email, admin).await.map_err(|e| e.to_string())
+    }
+    .await;
+    match result {
+        Ok(()) if admin => {
+            println!("{email} is now a platform admin: /system-admin is open to them.");
+            ExitCode::SUCCESS
+        }
+        Ok(()) => {
+            println!("{email} is no longer a platform admin.");
             ExitCode::SUCCESS
         }
         Err(error) => {

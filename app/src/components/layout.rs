@@ -116,6 +116,16 @@ pub fn AppShell() -> impl IntoView {
             </header>
             <main id="main" class="content" tabindex="-1">
                 <div class="banner-slot">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            session.await.ok().flatten().and_then(|info| info.suspended).map(|reason| view! {
+                                <p class="notice warning" role="alert">
+                                    <strong>"This business is suspended and read-only. "</strong>
+                                    {format!("Reason: {reason} Ask the administrator of this Clerq instance to lift it.")}
+                                </p>
+                            })
+                        })}
+                    </Transition>
                     <ForgottenTimerBanner actions=timer />
                 </div>
                 <Outlet />
@@ -185,6 +195,7 @@ fn UserMenu(info: SessionInfo, sign_out: ServerAction<SignOut>) -> impl IntoView
             <summary>{info.user.name.clone()}</summary>
             <div class="menu">
                 <p class="menu-email">{info.user.email.clone()}</p>
+                {info.platform_admin.then(|| view! { <A href="/system-admin">"System admin"</A> })}
                 <ActionForm action=sign_out>
                     <button type="submit">"Sign out"</button>
                 </ActionForm>

@@ -15,6 +15,7 @@ pub mod reports;
 pub mod settings;
 pub mod sign_in;
 pub mod sign_up;
+pub mod system_admin;
 pub mod time;
 pub mod trends;
 

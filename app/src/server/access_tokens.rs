@@ -60,7 +60,7 @@ pub struct Caller {
 }
 
 /// The caller behind an access or personal token that is live now (not expired, grant not revoked,
-/// membership still there), touching the grant's last use at most once a minute. One statement.
+/// business not suspended, membership still there), touching the grant's last use at most once a minute. One statement.
 pub async fn authenticate(pool: &PgPool, token: &str, now: DateTime<Utc>) -> AppResult<Option<Caller>> {
     if !(token.starts_with(TokenKind::Access.prefix()) || token.starts_with(TokenKind::Personal.prefix())) {
         return Ok(None);
@@ -69,8 +69,11 @@ pub async fn authenticate(pool: &PgPool, token: &str, now: DateTime<Utc>) -> App
         r#"with hit as (
                select g.id, g.user_id, g.business_id, g.last_used_at
                from oauth_tokens t join oauth_grants g on g.id = t.grant_id
+               join businesses b on b.id = g.business_id
                where t.token_hash = $1 and t.kind in ('access', 'personal')
                  and (t.expires_at is null or t.expires_at > $2) and g.revoked_at is null
+                 -- A suspended business's tokens are refused until it is unsuspended.
+                 and b.suspended_at is null
            ),
            touched as (
                update oauth_grants g set last_used_at = $2

@@ -21,11 +21,27 @@ pub struct AccountCtx {
     pub auth: Arc<AuthSettings>,
     pub user: CurrentUser,
     pub clock: Clock,
+    /// Granted with `server grant-admin`: may administer the instance (`/system-admin`).
+    pub platform_admin: bool,
 }
 
 impl AccountCtx {
     pub fn new(state: &AppState, user: CurrentUser, clock: Clock) -> Self {
-        Self { pool: state.pool.clone(), auth: state.auth.clone(), user, clock }
+        Self { pool: state.pool.clone(), auth: state.auth.clone(), user, clock, platform_admin: false }
+    }
+
+    pub fn with_platform_admin(mut self, platform_admin: bool) -> Self {
+        self.platform_admin = platform_admin;
+        self
+    }
+
+    /// `NotFound` (the page does not exist for them) unless the account is a platform admin.
+    pub fn require_platform_admin(&self) -> AppResult<()> {
+        if self.platform_admin {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 }
 
@@ -36,12 +52,21 @@ pub struct BusinessLocal {
     /// IANA name, e.g. `Europe/Berlin`.
     pub timezone: String,
     pub forgotten_timer_hours: i32,
+    /// Why a platform admin suspended the business; while set it is read-only.
+    pub suspended: Option<String>,
 }
 
 impl Default for BusinessLocal {
     fn default() -> Self {
-        Self { timezone: "UTC".to_owned(), forgotten_timer_hours: 10 }
+        Self { timezone: "UTC".to_owned(), forgotten_timer_hours: 10, suspended: None }
     }
+}
+
+/// What a member of a suspended business is told when they try to change something.
+pub fn suspended_error(reason: &str) -> AppError {
+    AppError::Conflict(format!(
+        "This business is suspended, so nothing in it can be changed or exported. Reason: {reason}"
+    ))
 }
 
 /// A member acting in one business with their effective permissions. Queries scope to
@@ -92,10 +117,14 @@ impl BusinessCtx {
         })
     }
 
-    /// `Forbidden` unless the member holds `permission`. The first line of every operation.
+    /// `Forbidden` unless the member holds `permission`. The first line of every operation. In a
+    /// suspended business (whose members hold only permissions to see) a change is refused with
+    /// the suspension's reason instead.
     pub fn require(&self, permission: Permission) -> AppResult<()> {
         if self.can(permission) {
             Ok(())
+        } else if let Some(reason) = self.local.suspended.as_deref().filter(|_| !permission.only_reads()) {
+            Err(suspended_error(reason))
         } else {
             Err(AppError::Forbidden)
         }

@@ -2,6 +2,7 @@
 //! passwords, rate limits and the SQL layer. Compiled only with the `ssr` feature.
 
 pub mod access_tokens;
+pub mod admin;
 pub mod auth;
 pub mod branding;
 pub mod budgets;
@@ -175,7 +176,8 @@ pub fn account() -> AppResult<AccountCtx> {
     let state = state()?;
     let parts = request_parts()?;
     let principal = parts.extensions.get::<Principal>().cloned().ok_or(AppError::Unauthorized)?;
-    Ok(AccountCtx::new(&state, principal.user, request_clock(&state, &parts)))
+    Ok(AccountCtx::new(&state, principal.user, request_clock(&state, &parts))
+        .with_platform_admin(principal.platform_admin))
 }
 
 /// The caller acting in their active business: how every business server function begins.

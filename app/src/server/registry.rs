@@ -13,6 +13,8 @@ pub enum Access {
     SignedIn,
     /// A member of the active business holding the permission.
     Permission(Permission),
+    /// A platform admin (`server grant-admin`); anyone else gets `NotFound`.
+    PlatformAdmin,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +29,7 @@ macro_rules! registry {
     };
 }
 
+use crate::admin::{GetSystemOverview, SuspendBusiness, UnsuspendBusiness};
 use crate::auth::{GetSession, SignIn, SignOut, SignOutEverywhere, SignUp};
 use crate::branding::{GetBranding, UpdateBranding};
 use crate::budgets::GetBudgets;
@@ -164,6 +167,9 @@ registry! {
     UpdateExpense => Permission(Permission::ExpensesEdit),
     SetExpenseStatus => Permission(Permission::ExpensesApprove),
     DeleteExpense => Permission(Permission::ExpensesDelete),
+    GetSystemOverview => PlatformAdmin,
+    SuspendBusiness => PlatformAdmin,
+    UnsuspendBusiness => PlatformAdmin,
     ListSchedules => Permission(Permission::InvoicesManageRecurring),
     GetSchedule => Permission(Permission::InvoicesManageRecurring),
     GetScheduleForEdit => Permission(Permission::InvoicesManageRecurring),

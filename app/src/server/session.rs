@@ -42,6 +42,8 @@ pub struct Principal {
     pub memberships: Vec<(BusinessSummary, Option<String>)>,
     /// The account's running timer in the active business.
     pub running: Option<crate::server::db::time::RunningRow>,
+    /// May open `/system-admin` (granted with `server grant-admin`).
+    pub platform_admin: bool,
 }
 
 /// A fresh unguessable token (256 bits), base64url.

@@ -130,6 +130,7 @@ mod tests {
                 local: BusinessLocal::default(),
                 memberships: Vec::new(),
                 running: None,
+                platform_admin: false,
             },
             refreshed_at: chrono::DateTime::UNIX_EPOCH,
         }

@@ -229,7 +229,12 @@ async fn authenticate(State(guard): State<Arc<Guard>>, mut request: Request, nex
         None => return with_cors(challenge(&origin, None)),
         Some(token) => match access_tokens::authenticate(&guard.state.pool, token, now).await {
             Ok(Some(caller)) => caller,
-            Ok(None) => return with_cors(challenge(&origin, Some("The access token is invalid, expired or revoked."))),
+            Ok(None) => {
+                return with_cors(challenge(
+                    &origin,
+                    Some("The access token is invalid, expired or revoked, or its business is suspended."),
+                ))
+            }
             Err(error) => {
                 tracing::warn!(?error, "mcp token lookup failed");
                 return with_cors(

@@ -172,6 +172,9 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
             args.extend(expense_form(f));
             args
         }
+        "/api/admin/overview" => vec![],
+        "/api/admin/suspend" => vec![("business_id", Uuid::now_v7().to_string()), ("reason", "Matrix".into())],
+        "/api/admin/unsuspend" => vec![("business_id", Uuid::now_v7().to_string())],
         "/api/recurring/list" | "/api/recurring/choices" => vec![],
         "/api/recurring/get"
         | "/api/recurring/edit"
@@ -409,6 +412,14 @@ async fn every_server_function_enforces_its_access_and_tenancy(pool: PgPool) {
                 let reply = call(&app, entry.path, &args, None).await;
                 assert_ne!(error_of(&reply), Some(AppError::Unauthorized), "{} is public", entry.path);
                 checks += 1;
+            }
+            Access::PlatformAdmin => {
+                let visitor = call(&app, entry.path, &args, None).await;
+                assert_eq!(error_of(&visitor), Some(AppError::Unauthorized), "{} for visitors", entry.path);
+                // A business owner is not a platform admin: the function does not exist for them.
+                let reply = call(&app, entry.path, &args, Some(&owner_a)).await;
+                assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}: {}", entry.path, reply.text());
+                checks += 2;
             }
             Access::SignedIn => {
                 let reply = call(&app, entry.path, &args, None).await;

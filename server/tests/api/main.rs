@@ -2,6 +2,7 @@
 //! own fresh database, migrated by `app::server::MIGRATOR`.
 #![recursion_limit = "256"]
 
+mod admin;
 mod auth;
 mod authz;
 mod backup;

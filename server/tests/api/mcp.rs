@@ -15,7 +15,7 @@ use server::mcp::catalog;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-async fn rpc(app: &TestApp, token: Option<&str>, method: &str, params: Value) -> Reply {
+pub async fn rpc(app: &TestApp, token: Option<&str>, method: &str, params: Value) -> Reply {
     let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
     let mut request = Request::post("/api/mcp")
         .header(header::HOST, "localhost")
@@ -38,7 +38,7 @@ async fn call(app: &TestApp, token: &str, tool: &str, arguments: Value) -> (bool
     (is_error, value)
 }
 
-async fn personal_token(app: &TestApp, cookie: &str) -> String {
+pub async fn personal_token(app: &TestApp, cookie: &str) -> String {
     let reply = app.call("/api/connected-apps/create-token", &[("name", "Test CLI")], Some(cookie)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     reply.json()

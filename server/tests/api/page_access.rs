@@ -43,9 +43,10 @@ fn required(route: &str) -> Option<Option<Permission>> {
 
 /// Pages anyone may open, signed in or not.
 const PUBLIC: &[&str] = &["/sign-in", "/sign-up", "/invite/:token", "/onboarding"];
-/// Pages outside any business with their own rules, tested beside their feature: the OAuth consent
-/// page (any signed-in account; visitors go to sign-in and back) in `oauth.rs`.
-const OWN_RULES: &[&str] = &["/oauth/consent"];
+/// Pages with their own rules, tested beside their feature: the OAuth consent page (any signed-in
+/// account; visitors go to sign-in and back) in `oauth.rs`, the platform admins' page (404 for
+/// everyone else) in `admin.rs`.
+const OWN_RULES: &[&str] = &["/oauth/consent", "/system-admin"];
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn every_page_turns_away_visitors_strangers_and_members_without_its_permission(pool: PgPool) {

@@ -259,3 +259,31 @@ async fn stored_rates_answer_for_a_date_with_the_latest_day_on_or_before_it(pool
     let count: i64 = sqlx::query_scalar("select count(*) from fx_rates").fetch_one(&pool).await.expect("count");
     assert_eq!(count, 10);
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn grant_admin_and_revoke_admin_set_the_flag_by_email(pool: PgPool) {
+    let url = database_url_of(&pool).await;
+    let app = crate::common::TestApp::new(pool.clone());
+    let email = crate::common::email("operator");
+    app.sign_up("Olga Operator", &email).await;
+    let flag = || async {
+        sqlx::query_scalar::<_, bool>("select platform_admin from accounts where email = $1::citext")
+            .bind(&email)
+            .fetch_one(&pool)
+            .await
+            .expect("account")
+    };
+    // Any case: email addresses compare case-insensitively.
+    let (code, out, _) = run(server(&["grant-admin", &email.to_uppercase()]).env("DATABASE_URL", &url));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("is now a platform admin"), "{out}");
+    assert!(flag().await);
+    let (code, _, _) = run(server(&["revoke-admin", &email]).env("DATABASE_URL", &url));
+    assert_eq!(code, 0);
+    assert!(!flag().await);
+    let (code, _, err) = run(server(&["grant-admin", "nobody@example.com"]).env("DATABASE_URL", &url));
+    assert_eq!(code, 1);
+    assert!(err.contains("No account has the email nobody@example.com"), "{err}");
+    let (code, _, err) = run(&mut server(&["grant-admin", &email]));
+    assert_eq!(code, EXIT_CONFIG, "{err}");
+}

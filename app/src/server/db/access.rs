@@ -21,7 +21,7 @@ pub struct MemberAccess {
 pub async fn member(db: impl PgExecutor<'_>, business: BusinessId, user: UserId) -> AppResult<Option<MemberAccess>> {
     let row = sqlx::query!(
         r#"select u.id as user_id, u.email::text as "email!", u.name, b.id as business_id, b.name as business_name,
-                  b.currency, b.timezone, b.forgotten_timer_hours, m.role as "role: Role", cr.permissions as "custom_permissions?",
+                  b.currency, b.timezone, b.forgotten_timer_hours, b.suspended_reason, m.role as "role: Role", cr.permissions as "custom_permissions?",
                   array(select o.permission from permission_overrides o
                         where o.business_id = m.business_id and o.user_id = m.user_id and o.effect = 'grant') as "grants!",
                   array(select o.permission from permission_overrides o
@@ -38,12 +38,19 @@ pub async fn member(db: impl PgExecutor<'_>, business: BusinessId, user: UserId)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let role = row.role;
-    let permissions = effective_from_stored(role, row.custom_permissions.as_deref(), &row.grants, &row.denies);
+    let mut permissions = effective_from_stored(role, row.custom_permissions.as_deref(), &row.grants, &row.denies);
+    if row.suspended_reason.is_some() {
+        permissions = permissions.while_suspended();
+    }
     let id: BusinessId = row.business_id.into();
     Ok(Some(MemberAccess {
         user: CurrentUser { id: row.user_id.into(), email: row.email, name: row.name },
         business: BusinessSummary { id, name: row.business_name, currency: row.currency, role },
         permissions,
-        local: BusinessLocal { timezone: row.timezone, forgotten_timer_hours: row.forgotten_timer_hours },
+        local: BusinessLocal {
+            timezone: row.timezone,
+            forgotten_timer_hours: row.forgotten_timer_hours,
+            suspended: row.suspended_reason,
+        },
     }))
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod admin;
 pub mod budgets;
 pub mod businesses;
 pub mod client_panels;

@@ -116,7 +116,7 @@ pub async fn lock(db: &mut PgConnection, business_id: BusinessId, id: ScheduleId
 /// The active schedule, of any business, whose next invoice is due soonest on or before its
 /// business's today at `now`, locked; `None` when nothing is due. A schedule another sweep holds
 /// is skipped (`SKIP LOCKED`), so sweeps on several replicas share the work, as are `skip`ped
-/// ones (failed in this sweep).
+/// ones (failed in this sweep) and those of suspended businesses.
 pub async fn lock_due(db: &mut PgConnection, now: DateTime<Utc>, skip: &[Uuid]) -> AppResult<Option<Locked>> {
     let row = sqlx::query!(
         r#"select s.id, s.business_id, s.client_id, s.project_id, s.name, s.currency::text as "currency!",
@@ -126,6 +126,7 @@ pub async fn lock_due(db: &mut PgConnection, now: DateTime<Utc>, skip: &[Uuid]) 
                   s.next_run_on, s.created_by
            from recurring_schedules s join businesses b on b.id = s.business_id
            where s.status = 'active' and s.next_run_on <= ($1::timestamptz at time zone b.timezone)::date
+             and b.suspended_at is null
              and not (s.id = any($2))
            order by s.next_run_on, s.id
            limit 1

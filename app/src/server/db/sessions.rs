@@ -58,6 +58,7 @@ pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolve
         r#"select s.id as session_id, s.refreshed_at, u.id as user_id, u.email::text as "email!", u.name,
                   b.id as "business_id?", b.name as "business_name?", b.currency as "business_currency?",
                   b.timezone as "timezone?", b.forgotten_timer_hours as "forgotten_timer_hours?",
+                  b.suspended_reason as "suspended_reason?", u.platform_admin,
                   m.role as "role?: Role", cr.permissions as "custom_permissions?",
                   array(select o.permission from permission_overrides o
                         where o.business_id = m.business_id and o.user_id = u.id and o.effect = 'grant') as "grants!",
@@ -100,12 +101,17 @@ pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolve
     let Some(row) = row else { return Ok(None) };
     let (business, permissions, local) = match (row.business_id, row.business_name, row.business_currency, row.role) {
         (Some(id), Some(name), Some(currency), Some(role)) => {
-            let permissions = effective_from_stored(role, row.custom_permissions.as_deref(), &row.grants, &row.denies);
+            let mut permissions =
+                effective_from_stored(role, row.custom_permissions.as_deref(), &row.grants, &row.denies);
+            if row.suspended_reason.is_some() {
+                permissions = permissions.while_suspended();
+            }
             let local = BusinessLocal {
                 timezone: row.timezone.unwrap_or_else(|| BusinessLocal::default().timezone),
                 forgotten_timer_hours: row
                     .forgotten_timer_hours
                     .unwrap_or(BusinessLocal::default().forgotten_timer_hours),
+                suspended: row.suspended_reason,
             };
             (Some(BusinessSummary { id: id.into(), name, currency, role }), permissions, local)
         }
@@ -140,6 +146,7 @@ pub async fn resolve(db: &PgPool, token_hash: &[u8]) -> AppResult<Option<Resolve
             local,
             memberships: row.memberships.0.into_iter().map(|m| (m.business, m.logo)).collect(),
             running,
+            platform_admin: row.platform_admin,
         },
         refreshed_at: row.refreshed_at,
     }))
