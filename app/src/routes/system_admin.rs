@@ -29,7 +29,7 @@ pub fn SystemAdminPage() -> impl IntoView {
         <Title text="System admin" />
         <section class="page standalone">
             <p><a href="/">"← Back to Clerq"</a></p>
-            <h1>"System admin"</h1>
+            // The heading comes with the data: for anyone else the page is the 404 page.
             <Load resource=overview let:overview>
                 <Overview overview suspend unsuspend />
             </Load>
@@ -95,6 +95,7 @@ fn Overview(
         })
         .collect_view();
     view! {
+        <h1>"System admin"</h1>
         <dl class="facts">
             <dt>"Businesses"</dt><dd>{overview.businesses}</dd>
             <dt>"Accounts"</dt><dd>{overview.accounts}</dd>
