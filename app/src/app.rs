@@ -24,7 +24,7 @@ use crate::routes::recurring::{
 };
 use crate::routes::settings::{
     branding::BrandingPage, connected_apps::ConnectedAppsPage, data::DataSettingsPage, general::GeneralSettingsPage,
-    import::ImportPage, team::TeamPage, SettingsLayout,
+    import::ImportPage, system::SystemSettingsPage, team::TeamPage, SettingsLayout,
 };
 use crate::routes::{
     dashboard::DashboardPage,
@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/data") view={Lazy::<lazy::DataSettingsPage>::new()} ssr=ssr.clone() />
                         <Route path=path!("/import") view={Lazy::<lazy::ImportPage>::new()} ssr=ssr.clone() />
                         <Route path=path!("/connected-apps") view={Lazy::<lazy::ConnectedAppsPage>::new()} ssr=ssr.clone() />
+                        <Route path=path!("/system") view={Lazy::<lazy::SystemSettingsPage>::new()} ssr=ssr.clone() />
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -185,5 +186,5 @@ mod lazy {
     lazy_group!(expense_pages, __preload_expense_pages, ExpensePages:
         ExpensesPage, NewExpensePage, ExpenseDetailPage, EditExpensePage);
     lazy_group!(settings_pages, __preload_settings_pages, SettingsPages:
-        GeneralSettingsPage, BrandingPage, TeamPage, DataSettingsPage, ImportPage, ConnectedAppsPage, SystemAdminPage);
+        GeneralSettingsPage, BrandingPage, TeamPage, DataSettingsPage, ImportPage, ConnectedAppsPage, SystemSettingsPage, SystemAdminPage);
 }

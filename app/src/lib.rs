@@ -33,6 +33,7 @@ pub mod tasks;
 pub mod team;
 pub mod text_enum;
 pub mod time;
+pub mod updates;
 pub mod validation;
 
 #[cfg(feature = "ssr")]

@@ -40,6 +40,8 @@ pub struct Config {
     /// `CLERQ_RECURRING_INTERVAL_SECONDS`: how often the in-process runner makes due recurring
     /// invoices (default 300; 0 turns it off, e.g. when an external cron calls the route).
     pub recurring_every: Option<std::time::Duration>,
+    /// `CLERQ_UPDATE_URL`: the release feed update checks read (unset: no checks).
+    pub update_url: Option<url::Url>,
 }
 
 /// The in-process recurring runner's default interval.
@@ -68,6 +70,7 @@ impl fmt::Debug for Config {
             .field("receipt_scan", &self.receipt_scan)
             .field("cron_token", &self.cron_token.as_ref().map(|_| "[redacted]"))
             .field("recurring_every", &self.recurring_every)
+            .field("update_url", &self.update_url.as_ref().map(loggable_url))
             .finish()
     }
 }
@@ -145,7 +148,16 @@ impl Config {
                 }
             },
         };
+        let update_url = match non_empty(&lookup, "CLERQ_UPDATE_URL") {
+            None => None,
+            Some(value) => Some(parse_fetch_url(&value).ok_or(ConfigError::Invalid {
+                name: "CLERQ_UPDATE_URL",
+                expected: "an http:// or https:// URL",
+                value: loggable_input(&value),
+            })?),
+        };
         Ok(Config {
+            update_url,
             receipt_scan,
             cron_token: non_empty(&lookup, "CLERQ_CRON_TOKEN").map(SecretString::from),
             recurring_every,

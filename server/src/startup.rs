@@ -321,7 +321,12 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
         .with_clock_header(config.test_clock)
         .with_session_cache(config.session_cache)
         .with_receipt_scan(config.receipt_scan.clone())
-        .with_cron_token(config.cron_token.clone());
+        .with_cron_token(config.cron_token.clone())
+        .with_update_feed(config.update_url.as_ref().and_then(|url| {
+            app::server::updates::UpdateFeed::new(url.to_string())
+                .inspect_err(|error| tracing::warn!(%error, "update checks are off"))
+                .ok()
+        }));
     let recurring_job = config.recurring_every.map(|every| crate::cron::spawn_runner(pool.clone(), every));
     let app = router(state, config.public_origin.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|error| StartupError::Bind { addr, error })?;

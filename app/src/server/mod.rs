@@ -34,6 +34,7 @@ pub mod tasks;
 pub mod team;
 pub mod time;
 pub mod trends;
+pub mod updates;
 
 use crate::error::{AppError, AppResult};
 use axum::extract::FromRef;
@@ -106,6 +107,9 @@ pub struct AppState {
     /// `CLERQ_CRON_TOKEN`: what `POST /api/cron/run` requires; none makes the route 404.
     #[from_ref(skip)]
     pub cron_token: Option<Arc<secrecy::SecretString>>,
+    /// `CLERQ_UPDATE_URL`: where update checks read the newest release; none turns them off.
+    #[from_ref(skip)]
+    pub update_feed: Option<Arc<updates::UpdateFeed>>,
 }
 
 impl AppState {
@@ -121,7 +125,13 @@ impl AppState {
             clock_header: false,
             receipt_scan: None,
             cron_token: None,
+            update_feed: None,
         }
+    }
+
+    pub fn with_update_feed(mut self, feed: Option<updates::UpdateFeed>) -> Self {
+        self.update_feed = feed.map(Arc::new);
+        self
     }
 
     pub fn with_cron_token(mut self, token: Option<secrecy::SecretString>) -> Self {

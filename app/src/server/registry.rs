@@ -67,6 +67,7 @@ use crate::time::{
     DeleteTimeEntry, GetRunningTimer, GetTimesheet, ListTaskTime, ListTimeEntries, LogTime, StartTimer, StopTimer,
     StopTimerAt, UpdateTimeNote,
 };
+use crate::updates::{CheckForUpdates, GetUpdateStatus, SetUpdateChecks};
 use Access::*;
 
 registry! {
@@ -167,6 +168,9 @@ registry! {
     UpdateExpense => Permission(Permission::ExpensesEdit),
     SetExpenseStatus => Permission(Permission::ExpensesApprove),
     DeleteExpense => Permission(Permission::ExpensesDelete),
+    GetUpdateStatus => Permission(Permission::SettingsView),
+    CheckForUpdates => Permission(Permission::SettingsManageUpdates),
+    SetUpdateChecks => Permission(Permission::SettingsManageUpdates),
     GetSystemOverview => PlatformAdmin,
     SuspendBusiness => PlatformAdmin,
     UnsuspendBusiness => PlatformAdmin,
@@ -227,6 +231,7 @@ pub const SESSION_NEUTRAL: &[&str] = &[
     <ExpenseFormChoices as ServerFn>::PATH,
     <ListSchedules as ServerFn>::PATH,
     <GetSchedule as ServerFn>::PATH,
+    <GetUpdateStatus as ServerFn>::PATH,
     <GetScheduleForEdit as ServerFn>::PATH,
     <ListGeneratedInvoices as ServerFn>::PATH,
     <ScheduleFormChoices as ServerFn>::PATH,

@@ -172,7 +172,8 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
             args.extend(expense_form(f));
             args
         }
-        "/api/admin/overview" => vec![],
+        "/api/admin/overview" | "/api/settings/updates" | "/api/settings/updates/check" => vec![],
+        "/api/settings/updates/set" => vec![("enabled", "on".into())],
         "/api/admin/suspend" => vec![("business_id", Uuid::now_v7().to_string()), ("reason", "Matrix".into())],
         "/api/admin/unsuspend" => vec![("business_id", Uuid::now_v7().to_string())],
         "/api/recurring/list" | "/api/recurring/choices" => vec![],

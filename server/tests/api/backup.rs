@@ -153,6 +153,9 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     let schedule = crate::recurring::schedule_via_api(&app, &alice, &client).await;
     let made = app.call("/api/recurring/generate-now", &[("id", &schedule)], Some(&alice)).await;
     assert!(made.status.is_success(), "{}", made.text());
+    // The instance's own settings row (update checks off).
+    let switched = app.call("/api/settings/updates/set", &[], Some(&alice)).await;
+    assert!(switched.status.is_success(), "{}", switched.text());
     // A logo: bytes in Postgres like everything else.
     let mut png = Vec::new();
     image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(8, 4, image::Rgba([34, 142, 128, 255])))

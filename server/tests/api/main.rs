@@ -40,3 +40,4 @@ mod security;
 mod sessions;
 mod team;
 mod time;
+mod updates;

@@ -34,6 +34,7 @@ fn required(route: &str) -> Option<Option<Permission>> {
         "/settings" | "/settings/branding" => Some(SettingsView),
         "/settings/team" => Some(TeamView),
         "/settings/data" => Some(DataExport),
+        "/settings/system" => Some(SettingsView),
         "/settings/import" => Some(ClientsCreate),
         // Each person's own connections; a token can do only what its member may.
         "/settings/connected-apps" => None,

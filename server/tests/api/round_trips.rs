@@ -109,6 +109,7 @@ async fn pages_stay_within_their_statement_budgets(pool: PgPool) {
         // Members with the custom roles, and pending invitations.
         ("/settings/team".into(), CEILING),
         ("/settings/data".into(), CEILING),
+        ("/settings/system".into(), CEILING),
         ("/settings/import".into(), CEILING),
         ("/businesses/new".into(), CEILING),
     ];

@@ -6,6 +6,7 @@ pub mod data;
 pub mod general;
 pub mod import;
 pub mod invoicing;
+pub mod system;
 pub mod team;
 
 use crate::components::layout::{session_info, use_shell_session};
@@ -32,6 +33,7 @@ pub fn SettingsLayout() -> impl IntoView {
                             {team.then(|| view! { <A href="/settings/team">"Team"</A> })}
                             {data.then(|| view! { <A href="/settings/data">"Data"</A> })}
                             <A href="/settings/connected-apps">"Connected apps"</A>
+                            {general.then(|| view! { <A href="/settings/system">"System"</A> })}
                         }
                     })}
                 </Suspense>
