@@ -91,7 +91,10 @@ fn migrate_without_database_url_prints_the_documented_message() {
 fn an_unknown_command_shows_usage() {
     let (code, _, stderr) = run(&mut server(&["frobnicate"]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("Usage: server [serve | migrate | healthcheck | fx import FILE]"), "{stderr}");
+    assert!(
+        stderr.contains("Usage: server [serve | migrate | healthcheck | fx import FILE | grant-admin EMAIL"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -7,12 +7,13 @@ use sqlx::PgPool;
 
 /// Tables that belong to no single business, and why.
 const GLOBAL_TABLES: &[&str] = &[
-    "_sqlx_migrations", // the migrator's bookkeeping
-    "accounts",         // a person, member of any number of businesses
-    "businesses",       // the tenants themselves
-    "sessions",         // an account's sign-ins, across its businesses
-    "fx_rates",         // published ECB reference rates, the same for everyone
-    "oauth_clients",    // an MCP client's registration; members of any business may connect it
+    "_sqlx_migrations",  // the migrator's bookkeeping
+    "accounts",          // a person, member of any number of businesses
+    "businesses",        // the tenants themselves
+    "sessions",          // an account's sign-ins, across its businesses
+    "fx_rates",          // published ECB reference rates, the same for everyone
+    "oauth_clients",     // an MCP client's registration; members of any business may connect it
+    "instance_settings", // the instance's own settings (update checks), one row
 ];
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
