@@ -521,6 +521,21 @@ async fn a_removed_members_token_stops_working(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_suspended_business_s_oauth_tokens_are_refused_until_it_is_lifted(pool: PgPool) {
+    let app = app_at(pool.clone(), t0());
+    let (owner, business, client) = owner_with_client(&app).await;
+    let code = code_for(&app, &owner, &client, &business).await;
+    let (access, _) = token_pair(&exchange(&app, &client, &code, VERIFIER).await);
+    let now = t0() + Duration::minutes(1);
+    assert!(authenticate(&pool, &access, now).await.expect("query").is_some());
+    let business: app::ids::BusinessId = business.parse().expect("business id");
+    app::server::db::admin::set_suspended(&pool, business, Some("Audit"), now).await.expect("suspended");
+    assert!(authenticate(&pool, &access, now).await.expect("query").is_none(), "refused at once");
+    app::server::db::admin::set_suspended(&pool, business, None, now).await.expect("lifted");
+    assert!(authenticate(&pool, &access, now).await.expect("query").is_some(), "and accepted again once lifted");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn nobody_can_consent_for_a_business_they_do_not_belong_to(pool: PgPool) {
     let app = app_at(pool.clone(), t0());
     let (_owner, business, client) = owner_with_client(&app).await;
