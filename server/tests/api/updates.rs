@@ -46,8 +46,13 @@ async fn the_newest_release_is_found_in_the_background_and_checked_on_demand(poo
     assert_eq!(seen.latest.as_deref(), Some("99.1.0"));
     assert!(seen.update_available && seen.error.is_none());
 
-    // "Check now" asks again: an OCI tag list whose highest release is older than this build.
+    // Within 6 hours the answer is reused: a feed that now says otherwise is not asked.
     let older = feed(r#"{"name":"clerq","tags":["0.0.1","latest","0.0.2-rc.1"]}"#, Duration::ZERO).await;
+    updates::status(&ctx, Some(&older)).await.expect("status");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(updates::status(&ctx, Some(&older)).await.expect("status").latest.as_deref(), Some("99.1.0"));
+
+    // "Check now" asks again: an OCI tag list whose highest release is older than this build.
     let now = updates::check_now(&ctx, Some(&older)).await.expect("checked");
     assert_eq!((now.latest.as_deref(), now.update_available), (Some("0.0.1"), false));
 
