@@ -102,19 +102,22 @@ pub fn TimerChip(actions: TimerActions) -> impl IntoView {
 
 #[component]
 fn Ticking(timer: RunningTimer, stop: ServerAction<StopTimer>) -> impl IntoView {
-    let now = RwSignal::new(Utc::now());
+    // The server's count, then seconds by this browser's clock since it was shown: the first
+    // render is the server's text, and a wrong browser clock shifts nothing.
+    let shown_at = Utc::now();
+    let now = RwSignal::new(shown_at);
     // Runs only in the browser: the page ticks by itself instead of asking the server.
     Effect::new(move |_| {
         if let Ok(handle) = set_interval_with_handle(move || now.set(Utc::now()), Duration::from_secs(1)) {
             on_cleanup(move || handle.clear());
         }
     });
-    let started = timer.started_at;
+    let elapsed = timer.elapsed_seconds;
     view! {
         <div class="timer-chip">
             <span class="dot" aria-hidden="true"></span>
             <span role="timer" aria-label=format!("Timer on {}", timer.task_title)>
-                {move || format_hms((now.get() - started).num_seconds())}
+                {move || format_hms(elapsed + (now.get() - shown_at).num_seconds().max(0))}
             </span>
             <a class="timer-task" href=format!("/projects/{}?task={}", timer.project_id, timer.task_id)>{timer.task_title.clone()}</a>
             <ActionForm action=stop>
@@ -132,7 +135,7 @@ pub fn ForgottenTimerBanner(actions: TimerActions) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let timer = actions.running.await.ok().flatten().filter(|t| t.is_forgotten(Utc::now()))?;
+                let timer = actions.running.await.ok().flatten().filter(|t| t.forgotten)?;
                 Some(view! {
                     <div class="banner-forgotten" role="region" aria-label="Forgotten timer">
                         <p>{format!("Timer on {} running since {}: when did you stop?", timer.task_title, timer.started_local)}</p>

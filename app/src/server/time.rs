@@ -98,7 +98,8 @@ pub async fn running(ctx: &BusinessCtx) -> AppResult<Option<RunningTimer>> {
 /// reads it with the session).
 pub fn running_view(ctx: &BusinessCtx, row: db::RunningRow) -> RunningTimer {
     let tz = zone(&ctx.local.timezone);
-    RunningTimer {
+    let now = ctx.now();
+    let mut timer = RunningTimer {
         entry_id: row.id,
         task_id: row.task_id,
         task_title: row.task_title,
@@ -107,9 +108,13 @@ pub fn running_view(ctx: &BusinessCtx, row: db::RunningRow) -> RunningTimer {
         started_at: row.started_at,
         started_local: local_label(tz, row.started_at),
         started_input: local_input(tz, row.started_at),
-        now_input: local_input(tz, ctx.now()),
+        now_input: local_input(tz, now),
         forgotten_after_hours: ctx.local.forgotten_timer_hours,
-    }
+        elapsed_seconds: (now - row.started_at).num_seconds().max(0),
+        forgotten: false,
+    };
+    timer.forgotten = timer.is_forgotten(now);
+    timer
 }
 
 /// Stops `running` at `ended_at`, inside the caller's transaction (which holds the member lock).

@@ -88,6 +88,11 @@ pub struct RunningTimer {
     pub now_input: String,
     /// After this many hours the timer counts as forgotten.
     pub forgotten_after_hours: i32,
+    /// Seconds run when the server read it, by the server's clock: the browser ticks on from
+    /// here, so a browser clock that is off changes neither the time shown nor the page (a
+    /// different "forgotten" verdict in the browser would break hydration).
+    pub elapsed_seconds: i64,
+    pub forgotten: bool,
 }
 
 impl RunningTimer {

@@ -150,6 +150,11 @@ async fn a_forgotten_timer_stops_at_the_time_given(pool: PgPool) {
     let running: RunningTimer =
         s.app.call("/api/time/running", &[], Some(&s.owner)).await.json::<Option<RunningTimer>>().expect("running");
     assert!(running.is_forgotten(chrono::Utc::now()), "10 hours is the default threshold");
+    // The server's verdict and count travel with the timer, so the browser never decides by its own clock.
+    assert!(running.forgotten);
+    let since = (chrono::Utc::now() - running.started_at).num_seconds();
+    assert!((since - 5..=since).contains(&running.elapsed_seconds), "{} of {since}", running.elapsed_seconds);
+    assert!(!timer.forgotten && (0..5).contains(&timer.elapsed_seconds), "a new timer: {timer:?}");
     assert_eq!(running.started_local, "Fri 20 Nov, 08:00");
 
     let early = s.app.call("/api/time/stop_at", &[("ended_at", "2026-11-20T07:00")], Some(&s.owner)).await;
