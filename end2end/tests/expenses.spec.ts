@@ -1,5 +1,5 @@
 import { test, expect, newAccount, hydrated, withoutJavaScript } from "./fixtures/test";
-import { BusinessForm, SignUpPage } from "./fixtures/pages";
+import { BusinessForm, SignUpPage, createZeroRatedDraft } from "./fixtures/pages";
 import { Page } from "@playwright/test";
 
 // "Paid on" defaults to the business's today: run on a fixed day.
@@ -93,11 +93,7 @@ test("an expense with a receipt is paid, filtered, zipped and billed", async ({ 
   // Billed on a draft for Acme, as its own line.
   await page.goto("/invoices/new");
   await hydrated(page);
-  await page.getByLabel("Client").selectOption({ label: "Acme" });
-  await page.getByLabel("VAT treatment").selectOption("zero_rated");
-  await page.getByRole("button", { name: "Create draft" }).click();
-  await expect(page.getByRole("heading", { name: /Draft invoice/, level: 1 })).toBeVisible();
-  await hydrated(page);
+  await createZeroRatedDraft(page, "Acme");
   await page.getByText("Add billable expenses").click();
   await page.getByRole("button", { name: "Add expenses" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Added 1 expense." })).toBeVisible();

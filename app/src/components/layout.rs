@@ -8,6 +8,7 @@
 
 use crate::auth::{get_session, SessionInfo, SignOut, SignOutEverywhere};
 use crate::business::{CreateBusiness, SwitchBusiness};
+use crate::components::nav_drawer::NavDrawer;
 use crate::components::timer::{ForgottenTimerBanner, TimerActions, TimerChip};
 use crate::error::{AppError, AppResult};
 use crate::permissions::Permission;
@@ -73,47 +74,58 @@ pub fn AppShell() -> impl IntoView {
         </Suspense>
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <aside class="sidebar">
+            // On a phone the top bar is the whole frame: the business, the running timer with Stop,
+            // and the menu button; the sidebar folds into the menu's drawer. Both stay in view.
+            <header class="topbar">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
-                        session.await.ok().flatten().and_then(|info| {
-                            let alt = info.active_business.as_ref().map(|b| format!("{} logo", b.name)).unwrap_or_default();
-                            info.logo_url.map(|url| view! { <img class="brand-logo" src=url alt=alt /> })
+                        session.await.ok().flatten().and_then(|info| info.active_business).map(|business| view! {
+                            <p class="current-business">{business.name}</p>
                         })
                     })}
                 </Transition>
-                <A href="/" attr:class="brand">"Clerq"</A>
-                <nav aria-label="Main">
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            session.await.ok().flatten().map(|info| view! { <MainNav info /> })
-                        })}
-                    </Transition>
-                </nav>
-            </aside>
+                <div class="timer-slot">
+                    <TimerChip actions=timer />
+                </div>
+            </header>
             // Every suspense boundary of the shell is created while the shell renders, never inside
             // another boundary's async block: the server numbers boundaries and resources in the
             // order it creates them, and a boundary created late (after some query returned) would
             // shift the numbers the browser expects, so hydration would fail now and then.
-            <header class="topbar">
-                <div class="switcher-slot">
+            <aside class="sidebar">
+                <NavDrawer>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            session.await.ok().flatten().map(|info| view! { <BusinessSwitcher info actions /> })
+                            session.await.ok().flatten().and_then(|info| {
+                                let alt = info.active_business.as_ref().map(|b| format!("{} logo", b.name)).unwrap_or_default();
+                                info.logo_url.map(|url| view! { <img class="brand-logo" src=url alt=alt /> })
+                            })
                         })}
                     </Transition>
-                </div>
-                <div class="timer-slot">
-                    <TimerChip actions=timer />
-                </div>
-                <div class="user-slot">
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            session.await.ok().flatten().map(|info| view! { <UserMenu info sign_out /> })
-                        })}
-                    </Transition>
-                </div>
-            </header>
+                    <A href="/" attr:class="brand">"Clerq"</A>
+                    <div class="switcher-slot">
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                session.await.ok().flatten().map(|info| view! { <BusinessSwitcher info actions /> })
+                            })}
+                        </Transition>
+                    </div>
+                    <nav aria-label="Main">
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                session.await.ok().flatten().map(|info| view! { <MainNav info /> })
+                            })}
+                        </Transition>
+                    </nav>
+                    <div class="user-slot">
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                session.await.ok().flatten().map(|info| view! { <UserMenu info sign_out /> })
+                            })}
+                        </Transition>
+                    </div>
+                </NavDrawer>
+            </aside>
             <main id="main" class="content" tabindex="-1">
                 <div class="banner-slot">
                     <Transition fallback=|| ()>

@@ -7,6 +7,7 @@ pub mod gate;
 pub mod layout;
 pub mod loading;
 pub mod money;
+pub mod nav_drawer;
 pub mod table;
 pub mod team;
 pub mod time_entries;

@@ -19,7 +19,7 @@ impl Column {
     }
 }
 
-/// `<table class="data">` with a header row of `columns` and `children` as the body rows.
+/// `<table class="data">`, in a scroll box, with a header row of `columns` and `children` as the body rows.
 #[component]
 pub fn DataTable(columns: &'static [Column], children: Children) -> impl IntoView {
     let headings = columns
@@ -33,12 +33,15 @@ pub fn DataTable(columns: &'static [Column], children: Children) -> impl IntoVie
         })
         .collect_view();
     view! {
-        <table class="data">
-            <thead>
-                <tr>{headings}</tr>
-            </thead>
-            <tbody>{children()}</tbody>
-        </table>
+        // A wide table scrolls inside its own box (first column pinned) instead of the page.
+        <div class="table-scroll">
+            <table class="data">
+                <thead>
+                    <tr>{headings}</tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
     }
 }
 

@@ -121,7 +121,8 @@ fn Ticking(timer: RunningTimer, stop: ServerAction<StopTimer>) -> impl IntoView 
             </span>
             <a class="timer-task" href=format!("/projects/{}?task={}", timer.project_id, timer.task_id)>{timer.task_title.clone()}</a>
             <ActionForm action=stop>
-                <button type="submit">"Stop timer"</button>
+                // "Stop" fits a phone's top bar; the accessible name says what it stops.
+                <button type="submit" aria-label="Stop timer">"Stop"</button>
             </ActionForm>
             {move || stop.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{whole_message(&e)}</p> })}
         </div>

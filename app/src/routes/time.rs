@@ -64,9 +64,10 @@ fn SheetView(
     let day_headers = sheet
         .days
         .iter()
-        .map(|d| {
+        .zip(1..)
+        .map(|(d, col)| {
             let today = *d == sheet.today;
-            view! { <th scope="col" class=if today { "today" } else { "" }>{d.format("%a %-d").to_string()}</th> }
+            view! { <th scope="col" data-col=col class=if today { "today" } else { "" }>{d.format("%a %-d").to_string()}</th> }
         })
         .collect_view();
     let rows = sheet
@@ -77,12 +78,13 @@ fn SheetView(
                 .seconds
                 .iter()
                 .zip(&sheet.days)
-                .map(|(seconds, day)| {
+                .zip(1..)
+                .map(|((seconds, day), col)| {
                     let add = format!("?week={monday}&add_task={}&add_date={day}#add-entry", row.task_id);
                     let label = format!("Add time to {} on {}", row.task_title, day.format("%a %-d %b"));
                     let amount = (*seconds > 0).then(|| format_hm(*seconds));
                     view! {
-                        <td>
+                        <td data-col=col>
                             {amount}
                             {sheet.can_log.then(|| view! { <a class="quick-add" href=add aria-label=label>"+"</a> })}
                         </td>
@@ -111,7 +113,38 @@ fn SheetView(
             }
         })
         .collect_view();
-    let totals = sheet.day_totals.iter().map(|s| view! { <td class="total">{format_hm(*s)}</td> }).collect_view();
+    let totals = sheet
+        .day_totals
+        .iter()
+        .zip(1..)
+        .map(|(s, col)| view! { <td class="total" data-col=col>{format_hm(*s)}</td> })
+        .collect_view();
+    let days = sheet.days.clone();
+    let default_day = if days.contains(&sheet.today) { sheet.today } else { monday };
+    // Which day a phone shows (the stylesheet hides the others): `?day=`, else today, else Monday.
+    let shown_day = Memo::new(move |_| {
+        query
+            .read()
+            .get("day")
+            .and_then(|d| d.parse::<NaiveDate>().ok())
+            .filter(|d| days.contains(d))
+            .unwrap_or(default_day)
+    });
+    let shown_col = move || (shown_day.get() - monday).num_days() + 1;
+    let day_links = sheet
+        .days
+        .iter()
+        .map(|&day| {
+            let href = format!("{}&day={day}", week_link(monday, member));
+            let current = move || (shown_day.get() == day).then_some("true");
+            view! {
+                <a href=href aria-current=current>
+                    <span>{day.format("%a").to_string()}</span>
+                    <span>{day.format("%-d").to_string()}</span>
+                </a>
+            }
+        })
+        .collect_view();
     let members: Vec<(String, String)> =
         sheet.members.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
     // A cell's "+" link changes only `add_task`/`add_date` when it stays in the same week, so the
@@ -143,27 +176,30 @@ fn SheetView(
                 <button type="submit">"Show"</button>
             </Form>
         })}
-        <table class="data timesheet">
-            <caption class="visually-hidden">{range}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Task"</th>
-                    {day_headers}
-                    <th scope="col">"Total"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {rows}
-                {empty.then(|| view! { <tr><td colspan="9" class="hint">"No time tracked this week."</td></tr> })}
-            </tbody>
-            <tfoot>
-                <tr>
-                    <th scope="row">"Day total"</th>
-                    {totals}
-                    <td class="total week-total">{format_hm(sheet.week_total)}</td>
-                </tr>
-            </tfoot>
-        </table>
+        <nav class="day-nav" aria-label="Days">{day_links}</nav>
+        <div class="table-scroll">
+            <table class="data timesheet" data-day=shown_col>
+                <caption class="visually-hidden">{range}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Task"</th>
+                        {day_headers}
+                        <th scope="col">"Total"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows}
+                    {empty.then(|| view! { <tr><td colspan="9" class="hint">"No time tracked this week."</td></tr> })}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">"Day total"</th>
+                        {totals}
+                        <td class="total week-total">{format_hm(sheet.week_total)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
         {(sheet.can_log && sheet.viewing_self).then(|| {
             let (tasks, currency) = (sheet.tasks.clone(), sheet.business_currency.clone());
             move || {

@@ -120,10 +120,12 @@ fn MoneyCard(chart: CurrencyMonths) -> impl IntoView {
             </ul>
             <details>
                 <summary>{format!("{heading} as a table")}</summary>
-                <table class="data">
-                    <thead><tr><th scope="col">"Month"</th><th scope="col">"Revenue"</th><th scope="col">"Expenses"</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <div class="table-scroll">
+                    <table class="data">
+                        <thead><tr><th scope="col">"Month"</th><th scope="col">"Revenue"</th><th scope="col">"Expenses"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
             </details>
         </section>
     }

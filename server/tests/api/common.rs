@@ -282,3 +282,22 @@ pub async fn join_all<F: std::future::Future>(futures: impl IntoIterator<Item = 
     results.extend(outputs.into_iter().flatten());
     results
 }
+
+/// The router over a built site directory `root` (what cargo-leptos writes to `target/site`), for
+/// static files: its database is never reached.
+pub fn static_site_router(root: &str) -> Router {
+    let options = LeptosOptions::builder().output_name("clerq").site_root(root).site_pkg_dir("pkg").build();
+    let pool = sqlx::postgres::PgPoolOptions::new().connect_lazy("postgres://nobody@127.0.0.1:1/none").expect("lazy");
+    let auth = AuthSettings::new(SecretString::from(SECRET.to_owned()), None, false);
+    server::startup::router(AppState::new(options, pool, auth), None)
+}
+
+/// GET `path` with `Accept-Encoding: accept_encoding`.
+pub async fn fetch(router: &Router, path: &str, accept_encoding: &str) -> Reply {
+    let request =
+        Request::get(path).header(header::ACCEPT_ENCODING, accept_encoding).body(Body::empty()).expect("request");
+    let response = router.clone().oneshot(request).await.expect("response");
+    let (parts, body) = response.into_parts();
+    let body = body.collect().await.expect("body").to_bytes().to_vec();
+    Reply { status: parts.status, headers: parts.headers, body }
+}

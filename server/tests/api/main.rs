@@ -19,6 +19,7 @@ mod fx_refresh;
 mod health;
 mod import;
 mod import_page;
+mod install;
 mod invoice_pdf;
 mod invoices;
 mod logos;

@@ -393,26 +393,12 @@ async fn pkg_files_are_sent_precompressed_and_cached_by_name() {
     std::fs::write(root.join("pkg/clerq.wasm.gz"), b"gzip bytes").expect("gz");
     std::fs::write(root.join("pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.wasm"), b"\0asm hashed").expect("hashed wasm");
     std::fs::write(root.join("pkg/clerq.Ab3_x-9QwErTyUiOpAsDfG.wasm.br"), b"hashed brotli").expect("hashed br");
-    let options = leptos::prelude::LeptosOptions::builder()
-        .output_name("clerq")
-        .site_root(root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
-        .build();
-    let pool = sqlx::postgres::PgPoolOptions::new().connect_lazy("postgres://nobody@127.0.0.1:1/none").expect("lazy");
-    let auth =
-        app::server::AuthSettings::new(secrecy::SecretString::from(crate::common::SECRET.to_owned()), None, false);
-    let router = server::startup::router(app::server::AppState::new(options, pool, auth), None);
+    let router = crate::common::static_site_router(&root.to_string_lossy());
     let fetch = |path: &'static str, encoding: &'static str| {
         let router = router.clone();
         async move {
-            let request = http::Request::get(path)
-                .header(http::header::ACCEPT_ENCODING, encoding)
-                .body(axum::body::Body::empty())
-                .expect("request");
-            let response = tower::ServiceExt::oneshot(router, request).await.expect("response");
-            let (parts, body) = response.into_parts();
-            let body = http_body_util::BodyExt::collect(body).await.expect("body").to_bytes();
-            (parts.headers, body)
+            let reply = crate::common::fetch(&router, path, encoding).await;
+            (reply.headers, reply.body)
         }
     };
     let get = |encoding: &'static str| fetch("/pkg/clerq.wasm", encoding);

@@ -122,21 +122,23 @@ pub fn LinesTable(invoice: Invoice, editable: bool, actions: InvoiceActions) -> 
         })
         .collect_view();
     view! {
-        <table class="data invoice-lines">
-            <caption class="visually-hidden">"Invoice lines"</caption>
-            <thead>
-                <tr><th scope="col">"Description"</th><th scope="col" class="amount">"Amount"</th></tr>
-            </thead>
-            <tbody>
-                {rows}
-                {(count == 0).then(|| view! { <tr><td colspan="2" class="hint">"No lines yet. Generate them from tracked time or add one below."</td></tr> })}
-            </tbody>
-            <tfoot>
-                <tr><th scope="row">"Subtotal"</th><td class="amount">{invoice.money(invoice.subtotal_minor).format()}</td></tr>
-                <tr><th scope="row">{invoice.tax_label()}</th><td class="amount">{invoice.money(invoice.tax_minor).format()}</td></tr>
-                <tr class="grand-total"><th scope="row">"Total"</th><td class="amount">{invoice.money(invoice.total_minor).format()}</td></tr>
-            </tfoot>
-        </table>
+        <div class="table-scroll">
+            <table class="data invoice-lines">
+                <caption class="visually-hidden">"Invoice lines"</caption>
+                <thead>
+                    <tr><th scope="col">"Description"</th><th scope="col" class="amount">"Amount"</th></tr>
+                </thead>
+                <tbody>
+                    {rows}
+                    {(count == 0).then(|| view! { <tr><td colspan="2" class="hint">"No lines yet. Generate them from tracked time or add one below."</td></tr> })}
+                </tbody>
+                <tfoot>
+                    <tr><th scope="row">"Subtotal"</th><td class="amount">{invoice.money(invoice.subtotal_minor).format()}</td></tr>
+                    <tr><th scope="row">{invoice.tax_label()}</th><td class="amount">{invoice.money(invoice.tax_minor).format()}</td></tr>
+                    <tr class="grand-total"><th scope="row">"Total"</th><td class="amount">{invoice.money(invoice.total_minor).format()}</td></tr>
+                </tfoot>
+            </table>
+        </div>
         {(!invoice.tax_note.is_empty()).then(|| view! { <p class="hint">{invoice.tax_note.clone()}</p> })}
     }
 }

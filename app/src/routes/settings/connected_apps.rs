@@ -49,18 +49,20 @@ fn ConnectedAppsSections(
                 view! { <p>"Nothing is connected yet."</p> }.into_any()
             } else {
                 view! {
-                    <table class="list">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Business"</th>
-                                <th scope="col">"Connected"</th>
-                                <th scope="col">"Last used"</th>
-                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                    <div class="table-scroll">
+                        <table class="list">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Name"</th>
+                                    <th scope="col">"Business"</th>
+                                    <th scope="col">"Connected"</th>
+                                    <th scope="col">"Last used"</th>
+                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
                 }.into_any()
             }}
             <FormError error=revoke_error />

@@ -203,20 +203,22 @@ fn MappingStep(analysis: ImportAnalysis, text: String) -> impl IntoView {
             <div class="mapping-grid">{selects}</div>
             <button type="submit" name="step" value="preview">"Update preview"</button>
             <h3>"Preview"</h3>
-            <table class="data preview">
-                <thead>
-                    <tr>
-                        <th scope="col">"Line"</th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Contact"</th>
-                        <th scope="col">"E-mail"</th>
-                        <th scope="col">"VAT no."</th>
-                        <th scope="col">"Rate"</th>
-                        <th scope="col">"Check"</th>
-                    </tr>
-                </thead>
-                <tbody>{preview}</tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="data preview">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Line"</th>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Contact"</th>
+                            <th scope="col">"E-mail"</th>
+                            <th scope="col">"VAT no."</th>
+                            <th scope="col">"Rate"</th>
+                            <th scope="col">"Check"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{preview}</tbody>
+                </table>
+            </div>
             {(analysis.rows_with_problems > 0).then(|| view! {
                 <p class="notice">{format!("{} rows have problems and will be left out.", analysis.rows_with_problems)}</p>
             })}
