@@ -53,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light" />
+                <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 // "Add to Home Screen" opens Clerq in its own window, with its own icon.
                 <link rel="manifest" href="/manifest.webmanifest" />

@@ -73,7 +73,7 @@ pub fn AppShell() -> impl IntoView {
             })}
         </Suspense>
         <div class="app">
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
             // On a phone the top bar is the whole frame: the business, the running timer with Stop,
             // and the menu button; the sidebar folds into the menu's drawer. Both stay in view.
             <header class="topbar">
@@ -143,6 +143,16 @@ pub fn AppShell() -> impl IntoView {
                 <Outlet />
             </main>
         </div>
+    }
+}
+
+/// The router takes over same-page links and only scrolls, so the skip link moves focus itself
+/// (without JavaScript the browser does it).
+fn skip_to_main(event: leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    if let Some(main) = document().get_element_by_id("main").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        event.prevent_default();
+        let _ = main.focus();
     }
 }
 

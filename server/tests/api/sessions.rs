@@ -229,5 +229,12 @@ async fn with_the_cache_signing_out_everywhere_and_timers_take_effect_on_the_nex
     let reply = app.call("/api/auth/sign_out_everywhere", &[], Some(&phone)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     assert!(app.session(Some(&owner)).await.is_none(), "the other browser is signed out at once");
-    assert_eq!(app.get("/", Some(&owner)).await.location(), Some("/sign-in"));
+    let page = app.get("/", Some(&owner)).await;
+    assert_eq!(
+        page.location(),
+        Some("/sign-in"),
+        "{}: {}",
+        page.status,
+        page.text().chars().take(300).collect::<String>()
+    );
 }
