@@ -47,6 +47,23 @@ async function smallTargets(page: Page) {
   });
 }
 
+/** Form fields that sit side by side on a phone (forms there are one column). */
+async function fieldsSideBySide(page: Page) {
+  return page.evaluate(() => {
+    const fields = [...document.querySelectorAll<HTMLElement>("main input:not([type=hidden]):not([type=checkbox]):not([type=radio]), main select, main textarea")]
+      .filter((e) => e.checkVisibility() && !e.closest(".table-scroll, .board"))
+      .map((e) => ({ name: e.id || (e as HTMLInputElement).name, box: e.getBoundingClientRect() }));
+    const pairs: string[] = [];
+    for (const [i, a] of fields.entries()) {
+      for (const b of fields.slice(i + 1)) {
+        const sameRow = a.box.top < b.box.bottom - 4 && b.box.top < a.box.bottom - 4;
+        if (sameRow) pairs.push(`${a.name} beside ${b.name}`);
+      }
+    }
+    return pairs;
+  });
+}
+
 async function visitAll(page: Page, stops: Stop[], phone: boolean) {
   const problems: string[] = [];
   for (const stop of stops) {
@@ -62,6 +79,8 @@ async function visitAll(page: Page, stops: Stop[], phone: boolean) {
     if (phone) {
       const small = await smallTargets(page);
       if (small.length) problems.push(`${stop.path}: small targets ${small.join("; ")}`);
+      const beside = await fieldsSideBySide(page);
+      if (beside.length) problems.push(`${stop.path}: not one column: ${beside.join("; ")}`);
     }
   }
   expect(problems).toEqual([]);
@@ -70,7 +89,7 @@ async function visitAll(page: Page, stops: Stop[], phone: boolean) {
 test.describe("on a phone", () => {
   test.use({ viewport: PHONE, hasTouch: true, isMobile: true });
 
-  test("no page scrolls sideways, the timer stays in view and every control is big enough to tap", async ({ page, browser }) => {
+  test("no page scrolls sideways, the timer stays in view, forms are one column and every control is big enough to tap", async ({ page, browser }) => {
     test.setTimeout(240_000);
     const stops = await businessWithEverything(page);
     await visitAll(page, stops, true);
