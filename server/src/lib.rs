@@ -14,6 +14,7 @@ pub mod health;
 pub mod healthcheck;
 pub mod import_page;
 pub mod invoice_pdf;
+pub mod kept_forms;
 pub mod logo;
 pub mod mcp;
 pub mod member;

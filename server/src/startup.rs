@@ -3,6 +3,7 @@
 
 use crate::config::{weak_secret_warning, Config};
 use crate::csrf::{self, CsrfPolicy};
+use crate::kept_forms::KeptForms;
 use crate::security_headers::{self, SecurityHeaders};
 use crate::{body_limit, error_status, form_errors, health, proxy_hint};
 use app::app::{shell, App};
@@ -68,7 +69,10 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .route("/api/expenses/{id}/receipt/remove", axum::routing::post(crate::receipts::remove))
         .route(app::import::IMPORT_PAGE, axum::routing::post(crate::import_page::post))
         .layer(from_fn(error_status::middleware))
-        .layer(from_fn_with_state(state.clone(), form_errors::middleware))
+        .layer(from_fn_with_state(
+            form_errors::FormErrors { state: state.clone(), kept: Arc::new(KeptForms::new()) },
+            form_errors::middleware,
+        ))
         .layer(from_fn_with_state(state.clone(), session::middleware));
     let headers =
         Arc::new(SecurityHeaders { hsts: public_origin.as_deref().is_some_and(|o| o.starts_with("https://")) });
