@@ -42,4 +42,6 @@ pub mod server;
 #[cfg(test)]
 mod architecture;
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod server_html;
