@@ -94,7 +94,14 @@ fn is_plain_form_post(request: &Request) -> bool {
 
 /// Runs a plain form post; when it fails (a redirect carrying the error), keeps what was typed.
 async fn keep_typed_values(forms: &FormErrors, owner: Option<uuid::Uuid>, request: Request, next: Next) -> Response {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    // The server function redirects back to the Referer with its error appended; a page that
+    // already carries an earlier failure's keys would keep them first in line.
+    if let Some(clean) = parts.headers.get(header::REFERER).and_then(|v| v.to_str().ok()).and_then(without_error_keys) {
+        if let Ok(value) = HeaderValue::from_str(&clean) {
+            parts.headers.insert(header::REFERER, value);
+        }
+    }
     // The body's length is known and small (checked above), so this reads at most that much.
     let Ok(bytes) = to_bytes(body, kept_forms::MAX_FORM_BYTES).await else {
         return (StatusCode::BAD_REQUEST, "The form could not be read. Please send it again.").into_response();
@@ -108,6 +115,22 @@ async fn keep_typed_values(forms: &FormErrors, owner: Option<uuid::Uuid>, reques
         }
     }
     signed_redirect(&forms.state, response)
+}
+
+/// `url` without an earlier failure's keys, when it had any.
+fn without_error_keys(url: &str) -> Option<String> {
+    let mut url = url::Url::parse(url).ok()?;
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    if !pairs.iter().any(|(k, _)| ERROR_KEYS.contains(&k.as_str())) {
+        return None;
+    }
+    let kept: Vec<_> = pairs.into_iter().filter(|(k, _)| !ERROR_KEYS.contains(&k.as_str())).collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    Some(url.to_string())
 }
 
 fn redirect_location(response: &Response) -> Option<String> {

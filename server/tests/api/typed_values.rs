@@ -80,6 +80,15 @@ async fn a_failed_client_form_keeps_every_typed_field_for_its_session_only(pool:
         "a reload shows them again"
     );
 
+    // Failing again from the page that shows the first failure: the new typing comes back, not
+    // the old, and only one error and one handle travel in the address.
+    let mut again = fields;
+    again[1] = ("form[company]", "Acme Group");
+    let second = back_to(&post_form(&app, "/api/clients/create", &back, &again, Some(&owner)).await);
+    assert_eq!(second.matches("__err=").count() + second.matches("__form=").count(), 2, "{second}");
+    let html = app.get(&second, Some(&owner)).await.text();
+    assert!(html.contains(r#"value="Acme Group""#) && !html.contains("Acme Holdings"), "{html}");
+
     // The handle is useless to anyone else, even a teammate with the very same link.
     let teammate = app.teammate(&owner, "Sam", "admin").await;
     let theirs = app.get(&back, Some(&teammate)).await;
