@@ -126,13 +126,9 @@ pub const PERSONAL_TOKENS_PER_MEMBER: i64 = 50;
 /// A personal access token for a CLI client, acting as the caller in the active business. The
 /// token is returned once and never stored in the clear.
 pub async fn create_personal(ctx: &BusinessCtx, name: &str) -> AppResult<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > PERSONAL_TOKEN_NAME_MAX {
-        return Err(AppError::field(
-            "name",
-            format!("Give the token a name of 1 to {PERSONAL_TOKEN_NAME_MAX} characters"),
-        ));
-    }
+    let name = crate::validation::required_name_max(name, "a name for the token", PERSONAL_TOKEN_NAME_MAX)
+        .map_err(|message| AppError::field("name", message))?;
+    let name = name.as_str();
     let mut tx = ctx.pool.begin().await?;
     let live = sqlx::query_scalar!(
         r#"select count(*) as "n!" from oauth_grants

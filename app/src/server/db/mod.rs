@@ -58,8 +58,19 @@ pub fn money_columns(money: Option<Money>) -> (Option<i64>, Option<String>) {
     }
 }
 
-/// `%term%` for ILIKE, with the term's own wildcards escaped.
+/// `%term%` for ILIKE, with the term's own wildcards escaped. Control characters are dropped:
+/// no stored text holds them, and PostgreSQL refuses a NUL in any text parameter.
 pub fn like_pattern(term: &str) -> String {
-    let escaped = term.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let term: String = term.trim().chars().filter(|c| !c.is_control()).collect();
+    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_escape_wildcards_and_drop_control_characters() {
+        assert_eq!(super::like_pattern(" 50%_off\\ "), "%50\\%\\_off\\\\%");
+        assert_eq!(super::like_pattern("a\0b\u{7}c\n"), "%abc%");
+    }
 }
