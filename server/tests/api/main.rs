@@ -25,6 +25,7 @@ mod invoice_pdf;
 mod invoices;
 mod logos;
 mod mcp;
+mod migrations;
 mod money;
 mod oauth;
 mod operations;
