@@ -99,7 +99,7 @@ async fn a_personal_token_runs_the_protocol_and_acts_as_its_member(pool: PgPool)
     let (failed, created) = call(&app, &token, "create_client", json!({ "name": "Acme via MCP" })).await;
     assert!(!failed, "{created}");
     let page = app.get("/clients", Some(&owner)).await;
-    assert!(page.text().contains("Acme via MCP"));
+    assert!(page.text().contains("Acme via MCP"), "{}: {}", page.status, page.text());
 
     // Mistakes come back as readable tool errors, and nothing is written.
     let (failed, text) = call(&app, &token, "create_client", json!({ "name": "  " })).await;
