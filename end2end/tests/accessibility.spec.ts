@@ -47,6 +47,8 @@ test("every page of a new, empty business passes axe-core", async ({ page }) => 
   const signUp = new SignUpPage(page);
   await signUp.goto();
   await signUp.signUp(newAccount("Ada Empty"));
+  // Signed up before moving on: navigating away mid-post would leave a visitor on /sign-in.
+  await expect(page.getByRole("heading", { name: "Set up your business" })).toBeVisible();
   const onboarding = await scan(page, [{ path: "/onboarding", shell: false }]);
   await page.goto("/onboarding");
   await new BusinessForm(page).create("Empty Studio", "EUR");
