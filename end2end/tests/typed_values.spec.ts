@@ -1,6 +1,6 @@
 import { Locator, Page } from "@playwright/test";
 import { test, expect, newAccount } from "./fixtures/test";
-import { BusinessForm, SignUpPage, boardColumn } from "./fixtures/pages";
+import { BusinessForm, SignUpPage, acmeWebsiteDesign } from "./fixtures/pages";
 
 // Without JavaScript a form that fails validation comes back from the server. It must show the
 // errors *and* everything the person typed, except passwords. One form of each kind: sign-up,
@@ -75,14 +75,7 @@ test("every kind of form keeps what was typed when it fails without JavaScript",
 
   // What the other forms need: a client with a project and a task.
   await page.goto("/clients/new");
-  await page.getByLabel("Name", { exact: true }).fill("Acme");
-  await page.getByRole("button", { name: "Create client" }).click();
-  await page.getByRole("link", { name: "New project" }).click();
-  await page.getByLabel("Project name").fill("Website");
-  await page.getByRole("button", { name: "Create project" }).click();
-  await page.getByLabel("Add a task to To do").fill("Design");
-  await boardColumn(page, "To do").getByRole("button", { name: "Add", exact: true }).click();
-  await expect(boardColumn(page, "To do").getByRole("link", { name: "Design" })).toBeVisible();
+  await acmeWebsiteDesign(page);
 
   await failAndKeep(page, "/clients/new", [
     { label: "Name", value: "Acme & Sons" },

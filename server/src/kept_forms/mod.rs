@@ -100,7 +100,8 @@ impl KeptForms {
 mod tests {
     use super::*;
 
-    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    /// Posted fields as the middleware hands them over (also used by `restore`'s tests).
+    pub(super) fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
     }
 

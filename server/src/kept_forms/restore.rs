@@ -140,10 +140,7 @@ fn restore_input(input: &mut Element, fields: &Fields, nth: &impl Fn(&str) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-    }
+    use crate::kept_forms::tests::form as fields;
 
     #[test]
     fn typed_text_replaces_the_stored_value_and_secrets_stay_out() {

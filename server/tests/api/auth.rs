@@ -160,20 +160,17 @@ async fn server_functions_answer_visitors_with_a_typed_unauthorized(pool: PgPool
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn without_javascript_a_form_post_redirects_with_the_cookie_or_the_error(pool: PgPool) {
-    use axum::body::Body;
     let app = TestApp::new(pool);
     let address = email("nojs");
-    let form_post = |body: String| {
-        http::Request::post("/api/auth/sign_up")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "text/html,application/xhtml+xml")
-            .header("host", "127.0.0.1:3000")
-            .header("referer", "http://127.0.0.1:3000/sign-up")
-            .body(Body::from(body))
-            .expect("request")
+    let sign_up = |password: &'static str| {
+        let (app, address) = (&app, address.clone());
+        async move {
+            let fields = [("name", "Dana"), ("email", address.as_str()), ("password", password)];
+            app.post_form("/api/auth/sign_up", "/sign-up", &fields, None).await
+        }
     };
 
-    let failed = app.send(form_post(format!("name=Dana&email={address}&password=short"))).await;
+    let failed = sign_up("short").await;
     assert_eq!(failed.status, StatusCode::FOUND, "a plain form post gets a redirect, not a 422 page");
     let location = failed.location().expect("location");
     assert!(location.starts_with("http://127.0.0.1:3000/sign-up?") && location.contains("__err="), "{location}");
@@ -183,7 +180,7 @@ async fn without_javascript_a_form_post_redirects_with_the_cookie_or_the_error(p
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("Use at least 8 characters."), "the page shows the signed error");
 
-    let created = app.send(form_post(format!("name=Dana&email={address}&password=long-enough"))).await;
+    let created = sign_up("long-enough").await;
     assert_eq!(created.status, StatusCode::FOUND);
     assert_eq!(created.location(), Some("/onboarding"));
     assert!(created.session_cookie().is_some_and(|c| !c.is_empty()));

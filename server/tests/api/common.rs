@@ -123,6 +123,21 @@ impl TestApp {
         self.send(server_fn_request(path, form, cookie, &[])).await
     }
 
+    /// A plain HTML form post from `page`, as a browser without JavaScript sends it (it wants a
+    /// page back, so a server function answers with a redirect).
+    pub async fn post_form(&self, action: &str, page: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let mut request = Request::post(action)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::REFERER, format!("http://127.0.0.1:3000{page}"));
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, format!("clerq_session={cookie}"));
+        }
+        self.send(request.body(Body::from(body)).expect("request")).await
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
         let mut request = Request::get(path).header(header::ACCEPT, "text/html");
         if let Some(cookie) = cookie {

@@ -2,23 +2,8 @@
 //! (passwords excepted), for that session only.
 
 use crate::common::{email, Reply, TestApp};
-use axum::body::Body;
 use http::StatusCode;
 use sqlx::PgPool;
-
-/// A plain HTML form post from `page`, as a browser without JavaScript sends it.
-async fn post_form(app: &TestApp, action: &str, page: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
-    let mut request = http::Request::post(action)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html,application/xhtml+xml")
-        .header("host", "127.0.0.1:3000")
-        .header("referer", format!("http://127.0.0.1:3000{page}"));
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", format!("clerq_session={cookie}"));
-    }
-    app.send(request.body(Body::from(body)).expect("request")).await
-}
 
 /// Where a failed post sends the browser (this instance's path and query).
 fn back_to(reply: &Reply) -> String {
@@ -33,7 +18,7 @@ async fn a_failed_sign_up_keeps_the_name_and_email_but_never_the_password(pool: 
     let app = TestApp::new(pool);
     let address = email("typed");
     let fields = [("name", "Dana \"D\" Lee & Co"), ("email", address.as_str()), ("password", "short7!")];
-    let failed = post_form(&app, "/api/auth/sign_up", "/sign-up", &fields, None).await;
+    let failed = app.post_form("/api/auth/sign_up", "/sign-up", &fields, None).await;
     let page = app.get(&back_to(&failed), None).await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
@@ -57,7 +42,7 @@ async fn a_failed_client_form_keeps_every_typed_field_for_its_session_only(pool:
         ("form[rate_currency]", "CHF"),
         ("form[rate_unit]", "day"),
     ];
-    let failed = post_form(&app, "/api/clients/create", "/clients/new", &fields, Some(&owner)).await;
+    let failed = app.post_form("/api/clients/create", "/clients/new", &fields, Some(&owner)).await;
     let back = back_to(&failed);
     let html = app.get(&back, Some(&owner)).await.text();
     assert!(html.contains(r#"role="alert""#), "the field error shows: {html}");
@@ -84,7 +69,7 @@ async fn a_failed_client_form_keeps_every_typed_field_for_its_session_only(pool:
     // the old, and only one error and one handle travel in the address.
     let mut again = fields;
     again[1] = ("form[company]", "Acme Group");
-    let second = back_to(&post_form(&app, "/api/clients/create", &back, &again, Some(&owner)).await);
+    let second = back_to(&app.post_form("/api/clients/create", &back, &again, Some(&owner)).await);
     assert_eq!(second.matches("__err=").count() + second.matches("__form=").count(), 2, "{second}");
     let html = app.get(&second, Some(&owner)).await.text();
     assert!(html.contains(r#"value="Acme Group""#) && !html.contains("Acme Holdings"), "{html}");
