@@ -29,6 +29,9 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// PostgreSQL could not be reached or was restarting: a 503 the caller may retry, never a 500.
+    #[error("Clerq cannot reach its database right now. Please try again in a moment.")]
+    Unavailable,
     /// The request never reached a server function body (network down, malformed arguments).
     #[error("The request could not be completed: {0}")]
     Transport(String),
@@ -50,6 +53,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
             AppError::Internal => 500,
+            AppError::Unavailable => 503,
             AppError::Transport(_) => 400,
         }
     }
@@ -111,6 +115,7 @@ mod tests {
             (AppError::Conflict("dup".into()), 409),
             (AppError::TooManyRequests("slow".into()), 429),
             (AppError::Internal, 500),
+            (AppError::Unavailable, 503),
             (AppError::Transport("x".into()), 400),
         ];
         for (error, status) in cases {

@@ -7,11 +7,27 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match error {
             sqlx::Error::RowNotFound => AppError::NotFound,
+            other if is_database_unreachable(&other) => {
+                tracing::warn!(error = ?other, "database unreachable");
+                AppError::Unavailable
+            }
             other => {
                 tracing::error!(error = ?other, "database error");
                 AppError::Internal
             }
         }
+    }
+}
+
+/// Whether `error` says PostgreSQL is out of reach (down, restarting, every connection busy) rather
+/// than that this request was wrong: the request may succeed if retried in a moment.
+pub fn is_database_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::WorkerCrashed => true,
+        // Class 08: connection exceptions; 57P01–57P03: the server is shutting down, crashed or
+        // starting (`admin_shutdown`, `crash_shutdown`, `cannot_connect_now`).
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
     }
 }
 
@@ -59,4 +75,20 @@ impl<T> ResultExt<T> for Result<T, sqlx::Error> {
 pub fn internal(context: &str, error: impl std::fmt::Debug) -> AppError {
     tracing::error!(error = ?error, "{context}");
     AppError::Internal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_a_retryable_503_and_other_faults_stay_500() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert_eq!(AppError::from(sqlx::Error::PoolTimedOut), AppError::Unavailable);
+        assert_eq!(AppError::from(sqlx::Error::PoolClosed), AppError::Unavailable);
+        assert_eq!(AppError::from(sqlx::Error::Io(refused)), AppError::Unavailable);
+        assert_eq!(AppError::from(sqlx::Error::Protocol("garbled".into())), AppError::Internal);
+        assert_eq!(AppError::from(sqlx::Error::RowNotFound), AppError::NotFound);
+        assert_eq!(AppError::Unavailable.status(), 503);
+    }
 }

@@ -118,6 +118,7 @@ fn error_kind(error: &AppError) -> &'static str {
         AppError::Validation(_) => "invalid",
         AppError::Conflict(_) => "conflict",
         AppError::TooManyRequests(_) => "rate_limited",
+        AppError::Unavailable => "unavailable",
         AppError::Internal | AppError::Transport(_) => "error",
     }
 }

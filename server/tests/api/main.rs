@@ -29,6 +29,7 @@ mod migrations;
 mod money;
 mod oauth;
 mod operations;
+mod outage;
 mod page_access;
 mod pdf_golden;
 mod process;

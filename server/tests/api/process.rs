@@ -23,7 +23,7 @@ fn server(args: &[&str]) -> Command {
 }
 
 /// `server serve` on `addr` against `database_url`, quiet; tests add or override what they need.
-fn serving(database_url: &str, addr: &str) -> Command {
+pub(crate) fn serving(database_url: &str, addr: &str) -> Command {
     let mut command = server(&[]);
     command
         .env("DATABASE_URL", database_url)
@@ -46,12 +46,12 @@ fn run(command: &mut Command) -> (i32, String, String) {
     )
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 
 /// Polls `server healthcheck` (as the compose healthcheck does) for up to a minute.
-async fn wait_until_healthy(child: &mut std::process::Child, addr: &str) -> bool {
+pub(crate) async fn wait_until_healthy(child: &mut std::process::Child, addr: &str) -> bool {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(60) {
         let probe = server(&["healthcheck"]).env("LEPTOS_SITE_ADDR", addr).stderr(Stdio::null()).status();
@@ -210,6 +210,8 @@ async fn sigterm_during_a_slow_request_lets_it_finish_then_exits(pool: PgPool) {
     let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(child.try_wait().expect("poll").is_none(), "the server waits for the request in flight");
+    // While it drains, it takes no new connections.
+    assert!(std::net::TcpStream::connect(&addr).is_err(), "a new connection is refused while draining");
     stream.write_all(rest.as_bytes()).expect("send the rest");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read the response");
