@@ -1,6 +1,7 @@
 //! Backups are plain `pg_dump` files (the self-hosting guide). These tests take a real dump of a
 //! database the app wrote and load it with `psql` both ways the guide describes: into an empty
-//! database, and over a fresh instance whose schema the migrations already created.
+//! database, and over a fresh instance whose schema the migrations already created; then the app
+//! runs on the restore and renders the same invoice PDF, byte for byte.
 
 use crate::common::{database_url_of, email, TestApp};
 use sqlx::PgPool;
@@ -63,6 +64,46 @@ impl ScratchDb {
         let sql = format!("drop database if exists \"{}\" with (force)", self.name);
         sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&self.admin).await.expect("drop db");
     }
+}
+
+/// SHA-256 of the stored logo and receipt bytes, computed by PostgreSQL from what it holds.
+async fn stored_file_hashes(pool: &PgPool) -> [String; 2] {
+    sqlx::query_as(
+        "select (select encode(sha256(png), 'hex') from logos), (select encode(sha256(bytes), 'hex') from vendor_receipts)",
+    )
+    .fetch_one(pool)
+    .await
+    .map(|(logo, receipt): (String, String)| [logo, receipt])
+    .expect("one logo and one receipt")
+}
+
+/// An issued EUR invoice for `client` with one fixed line; returns its id.
+async fn invoice_with_a_line(app: &TestApp, cookie: &str, client: &str) -> String {
+    let id: uuid::Uuid = app
+        .call(
+            "/api/invoices/create",
+            &[
+                ("form[client_id]", client),
+                ("form[currency]", "EUR"),
+                ("form[issue_date]", "2026-11-30"),
+                ("form[tax_treatment]", "zero_rated"),
+            ],
+            Some(cookie),
+        )
+        .await
+        .json();
+    let id = id.to_string();
+    let line = app
+        .call(
+            "/api/invoices/lines/add",
+            &[("id", &id), ("form[description]", "Retainer"), ("form[amount]", "500")],
+            Some(cookie),
+        )
+        .await;
+    assert!(line.status.is_success(), "{}", line.text());
+    let issued = app.call("/api/invoices/issue", &[("id", &id)], Some(cookie)).await;
+    assert!(issued.status.is_success(), "{}", issued.text());
+    id
 }
 
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
@@ -149,6 +190,13 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     assert!(generated.status.is_success(), "{}", generated.text());
     let issued = app.call("/api/invoices/issue", &[("id", &invoice)], Some(&alice)).await;
     assert!(issued.status.is_success(), "{}", issued.text());
+    // Invoices in the other statuses: one paid, one void (the recurring run below adds a draft).
+    let paid = invoice_with_a_line(&app, &alice, &client).await;
+    let marked = app.call("/api/invoices/mark-paid", &[("id", &paid), ("paid_on", "2026-11-30")], Some(&alice)).await;
+    assert!(marked.status.is_success(), "{}", marked.text());
+    let void = invoice_with_a_line(&app, &alice, &client).await;
+    let voided = app.call("/api/invoices/void", &[("id", &void), ("reason", "Sent twice")], Some(&alice)).await;
+    assert!(voided.status.is_success(), "{}", voided.text());
     // A recurring schedule and the draft it made (the invoice points at the schedule).
     let schedule = crate::recurring::schedule_via_api(&app, &alice, &client).await;
     let made = app.call("/api/recurring/generate-now", &[("id", &schedule)], Some(&alice)).await;
@@ -215,6 +263,10 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     app::server::oauth::store::insert_code(&pool, code, chrono::Utc::now()).await.expect("code").expect("a member");
     let token = app.call("/api/connected-apps/create-token", &[("name", "Backup CLI")], Some(&alice)).await;
     assert!(token.status.is_success(), "{}", token.text());
+    // The issued invoice's PDF as the app renders it now, to compare with the restored app's.
+    let pdf_path = format!("/api/invoices/{invoice}/pdf");
+    let pdf = app.get(&pdf_path, Some(&alice)).await;
+    assert_eq!(pdf.status, http::StatusCode::OK, "{}", pdf.text());
     app.call("/api/time/start", &[("task_id", &task.id.to_string())], Some(&alice)).await;
     let first = app.session(Some(&alice)).await.expect("alice").businesses[0].id.to_string();
     app.call("/api/business/switch", &[("business_id", &first)], Some(&alice)).await;
@@ -233,6 +285,22 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     run("psql", &["--quiet", "--dbname", &empty.url], Some(&dump));
     let empty_pool = PgPool::connect(&empty.url).await.expect("connect");
     assert_eq!(fingerprint(&empty_pool).await, source, "restore into an empty database");
+    assert_eq!(stored_file_hashes(&empty_pool).await, [logo.sha256.clone(), logo.sha256.clone()], "logo and receipt");
+    // The app started on the restore: the same session, pages and, byte for byte, the same PDF.
+    let restored = TestApp::new(empty_pool.clone());
+    let business: uuid::Uuid = sqlx::query_scalar("select business_id from sales_invoices where id = $1::uuid")
+        .bind(&invoice)
+        .fetch_one(&empty_pool)
+        .await
+        .expect("the invoice");
+    let switched = restored.call("/api/business/switch", &[("business_id", &business.to_string())], Some(&alice)).await;
+    assert!(switched.status.is_success(), "{}", switched.text());
+    let list = restored.get("/invoices", Some(&alice)).await;
+    assert_eq!(list.status, http::StatusCode::OK);
+    assert!(list.text().contains("2026-0001"), "the issued invoice is listed");
+    let restored_pdf = restored.get(&pdf_path, Some(&alice)).await;
+    assert_eq!(restored_pdf.status, http::StatusCode::OK, "{}", restored_pdf.text());
+    assert!(restored_pdf.body == pdf.body, "the restored app renders the same PDF bytes");
     empty_pool.close().await;
     empty.drop().await;
 
@@ -256,6 +324,7 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("violates foreign key constraint"), "table data loaded in a safe order:\n{stderr}");
     assert_eq!(fingerprint(&fresh_pool).await, source, "restore over a migrated schema");
+    assert_eq!(stored_file_hashes(&fresh_pool).await, [logo.sha256.clone(), logo.sha256.clone()], "logo and receipt");
     fresh_pool.close().await;
     fresh.drop().await;
 }
