@@ -71,3 +71,50 @@ async fn two_replicas_starting_together_apply_each_migration_once(pool: PgPool) 
     ran_b.expect("replica b migrates or finds it done");
     assert_eq!(applied(&pool).await, versions, "each migration applied once");
 }
+
+/// Data written at an earlier release, in that release's schema (`tests/fixtures/upgrade/`).
+const TIME_TRACKING_RELEASE: (i64, &str) =
+    (20261126000003, include_str!("../fixtures/upgrade/20261126000003_time_tracking.sql"));
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_business_from_the_time_tracking_release_upgrades_with_its_data_and_signs_in(pool: PgPool) {
+    let (version, fixture) = TIME_TRACKING_RELEASE;
+    empty(&pool).await;
+    MIGRATOR.run_to(version, &pool).await.expect("the release's schema");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(fixture)).execute(&pool).await.expect("the release's data");
+    MIGRATOR.run(&pool).await.expect("upgraded to head");
+
+    let counts: (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from accounts), (select count(*) from clients), (select count(*) from tasks),
+                (select count(*) from time_entries), (select count(*) from invitations where status = 'pending')",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("counts");
+    assert_eq!(counts, (2, 2, 2, 3, 1), "accounts, clients, tasks, time entries, invitations");
+    let money: (i64, String, i64) = sqlx::query_as(
+        "select default_rate_minor, default_rate_currency::text, (select sum(rate_minor)::bigint from time_entries)
+           from clients where name = 'Northwind'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("money");
+    assert_eq!(money, (9500, "EUR".to_owned(), 16500), "rates kept in minor units");
+
+    // The upgraded instance serves the old business: the old password signs in, the pages show it.
+    let app = crate::common::TestApp::new(pool.clone());
+    let signed_in = app
+        .call("/api/auth/sign_in", &[("email", "dana@harbor.example"), ("password", crate::common::PASSWORD)], None)
+        .await;
+    assert_eq!(signed_in.status, http::StatusCode::OK, "{}", signed_in.text());
+    let dana = signed_in.session_cookie().expect("a session");
+    let clients = app.get("/clients", Some(&dana)).await;
+    assert_eq!(clients.status, http::StatusCode::OK);
+    assert!(clients.text().contains("Northwind"), "{}", clients.text());
+    let project = app.get("/projects/0193a000-0000-7000-8000-0000000000d1", Some(&dana)).await;
+    assert_eq!(project.status, http::StatusCode::OK);
+    assert!(project.text().contains("Map illustrations"), "the project's tasks");
+    let week = app.get("/time?week=2026-11-23", Some(&dana)).await;
+    assert_eq!(week.status, http::StatusCode::OK);
+    assert!(week.text().contains("2:30"), "Dana's 2 h 30 min on the 24th: {}", week.text());
+}
