@@ -30,6 +30,33 @@ function lineRow(page: Page, text: string | RegExp) {
   return page.getByRole("table", { name: "Invoice lines" }).getByRole("row").filter({ hasText: text });
 }
 
+test("a billing rounding rule bills rounded hours and shows the time tracked", async ({ page }) => {
+  await seventyMinutesAtThirtyOne(page);
+  await page.goto("/settings");
+  await hydrated(page);
+  await page.getByLabel("Rounding", { exact: true }).selectOption({ label: "Round each entry" });
+  await page.getByLabel("Direction", { exact: true }).selectOption({ label: "Up" });
+  await page.getByLabel("Step", { exact: true }).selectOption({ label: "15 minutes" });
+  await page.getByLabel("Minimum per entry (minutes)").fill("0");
+  await page.getByRole("button", { name: "Save rounding" }).click();
+  await expect(page.getByText("Each entry rounded up to 15 minutes. Tracked time is never changed")).toBeVisible();
+
+  await newDraftForAcme(page);
+  await hydrated(page);
+  await page.getByLabel("Group as").selectOption({ label: "Single line" });
+  await page.getByRole("button", { name: "Generate lines" }).click();
+  // 70 minutes up to 75: 1.25 h at 31.00 = 38.75, where as tracked it would be 36.17.
+  const line = lineRow(page, "Time tracked on 2026-11-30");
+  await expect(line).toContainText("38.75 EUR");
+  await expect(line).toContainText("1.25 h × 31.00 EUR/h");
+  await expect(line).toContainText("Tracked 1:10");
+  await expect(page.getByText("Billing rounding: Each entry rounded up to 15 minutes.")).toBeVisible();
+
+  // The time entry itself still says 1:10.
+  await page.goto("/time");
+  await expect(page.getByRole("region", { name: "Entries this week" })).toContainText("1:10");
+});
+
 test("tracked time becomes an exact invoice that is issued, paid, duplicated and voided", async ({ page, request }) => {
   await seventyMinutesAtThirtyOne(page);
   await newDraftForAcme(page);

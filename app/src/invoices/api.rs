@@ -127,6 +127,12 @@ pub async fn update_invoice_settings(form: InvoiceSettingsForm) -> AppResult<()>
     crate::server::invoices::update_settings(&crate::server::business()?, form.validate()?).await
 }
 
+/// How time is rounded on invoices generated from now on.
+#[server(prefix = "/api", endpoint = "invoices/settings/rounding")]
+pub async fn set_billing_rounding(form: super::rounding::RoundingForm) -> AppResult<()> {
+    crate::server::invoices::set_billing_rounding(&crate::server::business()?, form.validate()?).await
+}
+
 #[server(prefix = "/api", endpoint = "invoices/next-number")]
 pub async fn configure_next_number(year: String, next_number: String) -> AppResult<()> {
     let (year, next) = super::forms::next_number(&year, &next_number)?;

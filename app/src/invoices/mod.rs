@@ -5,6 +5,7 @@
 pub mod api;
 pub mod forms;
 pub mod plan;
+pub mod rounding;
 
 use crate::ids::{ClientId, InvoiceId, InvoiceLineId, ProjectId};
 use crate::money::{CurrencyCode, Money};
@@ -185,6 +186,8 @@ pub struct InvoiceLine {
     pub source: Option<LineSource>,
     /// Time entries billed on this line.
     pub entries: i64,
+    /// Those entries' tracked seconds, as tracked (the line's hours may be rounded).
+    pub tracked_seconds: Option<i64>,
 }
 
 impl InvoiceLine {
@@ -194,6 +197,14 @@ impl InvoiceLine {
         let price_currency = self.source.as_ref().map_or(currency, |s| s.total.currency);
         let price = Money::new(self.unit_price_minor?, price_currency);
         Some(format!("{} h × {}/h", hours.round_to(2), price.format()))
+    }
+
+    /// `Tracked 0:14` when the hours billed differ from the hours tracked (a rounding rule).
+    pub fn tracked_label(&self) -> Option<String> {
+        let tracked = self.tracked_seconds?;
+        // Quantities are written the same way, hours to six places, so the texts compare.
+        let tracked_hours = crate::billing::Decimal::from_fraction(i128::from(tracked), 3600, 6)?.to_string();
+        (self.quantity.as_deref()? != tracked_hours).then(|| format!("Tracked {}", crate::time::format_hm(tracked)))
     }
 
     /// `Converted from 465.00 GBP at 1.1734 (ECB rate)`.
@@ -226,6 +237,8 @@ pub struct Invoice {
     pub period: Option<(NaiveDate, NaiveDate)>,
     pub paid_on: Option<NaiveDate>,
     pub void_reason: Option<String>,
+    /// The billing rounding rule its lines from time were generated with (`None`: as tracked).
+    pub rounding: Option<rounding::RoundingRule>,
     pub lines: Vec<InvoiceLine>,
 }
 
@@ -348,6 +361,8 @@ pub struct InvoiceSettings {
     pub vat_rate_percent: Option<String>,
     pub vat_number: String,
     pub payment_terms_days: i32,
+    /// How time is rounded when lines are generated (`None`: billed as tracked).
+    pub rounding: Option<rounding::RoundingRule>,
     /// The current year and the number its next invoice gets.
     pub year: i32,
     pub next_number: i32,
@@ -393,8 +408,12 @@ mod tests {
             total_minor: 3617,
             source: None,
             entries: 1,
+            tracked_seconds: Some(70 * 60),
         };
         assert_eq!(line.quantity_label(eur).as_deref(), Some("1.17 h × 31.00 EUR/h"));
+        assert_eq!(line.tracked_label(), None, "billed as tracked");
+        let rounded = InvoiceLine { quantity: Some("1.250000".into()), ..line.clone() };
+        assert_eq!(rounded.tracked_label().as_deref(), Some("Tracked 1:10"));
         assert_eq!(line.conversion_label(), None);
         let converted = InvoiceLine {
             quantity: Some("5".into()),

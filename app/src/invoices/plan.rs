@@ -1,8 +1,10 @@
 //! Turning tracked time into invoice lines (PRODUCT §3.9.4), as a pure function of the entries:
-//! group them, price each group once at its rate (rounding point 1), and describe it. Conversion
+//! group them, apply the billing rounding rule to their time (never to the entries themselves),
+//! price each group once at its rate (rounding point 1), and describe it. Conversion
 //! to the invoice's currency happens afterwards, once per line (rounding point 3).
 
 use super::forms::LINE_DESCRIPTION_MAX_CHARS;
+use super::rounding::RoundingRule;
 use super::Grouping;
 use crate::billing::{line_from_time, Decimal, TooLarge};
 use crate::ids::{TaskId, TimeEntryId, UserId};
@@ -28,8 +30,10 @@ pub struct BillableEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedLine {
     pub description: String,
-    /// Hours to six places.
+    /// Hours billed, to six places.
     pub quantity: String,
+    /// The entries' tracked seconds, before any billing rounding.
+    pub raw_seconds: i64,
     /// `None` when the line mixes rates (per-task lines of several people).
     pub unit_price_minor: Option<i64>,
     pub total_minor: i64,
@@ -46,10 +50,12 @@ pub enum PlanError {
 }
 
 /// Groups `entries` into lines. Lines come out in a stable order (by person, task or date).
+/// `rounding` decides the time billed: each entry's, or each line's per rate it holds.
 pub fn plan_lines(
     entries: &[BillableEntry],
     grouping: Grouping,
     include_task_list: bool,
+    rounding: Option<&RoundingRule>,
 ) -> Result<Vec<PlannedLine>, PlanError> {
     if entries.is_empty() {
         return Ok(Vec::new());
@@ -78,19 +84,28 @@ pub fn plan_lines(
             return Err(PlanError::SeveralRates(listed.join(", ")));
         }
     }
-    groups.into_values().map(|group| line(&group, grouping, include_task_list)).collect()
+    groups.into_values().map(|group| line(&group, grouping, include_task_list, rounding)).collect()
 }
 
 fn parse(code: &str) -> CurrencyCode {
     CurrencyCode::parse(code).unwrap_or_else(|_| CurrencyCode::from(&crate::currency::CURRENCIES[0]))
 }
 
-fn line(group: &[&BillableEntry], grouping: Grouping, include_task_list: bool) -> Result<PlannedLine, PlanError> {
+fn line(
+    group: &[&BillableEntry],
+    grouping: Grouping,
+    include_task_list: bool,
+    rounding: Option<&RoundingRule>,
+) -> Result<PlannedLine, PlanError> {
     let first = group[0];
-    // Seconds per rate: a line is priced once per rate it holds (one, except per-task lines).
+    // Billed seconds per rate: a line is priced once per rate it holds (one, except per-task lines).
     let mut seconds_at_rate: BTreeMap<i64, i64> = BTreeMap::new();
     for entry in group {
-        *seconds_at_rate.entry(entry.rate_minor).or_default() += entry.seconds;
+        let billed = rounding.map_or(entry.seconds, |r| r.entry_seconds(entry.seconds));
+        *seconds_at_rate.entry(entry.rate_minor).or_default() += billed;
+    }
+    if let Some(rule) = rounding {
+        seconds_at_rate.values_mut().for_each(|seconds| *seconds = rule.line_seconds(*seconds));
     }
     let total_minor = seconds_at_rate
         .iter()
@@ -124,6 +139,7 @@ fn line(group: &[&BillableEntry], grouping: Grouping, include_task_list: bool) -
     Ok(PlannedLine {
         description: truncate(&description, LINE_DESCRIPTION_MAX_CHARS),
         quantity,
+        raw_seconds: group.iter().map(|e| e.seconds).sum(),
         unit_price_minor,
         total_minor,
         currency: first.rate_currency,
@@ -176,7 +192,8 @@ mod tests {
 
     #[test]
     fn seventy_minutes_at_31_is_one_line_of_36_17() {
-        let lines = plan_lines(&[entry("Dana Lee", "Design", 70 * 60, 3100)], Grouping::Single, false).expect("plan");
+        let lines =
+            plan_lines(&[entry("Dana Lee", "Design", 70 * 60, 3100)], Grouping::Single, false, None).expect("plan");
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].total_minor, 3617);
         assert_eq!(lines[0].quantity, "1.166667");
@@ -192,7 +209,7 @@ mod tests {
             entry("Dana Lee", "Build", 3600, 9000),
             entry("Alex Kim", "Build", 3600, 5000),
         ];
-        let lines = plan_lines(&entries, Grouping::PersonAndRate, true).expect("plan");
+        let lines = plan_lines(&entries, Grouping::PersonAndRate, true, None).expect("plan");
         let described: Vec<(&str, i64)> = lines.iter().map(|l| (l.description.as_str(), l.total_minor)).collect();
         assert_eq!(
             described,
@@ -212,7 +229,7 @@ mod tests {
             entry("Alex Kim", "Build", 70 * 60, 3100),
             entry("Alex Kim", "Build", 1, 10000),
         ];
-        let lines = plan_lines(&entries, Grouping::Task, false).expect("plan");
+        let lines = plan_lines(&entries, Grouping::Task, false, None).expect("plan");
         assert_eq!(lines.len(), 1);
         // 140 min at 31.00 = 72.33 (rounded once), plus 1 s at 100.00 = 0.03.
         assert_eq!(lines[0].total_minor, 7233 + 3);
@@ -223,7 +240,7 @@ mod tests {
     #[test]
     fn a_single_line_needs_one_rate() {
         let entries = [entry("Dana Lee", "Build", 3600, 8000), entry("Alex Kim", "Build", 3600, 5000)];
-        let error = plan_lines(&entries, Grouping::Single, false).unwrap_err();
+        let error = plan_lines(&entries, Grouping::Single, false, None).unwrap_err();
         assert_eq!(
             error.to_string(),
             "A single line needs every entry at one rate; these entries have 50.00 EUR/h, 80.00 EUR/h. Group by person and rate or per task instead."
@@ -234,9 +251,32 @@ mod tests {
     fn long_task_lists_are_cut_to_the_description_limit() {
         let entries: Vec<BillableEntry> =
             (0..200).map(|i| entry("Dana Lee", &format!("Task number {i:03}"), 60, 100)).collect();
-        let lines = plan_lines(&entries, Grouping::Single, true).expect("plan");
+        let lines = plan_lines(&entries, Grouping::Single, true, None).expect("plan");
         assert_eq!(lines[0].description.chars().count(), LINE_DESCRIPTION_MAX_CHARS);
         assert!(lines[0].description.ends_with('…'));
+    }
+
+    #[test]
+    fn a_rounding_rule_changes_the_hours_billed_and_keeps_the_hours_tracked() {
+        use crate::invoices::rounding::{Direction, RoundingRule, Scope};
+        let rule = |scope, minimum| RoundingRule {
+            scope,
+            direction: Direction::Up,
+            step_minutes: 15,
+            minimum_minutes: minimum,
+        };
+        let seven = [entry("Dana Lee", "Design", 7 * 60, 3100), entry("Dana Lee", "Design", 7 * 60, 3100)];
+        let lines = plan_lines(&seven, Grouping::Single, false, Some(&rule(Scope::Entry, 0))).expect("plan");
+        // Each 7 minutes up to 15: half an hour at 31.00.
+        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor, lines[0].raw_seconds), ("0.5", 1550, 840));
+        let lines = plan_lines(&seven, Grouping::Single, false, Some(&rule(Scope::Line, 0))).expect("plan");
+        // 14 minutes up to 15.
+        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor, lines[0].raw_seconds), ("0.25", 775, 840));
+        let lines = plan_lines(&seven, Grouping::Single, false, Some(&rule(Scope::Line, 10))).expect("plan");
+        // Each raised to 10 minutes, 20 up to 30.
+        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor), ("0.5", 1550));
+        let lines = plan_lines(&seven, Grouping::Single, false, None).expect("plan");
+        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor, lines[0].raw_seconds), ("0.233333", 723, 840));
     }
 
     proptest! {
@@ -251,7 +291,7 @@ mod tests {
             let entries: Vec<BillableEntry> =
                 spec.iter().map(|(u, t, s, r)| entry(users[*u], tasks[*t], *s, rates[*r])).collect();
             let grouping = [Grouping::PersonAndRate, Grouping::Task][grouping];
-            let lines = plan_lines(&entries, grouping, false).expect("plan");
+            let lines = plan_lines(&entries, grouping, false, None).expect("plan");
             let mut billed: Vec<TimeEntryId> = lines.iter().flat_map(|l| l.entries.clone()).collect();
             billed.sort_by_key(|id| id.0);
             let mut all: Vec<TimeEntryId> = entries.iter().map(|e| e.id).collect();

@@ -47,8 +47,8 @@ use crate::import::{AnalyzeImport, ImportClientRows, ImportClients};
 use crate::invoices::{
     AddInvoiceExpenses, AddInvoiceLine, ConfigureNextNumber, CreateInvoice, DeleteInvoice, DeleteInvoiceLine,
     DuplicateInvoice, FetchRate, GenerateInvoiceLines, GetInvoice, GetInvoiceSettings, IssueInvoice, ListInvoices,
-    MarkInvoicePaid, MoveInvoiceLine, NewInvoiceDefaults, SetInvoiceNotes, UpdateInvoiceDetails, UpdateInvoiceLine,
-    UpdateInvoiceSettings, VoidInvoice,
+    MarkInvoicePaid, MoveInvoiceLine, NewInvoiceDefaults, SetBillingRounding, SetInvoiceNotes, UpdateInvoiceDetails,
+    UpdateInvoiceLine, UpdateInvoiceSettings, VoidInvoice,
 };
 use crate::oauth::GetConsent;
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
@@ -160,6 +160,7 @@ registry! {
     DeleteInvoice => Permission(Permission::InvoicesDelete),
     GetInvoiceSettings => Permission(Permission::SettingsView),
     UpdateInvoiceSettings => Permission(Permission::SettingsEdit),
+    SetBillingRounding => Permission(Permission::SettingsEdit),
     ConfigureNextNumber => Permission(Permission::InvoicesConfigure),
     ListExpenses => Permission(Permission::ExpensesView),
     GetExpense => Permission(Permission::ExpensesView),

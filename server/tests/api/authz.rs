@@ -156,6 +156,12 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         "/api/invoices/settings/update" => {
             vec![("form[vat_rate]", "21".into()), ("form[vat_number]", "".into()), ("form[payment_terms]", "14".into())]
         }
+        "/api/invoices/settings/rounding" => vec![
+            ("form[scope]", "entry".into()),
+            ("form[direction]", "up".into()),
+            ("form[step]", "15".into()),
+            ("form[minimum]", "0".into()),
+        ],
         "/api/invoices/next-number" => vec![("year", "2026".into()), ("next_number", "500".into())],
         "/api/invoices/expenses/add" => vec![("id", f.invoice.to_string())],
         "/api/expenses/list"

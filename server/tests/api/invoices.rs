@@ -7,6 +7,7 @@ mod from_time;
 mod fx_vat;
 mod lifecycle;
 mod numbering;
+mod rounding;
 
 use crate::common::{email, leptos_options, TestApp, SECRET};
 use app::clients::form::ClientForm;

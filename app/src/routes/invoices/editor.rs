@@ -104,6 +104,7 @@ pub fn LinesTable(invoice: Invoice, editable: bool, actions: InvoiceActions) -> 
         .iter()
         .map(|line| {
             let label = line.quantity_label(invoice.currency);
+            let tracked = line.tracked_label();
             let conversion = line.conversion_label();
             let amount = invoice.money(line.total_minor).format();
             let controls =
@@ -113,6 +114,7 @@ pub fn LinesTable(invoice: Invoice, editable: bool, actions: InvoiceActions) -> 
                     <td>
                         <span class="line-description">{line.description.clone()}</span>
                         {label.map(|l| view! { <br /><small class="hint">{l}</small> })}
+                        {tracked.map(|t| view! { <br /><small class="hint">{t}</small> })}
                         {conversion.map(|c| view! { <br /><small class="hint">{c}</small> })}
                         {controls}
                     </td>
@@ -140,6 +142,9 @@ pub fn LinesTable(invoice: Invoice, editable: bool, actions: InvoiceActions) -> 
             </table>
         </div>
         {(!invoice.tax_note.is_empty()).then(|| view! { <p class="hint">{invoice.tax_note.clone()}</p> })}
+        {invoice.rounding.map(|rule| view! {
+            <p class="hint">{format!("Billing rounding: {}.", crate::invoices::rounding::RoundingRule::describe(Some(&rule)))}</p>
+        })}
     }
 }
 

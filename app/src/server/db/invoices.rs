@@ -5,6 +5,7 @@
 use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, ClientId, InvoiceId, InvoiceLineId, ProjectId, ScheduleId, TaskId, TimeEntryId, UserId};
 use crate::invoices::plan::BillableEntry;
+use crate::invoices::rounding::RoundingRule;
 use crate::invoices::{Choice, FxSource, Invoice, InvoiceLine, InvoiceStatus, LineSource, Shown, TaxTreatment};
 use crate::money::{CurrencyCode, Money};
 use crate::server::db::like_pattern;
@@ -139,16 +140,19 @@ pub async fn get(
                   i.tax_treatment as "tax_treatment: TaxTreatment", i.tax_rate_percent, i.tax_note,
                   i.subtotal_minor::bigint as "subtotal_minor!", i.tax_minor::bigint as "tax_minor!",
                   i.total_minor::bigint as "total_minor!", i.notes, i.period_start, i.period_end, i.paid_on, i.void_reason,
+                  i.billing_rounding,
                   l.id as "line_id?", l.position as "line_position?", l.description as "line_description?",
                   l.quantity as "line_quantity?", l.unit_price_minor::bigint as "line_unit_price_minor?",
                   l.total_minor::bigint as "line_total_minor?", l.source_currency::text as "line_source_currency?",
                   l.source_total_minor::bigint as "line_source_total_minor?", l.fx_rate as "line_fx_rate?",
                   l.fx_source as "line_fx_source?: FxSource",
-                  (select count(*) from time_entries e where e.invoice_line_id = l.id) as "line_entries!"
+                  t.entries as "line_entries!", t.seconds::bigint as "line_tracked_seconds?"
            from sales_invoices i
            join clients c on c.business_id = i.business_id and c.id = i.client_id
            left join projects p on p.business_id = i.business_id and p.id = i.project_id
            left join sales_lines l on l.business_id = i.business_id and l.invoice_id = i.id
+           left join lateral (select count(*) as entries, sum(e.duration_seconds) as seconds
+                              from time_entries e where e.invoice_line_id = l.id) t on true
            where i.business_id = $1 and i.id = $2
            order by l.position"#,
         business_id.0,
@@ -178,6 +182,7 @@ pub async fn get(
             total_minor,
             source,
             entries: l.line_entries,
+            tracked_seconds: l.line_tracked_seconds,
         });
     }
     let r = rows.into_iter().next().ok_or(AppError::NotFound)?;
@@ -203,6 +208,7 @@ pub async fn get(
         period: r.period_start.zip(r.period_end),
         paid_on: r.paid_on,
         void_reason: r.void_reason,
+        rounding: r.billing_rounding.as_deref().and_then(RoundingRule::decode),
         lines,
     })
 }
@@ -800,11 +806,14 @@ pub struct Settings {
     pub payment_terms_days: i32,
     pub timezone: String,
     pub currency: String,
+    /// The billing rounding rule, stored form (`none` or `entry:up:15:0`).
+    pub billing_rounding: String,
 }
 
 pub async fn settings(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Settings> {
     let r = sqlx::query!(
-        "select vat_rate_percent, vat_number, payment_terms_days, timezone, currency from businesses where id = $1",
+        "select vat_rate_percent, vat_number, payment_terms_days, timezone, currency, billing_rounding
+         from businesses where id = $1",
         business_id.0
     )
     .fetch_one(db)
@@ -815,6 +824,7 @@ pub async fn settings(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppRe
         payment_terms_days: r.payment_terms_days,
         timezone: r.timezone,
         currency: r.currency,
+        billing_rounding: r.billing_rounding,
     })
 }
 
@@ -825,7 +835,7 @@ pub async fn settings_with_next_number(
     year: i32,
 ) -> AppResult<(Settings, i32)> {
     let r = sqlx::query!(
-        r#"select b.vat_rate_percent, b.vat_number, b.payment_terms_days, b.timezone, b.currency,
+        r#"select b.vat_rate_percent, b.vat_number, b.payment_terms_days, b.timezone, b.currency, b.billing_rounding,
                   coalesce((select n.next_number from sales_numbers n where n.business_id = b.id and n.year = $2), 1) as "next_number!"
            from businesses b where b.id = $1"#,
         business_id.0,
@@ -839,6 +849,7 @@ pub async fn settings_with_next_number(
         payment_terms_days: r.payment_terms_days,
         timezone: r.timezone,
         currency: r.currency,
+        billing_rounding: r.billing_rounding,
     };
     Ok((settings, r.next_number))
 }
@@ -860,6 +871,31 @@ pub async fn update_settings(
     .execute(db)
     .await?;
     Ok(())
+}
+
+pub async fn set_billing_rounding(db: impl PgExecutor<'_>, business_id: BusinessId, rule: &str) -> AppResult<()> {
+    sqlx::query!("update businesses set billing_rounding = $2 where id = $1", business_id.0, rule).execute(db).await?;
+    Ok(())
+}
+
+/// The invoice's billing rounding rule: the one it already keeps, else `current`, which it keeps
+/// from now on. Called on the locked draft before lines are generated from time.
+pub async fn keep_billing_rounding(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    invoice: InvoiceId,
+    current: &str,
+) -> AppResult<String> {
+    let kept = sqlx::query_scalar!(
+        r#"update sales_invoices set billing_rounding = coalesce(billing_rounding, $3)
+           where business_id = $1 and id = $2 returning billing_rounding as "billing_rounding!""#,
+        business_id.0,
+        invoice.0,
+        current
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(kept)
 }
 
 /// Sets the counter of `year`, locking it first; refuses a number not above the highest issued.

@@ -7,6 +7,7 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{InvoiceId, InvoiceLineId};
 use crate::invoices::forms::{GenerateInput, LineForm};
 use crate::invoices::plan::{plan_lines, PlanError};
+use crate::invoices::rounding::RoundingRule;
 use crate::invoices::{FxSource, Generated};
 use crate::money::CurrencyCode;
 use crate::permissions::Permission;
@@ -111,10 +112,16 @@ pub async fn generate(ctx: &BusinessCtx, id: InvoiceId, input: GenerateInput) ->
         };
         return Err(AppError::field(crate::validation::FieldErrors::FORM, why));
     }
-    let planned = plan_lines(&entries, input.grouping, input.include_task_list).map_err(|e| match e {
-        PlanError::SeveralRates(_) => AppError::field("grouping", e.to_string()),
-        PlanError::TooLarge(_) => AppError::field(crate::validation::FieldErrors::FORM, "These amounts are too large."),
-    })?;
+    // The draft keeps the rounding rule of its first generation; later ones use the same.
+    let kept = db::keep_billing_rounding(&mut *tx, ctx.business.id, id, &settings.billing_rounding).await?;
+    let rounding = RoundingRule::decode(&kept);
+    let planned =
+        plan_lines(&entries, input.grouping, input.include_task_list, rounding.as_ref()).map_err(|e| match e {
+            PlanError::SeveralRates(_) => AppError::field("grouping", e.to_string()),
+            PlanError::TooLarge(_) => {
+                AppError::field(crate::validation::FieldErrors::FORM, "These amounts are too large.")
+            }
+        })?;
     check_room(ctx, &mut tx, id, planned.len()).await?;
 
     let rates = conversion_rates(&mut tx, &locked, planned.iter().map(|l| l.currency), &input.manual_rates).await?;

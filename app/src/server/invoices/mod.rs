@@ -16,6 +16,7 @@ use crate::billing::Decimal;
 use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, InvoiceId};
 use crate::invoices::forms::{DraftInput, InvoiceSettingsInput};
+use crate::invoices::rounding::RoundingRule;
 use crate::invoices::PAGE_SIZE;
 use crate::invoices::{
     Choice, InvoiceDefaults, InvoiceList, InvoicePage, InvoiceSettings, InvoiceStatus, RateQuote, TaxTreatment,
@@ -294,9 +295,16 @@ pub async fn settings(ctx: &BusinessCtx) -> AppResult<InvoiceSettings> {
         payment_terms_days: settings.payment_terms_days,
         year,
         next_number,
+        rounding: RoundingRule::decode(&settings.billing_rounding),
         can_edit: ctx.can(Permission::SettingsEdit),
         can_configure: ctx.can(Permission::InvoicesConfigure),
     })
+}
+
+/// Sets how time is rounded on invoices generated from now on (drafts already generated keep theirs).
+pub async fn set_billing_rounding(ctx: &BusinessCtx, rule: Option<RoundingRule>) -> AppResult<()> {
+    ctx.require(Permission::SettingsEdit)?;
+    db::set_billing_rounding(&ctx.pool, ctx.business.id, &RoundingRule::encode(rule.as_ref())).await
 }
 
 pub async fn update_settings(ctx: &BusinessCtx, input: InvoiceSettingsInput) -> AppResult<()> {
