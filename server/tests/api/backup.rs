@@ -77,6 +77,25 @@ async fn stored_file_hashes(pool: &PgPool) -> [String; 2] {
     .expect("one logo and one receipt")
 }
 
+/// The app started on a restore: the same session signs in, the invoice list shows the issued
+/// invoice, and its PDF comes out byte for byte as before the dump.
+async fn serves_the_same_invoice(restored: &PgPool, cookie: &str, invoice: &str, pdf: &[u8]) {
+    let app = TestApp::new(restored.clone());
+    let business: uuid::Uuid = sqlx::query_scalar("select business_id from sales_invoices where id = $1::uuid")
+        .bind(invoice)
+        .fetch_one(restored)
+        .await
+        .expect("the invoice");
+    let switched = app.call("/api/business/switch", &[("business_id", &business.to_string())], Some(cookie)).await;
+    assert!(switched.status.is_success(), "{}", switched.text());
+    let list = app.get("/invoices", Some(cookie)).await;
+    assert_eq!(list.status, http::StatusCode::OK);
+    assert!(list.text().contains("2026-0001"), "the issued invoice is listed");
+    let restored_pdf = app.get(&format!("/api/invoices/{invoice}/pdf"), Some(cookie)).await;
+    assert_eq!(restored_pdf.status, http::StatusCode::OK, "{}", restored_pdf.text());
+    assert!(restored_pdf.body == pdf, "the restored app renders the same PDF bytes");
+}
+
 /// An issued EUR invoice for `client` with one fixed line; returns its id.
 async fn invoice_with_a_line(app: &TestApp, cookie: &str, client: &str) -> String {
     let id: uuid::Uuid = app
@@ -264,8 +283,7 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     let token = app.call("/api/connected-apps/create-token", &[("name", "Backup CLI")], Some(&alice)).await;
     assert!(token.status.is_success(), "{}", token.text());
     // The issued invoice's PDF as the app renders it now, to compare with the restored app's.
-    let pdf_path = format!("/api/invoices/{invoice}/pdf");
-    let pdf = app.get(&pdf_path, Some(&alice)).await;
+    let pdf = app.get(&format!("/api/invoices/{invoice}/pdf"), Some(&alice)).await;
     assert_eq!(pdf.status, http::StatusCode::OK, "{}", pdf.text());
     app.call("/api/time/start", &[("task_id", &task.id.to_string())], Some(&alice)).await;
     let first = app.session(Some(&alice)).await.expect("alice").businesses[0].id.to_string();
@@ -286,21 +304,7 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     let empty_pool = PgPool::connect(&empty.url).await.expect("connect");
     assert_eq!(fingerprint(&empty_pool).await, source, "restore into an empty database");
     assert_eq!(stored_file_hashes(&empty_pool).await, [logo.sha256.clone(), logo.sha256.clone()], "logo and receipt");
-    // The app started on the restore: the same session, pages and, byte for byte, the same PDF.
-    let restored = TestApp::new(empty_pool.clone());
-    let business: uuid::Uuid = sqlx::query_scalar("select business_id from sales_invoices where id = $1::uuid")
-        .bind(&invoice)
-        .fetch_one(&empty_pool)
-        .await
-        .expect("the invoice");
-    let switched = restored.call("/api/business/switch", &[("business_id", &business.to_string())], Some(&alice)).await;
-    assert!(switched.status.is_success(), "{}", switched.text());
-    let list = restored.get("/invoices", Some(&alice)).await;
-    assert_eq!(list.status, http::StatusCode::OK);
-    assert!(list.text().contains("2026-0001"), "the issued invoice is listed");
-    let restored_pdf = restored.get(&pdf_path, Some(&alice)).await;
-    assert_eq!(restored_pdf.status, http::StatusCode::OK, "{}", restored_pdf.text());
-    assert!(restored_pdf.body == pdf.body, "the restored app renders the same PDF bytes");
+    serves_the_same_invoice(&empty_pool, &alice, &invoice, &pdf.body).await;
     empty_pool.close().await;
     empty.drop().await;
 
@@ -325,6 +329,7 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     assert!(!stderr.contains("violates foreign key constraint"), "table data loaded in a safe order:\n{stderr}");
     assert_eq!(fingerprint(&fresh_pool).await, source, "restore over a migrated schema");
     assert_eq!(stored_file_hashes(&fresh_pool).await, [logo.sha256.clone(), logo.sha256.clone()], "logo and receipt");
+    serves_the_same_invoice(&fresh_pool, &alice, &invoice, &pdf.body).await;
     fresh_pool.close().await;
     fresh.drop().await;
 }
