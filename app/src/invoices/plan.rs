@@ -32,8 +32,6 @@ pub struct PlannedLine {
     pub description: String,
     /// Hours billed, to six places.
     pub quantity: String,
-    /// The entries' tracked seconds, before any billing rounding.
-    pub raw_seconds: i64,
     /// `None` when the line mixes rates (per-task lines of several people).
     pub unit_price_minor: Option<i64>,
     pub total_minor: i64,
@@ -139,7 +137,6 @@ fn line(
     Ok(PlannedLine {
         description: truncate(&description, LINE_DESCRIPTION_MAX_CHARS),
         quantity,
-        raw_seconds: group.iter().map(|e| e.seconds).sum(),
         unit_price_minor,
         total_minor,
         currency: first.rate_currency,
@@ -257,7 +254,7 @@ mod tests {
     }
 
     #[test]
-    fn a_rounding_rule_changes_the_hours_billed_and_keeps_the_hours_tracked() {
+    fn a_rounding_rule_changes_the_hours_billed() {
         use crate::invoices::rounding::{Direction, RoundingRule, Scope};
         let rule = |scope, minimum| RoundingRule {
             scope,
@@ -268,15 +265,15 @@ mod tests {
         let seven = [entry("Dana Lee", "Design", 7 * 60, 3100), entry("Dana Lee", "Design", 7 * 60, 3100)];
         let lines = plan_lines(&seven, Grouping::Single, false, Some(&rule(Scope::Entry, 0))).expect("plan");
         // Each 7 minutes up to 15: half an hour at 31.00.
-        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor, lines[0].raw_seconds), ("0.5", 1550, 840));
+        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor), ("0.5", 1550));
         let lines = plan_lines(&seven, Grouping::Single, false, Some(&rule(Scope::Line, 0))).expect("plan");
         // 14 minutes up to 15.
-        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor, lines[0].raw_seconds), ("0.25", 775, 840));
+        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor), ("0.25", 775));
         let lines = plan_lines(&seven, Grouping::Single, false, Some(&rule(Scope::Line, 10))).expect("plan");
         // Each raised to 10 minutes, 20 up to 30.
         assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor), ("0.5", 1550));
         let lines = plan_lines(&seven, Grouping::Single, false, None).expect("plan");
-        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor, lines[0].raw_seconds), ("0.233333", 723, 840));
+        assert_eq!((lines[0].quantity.as_str(), lines[0].total_minor), ("0.233333", 723));
     }
 
     proptest! {

@@ -123,7 +123,8 @@ pub fn round_to_step(seconds: i64, step: i64, direction: Direction) -> i64 {
     }
 }
 
-fn minutes_label(minutes: u32) -> String {
+/// `1 minute`, `15 minutes`, `1 h`.
+pub fn minutes_label(minutes: u32) -> String {
     match minutes {
         1 => "1 minute".to_owned(),
         m if m % 60 == 0 && m >= 60 => format!("{} h", m / 60),

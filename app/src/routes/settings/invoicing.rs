@@ -4,7 +4,7 @@
 use crate::components::form::{
     action_error, field_error, validate_before_posting, FormError, SavedNotice, SelectField, SubmitButton, TextField,
 };
-use crate::invoices::rounding::{RoundingForm, RoundingRule, STEPS};
+use crate::invoices::rounding::{minutes_label, RoundingForm, RoundingRule, STEPS};
 use crate::invoices::{get_invoice_settings, ConfigureNextNumber, SetBillingRounding, UpdateInvoiceSettings};
 use leptos::prelude::*;
 
@@ -83,10 +83,7 @@ fn rounding_form(
     let scopes =
         pairs(&[("none", "Bill time as tracked"), ("entry", "Round each entry"), ("line", "Round each line's total")]);
     let directions = pairs(&[("up", "Up"), ("down", "Down"), ("nearest", "To the nearest")]);
-    let steps = STEPS
-        .iter()
-        .map(|s| (s.to_string(), if *s == 1 { "1 minute".to_owned() } else { format!("{s} minutes") }))
-        .collect();
+    let steps = STEPS.iter().map(|s| (s.to_string(), minutes_label(*s))).collect();
     view! {
         <ActionForm action on:submit:capture=validate_before_posting(action, |a: &SetBillingRounding| a.form.validate().map(|_| ()))>
             <fieldset disabled=!can_edit>
