@@ -77,6 +77,7 @@ typed_id! {
     CustomRoleId,
     ExpenseId,
     ScheduleId,
+    CreditNoteId,
 }
 
 #[cfg(test)]

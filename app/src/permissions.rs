@@ -81,7 +81,7 @@ catalog! {
     InvoicesIssue => "invoices.issue", Invoices, "Issue invoices";
     InvoicesMarkPaid => "invoices.markPaid", Invoices, "Mark invoices paid";
     InvoicesConfigure => "invoices.configure", Invoices, "Configure invoice numbering";
-    InvoicesVoid => "invoices.void", Invoices, "Void issued invoices";
+    InvoicesVoid => "invoices.void", Invoices, "Void issued invoices and issue credit notes";
     InvoicesDelete => "invoices.delete", Invoices, "Delete draft invoices";
     InvoicesManageRecurring => "invoices.manageRecurring", Invoices, "Manage recurring invoices";
     ExpensesView => "expenses.view", Expenses, "View expenses and receipts";

@@ -174,3 +174,49 @@ test("the key invoice steps work with JavaScript disabled", async ({ page, brows
   });
 });
 
+
+test("an issued invoice is corrected by a partial credit note, then credited in full", async ({ page }) => {
+  await seventyMinutesAtThirtyOne(page);
+  await newDraftForAcme(page);
+  await hydrated(page);
+  await page.getByLabel("Group as").selectOption({ label: "Single line" });
+  await page.getByRole("button", { name: "Generate lines" }).click();
+  await expect(lineRow(page, "Time tracked on 2026-11-30")).toContainText("36.17 EUR");
+  await page.getByText("Issue invoice…").click();
+  await page.getByRole("button", { name: "Issue invoice", exact: true }).click();
+  await expect(page.getByRole("heading", { name: /Invoice 2026-0001/, level: 1 })).toBeVisible();
+
+  // The form offers what is left on each line; the browser checks it before posting.
+  await page.getByText("Issue a credit note…").click();
+  const amount = page.getByLabel("Credit on “Time tracked on 2026-11-30” (EUR)");
+  await expect(amount).toHaveValue("36.17");
+  await amount.fill("40.00");
+  await page.getByRole("button", { name: "Issue credit note" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Say why the invoice is credited." })).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "At most 36.17 is left to credit on this line." })).toBeVisible();
+  await page.getByLabel("Reason for the credit note").fill("Half an hour of goodwill");
+  await amount.fill("15.50");
+  await page.getByRole("button", { name: "Issue credit note" }).click();
+
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Partially credited");
+  await expect(page.getByText("Balance due: 20.67 EUR")).toBeVisible();
+  const notes = page.getByRole("region", { name: "Credit notes" });
+  await expect(notes.getByRole("row", { name: /CN-2026-0001/ })).toContainText("15.50 EUR");
+  await expect(notes).toContainText("Half an hour of goodwill");
+  await expect(lineRow(page, "Time tracked on 2026-11-30")).toContainText("Credited 15.50 EUR");
+  const href = await notes.getByRole("link", { name: "Download credit note CN-2026-0001 as PDF" }).getAttribute("href");
+  const pdf = await page.request.get(href!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-disposition"]).toBe('attachment; filename="credit-note-CN-2026-0001.pdf"');
+
+  // The rest, with the next number of the credit notes' own sequence.
+  await page.getByText("Credit more of this invoice…").click();
+  await expect(amount).toHaveValue("20.67");
+  await page.getByLabel("Reason for the credit note").fill("Project cancelled");
+  await page.getByRole("button", { name: "Issue credit note" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Credited");
+  await expect(page.getByText("Balance due: 0.00 EUR")).toBeVisible();
+  await expect(notes.getByRole("row", { name: /CN-2026-0002/ })).toContainText("20.67 EUR");
+  await expect(page.getByText("Credit more of this invoice…")).toHaveCount(0);
+  await expect(page.getByText("Void…")).toHaveCount(0);
+});

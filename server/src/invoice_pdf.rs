@@ -1,6 +1,7 @@
 //! `GET /api/invoices/{id}/pdf`: the invoice as a PDF download, for a signed-in member with
 //! `invoices.view`, or for anyone holding a signed link (`?token=`, 15 minutes).
 //! `GET /api/invoices/{id}/preview.svg`: its first page, for the preview on the invoice page.
+//! `GET /api/credit-notes/{id}/pdf`: a credit note, for a signed-in member with `invoices.view`.
 
 use crate::member::{business_ctx, error_response};
 use app::ids::InvoiceId;
@@ -51,18 +52,33 @@ pub async fn download(
         }
     };
     match result {
-        Ok((file_name, bytes)) => {
-            let mut response = bytes.into_response();
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            response
-        }
+        Ok((file_name, bytes)) => pdf_response(file_name, bytes),
         Err(error) => error_response(error),
     }
+}
+
+/// `GET /api/credit-notes/{id}/pdf`: a credit note as a PDF, for members with `invoices.view`.
+pub async fn credit_note(State(state): State<AppState>, Path(id): Path<String>, parts: Parts) -> Response {
+    let ctx = match business_ctx(&state, &parts) {
+        Ok(ctx) => ctx,
+        Err(error) => return error_response(error),
+    };
+    let Ok(id) = id.parse::<app::ids::CreditNoteId>() else { return not_found() };
+    match app::server::invoices::credit_note_pdf(&ctx, id).await {
+        Ok((file_name, bytes)) => pdf_response(file_name, bytes),
+        Err(error) => error_response(error),
+    }
+}
+
+fn pdf_response(file_name: String, bytes: Vec<u8>) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 pub async fn preview(State(state): State<AppState>, Path(id): Path<String>, parts: Parts) -> Response {

@@ -97,6 +97,12 @@ pub async fn void_invoice(id: InvoiceId, #[server(default)] reason: String) -> A
     crate::server::invoices::void(&crate::server::business()?, id, &reason).await
 }
 
+/// Issues a credit note for the posted amounts of the invoice's lines; returns its number.
+#[server(prefix = "/api", endpoint = "invoices/credit")]
+pub async fn credit_invoice(id: InvoiceId, #[server(default)] form: super::credit::CreditForm) -> AppResult<String> {
+    crate::server::invoices::credit(&crate::server::business()?, id, &form).await
+}
+
 #[server(prefix = "/api", endpoint = "invoices/duplicate")]
 pub async fn duplicate_invoice(id: InvoiceId) -> AppResult<InvoiceId> {
     let copy = crate::server::invoices::duplicate(&crate::server::business()?, id).await?;

@@ -3,6 +3,7 @@
 //! when read, never stored.
 
 pub mod api;
+pub mod credit;
 pub mod forms;
 pub mod plan;
 pub mod rounding;
@@ -188,6 +189,8 @@ pub struct InvoiceLine {
     pub entries: i64,
     /// Those entries' tracked seconds, as tracked (the line's hours may be rounded).
     pub tracked_seconds: Option<i64>,
+    /// What credit notes took back of this line.
+    pub credited_minor: i64,
 }
 
 impl InvoiceLine {
@@ -240,6 +243,8 @@ pub struct Invoice {
     /// The billing rounding rule its lines from time were generated with (`None`: as tracked).
     pub rounding: Option<rounding::RoundingRule>,
     pub lines: Vec<InvoiceLine>,
+    /// Its credit notes, oldest first.
+    pub credit_notes: Vec<credit::CreditNote>,
 }
 
 impl Invoice {
@@ -253,6 +258,24 @@ impl Invoice {
 
     pub fn money(&self, minor: i64) -> Money {
         Money::new(minor, self.currency)
+    }
+
+    /// The subtotal and the total its credit notes take back.
+    pub fn credited_minor(&self) -> (i64, i64) {
+        self.credit_notes.iter().fold((0, 0), |(sub, total), n| (sub + n.subtotal_minor, total + n.total_minor))
+    }
+
+    pub fn credited(&self) -> credit::Credited {
+        credit::Credited::of(self.subtotal_minor, self.credited_minor().0)
+    }
+
+    /// What the client still owes: an issued invoice's total less its credit notes.
+    pub fn balance_due_minor(&self) -> i64 {
+        match self.status {
+            InvoiceStatus::Sent => (self.total_minor - self.credited_minor().1).max(0),
+            InvoiceStatus::Draft => self.total_minor,
+            InvoiceStatus::Paid | InvoiceStatus::Void => 0,
+        }
     }
 
     /// "VAT (21%)" for the standard rate, "VAT" otherwise.
@@ -280,6 +303,8 @@ pub struct InvoicePage {
     pub can_issue: bool,
     pub can_mark_paid: bool,
     pub can_void: bool,
+    /// Issued, not yet credited in full, and the caller may correct invoices.
+    pub can_credit: bool,
     pub can_delete: bool,
     pub can_duplicate: bool,
     /// For the details form and the project filter of "Generate lines".
@@ -409,6 +434,7 @@ mod tests {
             source: None,
             entries: 1,
             tracked_seconds: Some(70 * 60),
+            credited_minor: 0,
         };
         assert_eq!(line.quantity_label(eur).as_deref(), Some("1.17 h × 31.00 EUR/h"));
         assert_eq!(line.tracked_label(), None, "billed as tracked");

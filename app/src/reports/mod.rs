@@ -30,10 +30,10 @@ impl BasisKind {
     pub fn explanation(self) -> &'static str {
         match self {
             BasisKind::Cash => {
-                "Invoices paid in the period (by paid date, without VAT), expenses paid in it, and the internal cost of the time billed on those invoices."
+                "Invoices paid in the period (by paid date, without VAT, less their credit notes), expenses paid in it, and the internal cost of the time billed on those invoices."
             }
             BasisKind::Accrual => {
-                "Invoices issued in the period (by issue date, without VAT; void ones left out), every expense dated in it, and the internal cost of the time billed on those invoices."
+                "Invoices issued in the period (by issue date, without VAT; void ones left out) less credit notes issued in it, every expense dated in it, and the internal cost of the time billed on those invoices."
             }
         }
     }

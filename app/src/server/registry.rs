@@ -45,10 +45,10 @@ use crate::expenses::{
 };
 use crate::import::{AnalyzeImport, ImportClientRows, ImportClients};
 use crate::invoices::{
-    AddInvoiceExpenses, AddInvoiceLine, ConfigureNextNumber, CreateInvoice, DeleteInvoice, DeleteInvoiceLine,
-    DuplicateInvoice, FetchRate, GenerateInvoiceLines, GetInvoice, GetInvoiceSettings, IssueInvoice, ListInvoices,
-    MarkInvoicePaid, MoveInvoiceLine, NewInvoiceDefaults, SetBillingRounding, SetInvoiceNotes, UpdateInvoiceDetails,
-    UpdateInvoiceLine, UpdateInvoiceSettings, VoidInvoice,
+    AddInvoiceExpenses, AddInvoiceLine, ConfigureNextNumber, CreateInvoice, CreditInvoice, DeleteInvoice,
+    DeleteInvoiceLine, DuplicateInvoice, FetchRate, GenerateInvoiceLines, GetInvoice, GetInvoiceSettings, IssueInvoice,
+    ListInvoices, MarkInvoicePaid, MoveInvoiceLine, NewInvoiceDefaults, SetBillingRounding, SetInvoiceNotes,
+    UpdateInvoiceDetails, UpdateInvoiceLine, UpdateInvoiceSettings, VoidInvoice,
 };
 use crate::oauth::GetConsent;
 use crate::projects::{CreateProject, GetProject, ListProjects, UpdateProject};
@@ -157,6 +157,7 @@ registry! {
     IssueInvoice => Permission(Permission::InvoicesIssue),
     MarkInvoicePaid => Permission(Permission::InvoicesMarkPaid),
     VoidInvoice => Permission(Permission::InvoicesVoid),
+    CreditInvoice => Permission(Permission::InvoicesVoid),
     DeleteInvoice => Permission(Permission::InvoicesDelete),
     GetInvoiceSettings => Permission(Permission::SettingsView),
     UpdateInvoiceSettings => Permission(Permission::SettingsEdit),

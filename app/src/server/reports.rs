@@ -1,6 +1,6 @@
 //! The profit report (PRODUCT §3.12): at most two statements (the period's rows, then the ECB
 //! rates of the currencies they hold for the base-currency total), then the sums in Rust with the money core's rounding.
-//! Income is invoice subtotals (VAT is the state's money, not income); labour is the internal cost
+//! Income is invoice subtotals less their credit notes' (VAT is the state's money, not income); labour is the internal cost
 //! of time billed on the invoices counted, each cost rate's seconds priced once per invoice.
 
 use crate::billing::line_from_time;
@@ -41,7 +41,7 @@ pub async fn profit(ctx: &BusinessCtx, period: Period) -> AppResult<ProfitReport
 fn value(row: &ReportRow) -> i64 {
     match row.kind {
         RowKind::Labour => line_from_time(row.seconds, row.cost_rate).unwrap_or(i64::MAX),
-        RowKind::Income | RowKind::Expense => row.amount,
+        RowKind::Income | RowKind::Expense | RowKind::Credit => row.amount,
     }
 }
 
@@ -50,6 +50,7 @@ fn add(line: &mut ProfitLine, kind: RowKind, minor: i64) {
         RowKind::Income => line.income = line.income.saturating_add(minor),
         RowKind::Expense => line.expenses = line.expenses.saturating_add(minor),
         RowKind::Labour => line.labour = line.labour.saturating_add(minor),
+        RowKind::Credit => line.income = line.income.saturating_sub(minor),
     }
     line.profit = line.income.saturating_sub(line.expenses).saturating_sub(line.labour);
 }

@@ -152,6 +152,12 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         }
         "/api/invoices/generate" => vec![("id", f.invoice.to_string()), ("form[grouping]", "task".into())],
         "/api/invoices/void" => vec![("id", f.invoice.to_string()), ("reason", "Matrix".into())],
+        "/api/invoices/credit" => vec![
+            ("id", f.invoice.to_string()),
+            ("form[reason]", "Matrix".into()),
+            ("form[lines][0]", f.line.to_string()),
+            ("form[amounts][0]", "1.00".into()),
+        ],
         "/api/invoices/rate" => vec![("from", "GBP".into()), ("to", "EUR".into()), ("date", "2026-11-27".into())],
         "/api/invoices/settings/update" => {
             vec![("form[vat_rate]", "21".into()), ("form[vat_number]", "".into()), ("form[payment_terms]", "14".into())]

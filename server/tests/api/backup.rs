@@ -213,6 +213,16 @@ async fn a_plain_dump_restores_into_an_empty_database_and_over_a_fresh_schema(po
     let paid = invoice_with_a_line(&app, &alice, &client).await;
     let marked = app.call("/api/invoices/mark-paid", &[("id", &paid), ("paid_on", "2026-11-30")], Some(&alice)).await;
     assert!(marked.status.is_success(), "{}", marked.text());
+    // A credit note on the paid invoice, numbered from its own sequence.
+    let line: String = sqlx::query_scalar("select id::text from sales_lines where invoice_id = $1::uuid")
+        .bind(&paid)
+        .fetch_one(&pool)
+        .await
+        .expect("the paid invoice's line");
+    let credit =
+        [("id", paid.as_str()), ("form[reason]", "Goodwill"), ("form[lines][0]", &line), ("form[amounts][0]", "1.00")];
+    let credited = app.call("/api/invoices/credit", &credit, Some(&alice)).await;
+    assert!(credited.status.is_success(), "{}", credited.text());
     let void = invoice_with_a_line(&app, &alice, &client).await;
     let voided = app.call("/api/invoices/void", &[("id", &void), ("reason", "Sent twice")], Some(&alice)).await;
     assert!(voided.status.is_success(), "{}", voided.text());

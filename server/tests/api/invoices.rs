@@ -3,6 +3,7 @@
 //! tenancy and permissions. This file holds the shared setup; the rules live in `invoices/`.
 
 mod access;
+mod credit;
 mod from_time;
 mod fx_vat;
 mod lifecycle;

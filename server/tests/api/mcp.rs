@@ -202,6 +202,7 @@ fn sample(tool: &str, f: &Fixture) -> Option<Value> {
         "set_invoice_notes" => json!({ "invoice_id": invoice, "notes": "Thanks" }),
         "mark_invoice_paid" => json!({ "invoice_id": invoice, "paid_on": "2026-11-24" }),
         "void_invoice" => json!({ "invoice_id": invoice, "reason": "Matrix" }),
+        "credit_invoice" => json!({ "invoice_id": invoice, "reason": "Matrix" }),
         "invite_team_member" => json!({ "email": email("matrix-invitee"), "role": "viewer" }),
         "revoke_invitation" => json!({ "invitation_id": f.invitation }),
         "remove_team_member" => json!({ "user_id": Uuid::now_v7() }),

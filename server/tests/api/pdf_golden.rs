@@ -38,6 +38,7 @@ fn document(lines: usize) -> InvoiceDocument {
         footer_note: "Thank you for your business.".into(),
         title: "Invoice 2026-0001".into(),
         balance_due: "€1,234.56".into(),
+        balance_label: "Balance due".into(),
         client_name: "Ακμή Акме Ltd".into(),
         client_company: "Acme Holdings".into(),
         client_address: vec!["2 Short Street".into(), "Athens".into()],

@@ -2,6 +2,7 @@
 //! its status allows.
 
 use super::actions::LifecycleActions;
+use super::credit::{CreditForm, CreditNotesCard};
 use super::editor::{
     AddExpensesForm, AddLineForm, DetailsEditor, GenerateLinesForm, LineErrors, LinesTable, NotesEditor,
 };
@@ -28,6 +29,7 @@ pub struct InvoiceActions {
     pub issue: ServerAction<IssueInvoice>,
     pub mark_paid: ServerAction<MarkInvoicePaid>,
     pub void: ServerAction<VoidInvoice>,
+    pub credit: ServerAction<CreditInvoice>,
     pub duplicate: ServerAction<DuplicateInvoice>,
     pub delete: ServerAction<DeleteInvoice>,
     /// The line whose edit form was submitted last.
@@ -48,6 +50,7 @@ impl InvoiceActions {
             issue: ServerAction::new(),
             mark_paid: ServerAction::new(),
             void: ServerAction::new(),
+            credit: ServerAction::new(),
             duplicate: ServerAction::new(),
             delete: ServerAction::new(),
             editing_line: RwSignal::new(None),
@@ -68,6 +71,7 @@ impl InvoiceActions {
             self.issue.version().get(),
             self.mark_paid.version().get(),
             self.void.version().get(),
+            self.credit.version().get(),
         ]
         .iter()
         .sum()
@@ -99,16 +103,17 @@ fn InvoiceView(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
         (!value.is_empty()).then(|| view! { <div><dt>{label}</dt><dd class="pre">{value}</dd></div> })
     };
     let client_name = invoice.client_name.clone();
-    let balance_due = match invoice.status {
-        InvoiceStatus::Paid | InvoiceStatus::Void => 0,
-        _ => invoice.total_minor,
-    };
+    let balance_due = invoice.balance_due_minor();
+    let credited = invoice.credited().label();
     view! {
         <Title text=invoice.title() />
         <div class="page-head">
             <div>
                 <p class="eyebrow"><A href="/invoices">"Invoices"</A></p>
-                <h1>{invoice.title()}" "<StatusBadge shown=invoice.shown /></h1>
+                <h1>
+                    {invoice.title()}" "<StatusBadge shown=invoice.shown />
+                    {credited.map(|label| view! { " "<span class="badge status-credited">{label}</span> })}
+                </h1>
                 <p class="lead">"Balance due: "<strong>{invoice.money(balance_due).format()}</strong></p>
             </div>
             <LifecycleActions page=page.clone() actions />
@@ -149,6 +154,8 @@ fn InvoiceView(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
             <AddLineForm invoice=invoice.clone() actions />
             <NotesEditor invoice=invoice.clone() actions />
         })}
+        {(!invoice.credit_notes.is_empty()).then(|| view! { <CreditNotesCard invoice=invoice.clone() /> })}
+        {page.can_credit.then(|| view! { <CreditForm page=page.clone() actions /> })}
         <super::pdf::PdfCard page />
     }
 }

@@ -106,6 +106,8 @@ pub fn LinesTable(invoice: Invoice, editable: bool, actions: InvoiceActions) -> 
             let label = line.quantity_label(invoice.currency);
             let tracked = line.tracked_label();
             let conversion = line.conversion_label();
+            let credited =
+                (line.credited_minor > 0).then(|| format!("Credited {}", invoice.money(line.credited_minor).format()));
             let amount = invoice.money(line.total_minor).format();
             let controls =
                 editable.then(|| view! { <LineControls invoice=invoice.clone() line=line.clone() count actions /> });
@@ -116,6 +118,7 @@ pub fn LinesTable(invoice: Invoice, editable: bool, actions: InvoiceActions) -> 
                         {label.map(|l| view! { <br /><small class="hint">{l}</small> })}
                         {tracked.map(|t| view! { <br /><small class="hint">{t}</small> })}
                         {conversion.map(|c| view! { <br /><small class="hint">{c}</small> })}
+                        {credited.map(|c| view! { <br /><small class="hint">{c}</small> })}
                         {controls}
                     </td>
                     <td class="amount">{amount}</td>

@@ -1,6 +1,7 @@
 //! `/invoices`, `/invoices/new` and `/invoices/:id`.
 
 pub mod actions;
+pub mod credit;
 pub mod detail;
 pub mod editor;
 pub mod list;

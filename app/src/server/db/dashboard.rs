@@ -113,8 +113,14 @@ pub async fn summary(
                            least(coalesce(sum(i.total_minor) filter (where i.due_date < $3), 0),
                                  9223372036854775807)::bigint as overdue,
                            count(*) as n, count(*) filter (where i.due_date < $3) as overdue_n
-                    from sales_invoices i
-                    where $6 and i.business_id = $1 and i.status = 'sent'
+                    -- What is still owed: each sent invoice's total less its credit notes.
+                    from (select s.currency, s.due_date,
+                                 s.total_minor - coalesce((select sum(cn.total_minor) from sales_notes cn
+                                                           where cn.business_id = $1 and cn.invoice_id = s.id), 0)
+                                   as total_minor
+                          from sales_invoices s
+                          where $6 and s.business_id = $1 and s.status = 'sent') i
+                    where i.total_minor > 0
                     group by i.currency) o) as "outstanding!",
              (select json_build_object('seconds', least(coalesce(sum(e.duration_seconds), 0), 9223372036854775807)::bigint,
                                        'projects', count(distinct t.project_id))

@@ -4,6 +4,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, ClientId, InvoiceId, InvoiceLineId, ProjectId, ScheduleId, TaskId, TimeEntryId, UserId};
+use crate::invoices::credit::CreditNote;
 use crate::invoices::plan::BillableEntry;
 use crate::invoices::rounding::RoundingRule;
 use crate::invoices::{Choice, FxSource, Invoice, InvoiceLine, InvoiceStatus, LineSource, Shown, TaxTreatment};
@@ -146,13 +147,28 @@ pub async fn get(
                   l.total_minor::bigint as "line_total_minor?", l.source_currency::text as "line_source_currency?",
                   l.source_total_minor::bigint as "line_source_total_minor?", l.fx_rate as "line_fx_rate?",
                   l.fx_source as "line_fx_source?: FxSource",
-                  t.entries as "line_entries!", t.seconds::bigint as "line_tracked_seconds?"
+                  t.entries as "line_entries!", t.seconds::bigint as "line_tracked_seconds?",
+                  coalesce(cr.credited, 0)::bigint as "line_credited_minor!",
+                  n.notes as "credit_notes!: sqlx::types::Json<Vec<CreditNote>>"
            from sales_invoices i
            join clients c on c.business_id = i.business_id and c.id = i.client_id
            left join projects p on p.business_id = i.business_id and p.id = i.project_id
            left join sales_lines l on l.business_id = i.business_id and l.invoice_id = i.id
            left join lateral (select count(*) as entries, sum(e.duration_seconds) as seconds
                               from time_entries e where e.invoice_line_id = l.id) t on true
+           left join lateral (select sum(cl.total_minor) as credited from sales_notes_lines cl
+                              where cl.business_id = $1 and cl.invoice_line_id = l.id) cr on true
+           -- Credit notes are few and small: read with the invoice rather than in a statement of their own.
+           cross join lateral (
+             select coalesce(json_agg(json_build_object(
+                      'id', cn.id, 'number', cn.number, 'issue_date', cn.issue_date, 'reason', cn.reason,
+                      'subtotal_minor', cn.subtotal_minor, 'tax_minor', cn.tax_minor, 'total_minor', cn.total_minor,
+                      'lines', (select coalesce(json_agg(json_build_object(
+                                  'invoice_line_id', x.invoice_line_id, 'description', x.description,
+                                  'total_minor', x.total_minor) order by x.position), '[]')
+                                from sales_notes_lines x where x.business_id = $1 and x.credit_note_id = cn.id))
+                      order by cn.number_year, cn.number_seq), '[]') as notes
+             from sales_notes cn where cn.business_id = $1 and cn.invoice_id = i.id) n
            where i.business_id = $1 and i.id = $2
            order by l.position"#,
         business_id.0,
@@ -183,6 +199,7 @@ pub async fn get(
             source,
             entries: l.line_entries,
             tracked_seconds: l.line_tracked_seconds,
+            credited_minor: l.line_credited_minor,
         });
     }
     let r = rows.into_iter().next().ok_or(AppError::NotFound)?;
@@ -210,6 +227,7 @@ pub async fn get(
         void_reason: r.void_reason,
         rounding: r.billing_rounding.as_deref().and_then(RoundingRule::decode),
         lines,
+        credit_notes: r.credit_notes.0,
     })
 }
 

@@ -8,6 +8,7 @@ pub mod budgets;
 pub mod businesses;
 pub mod client_panels;
 pub mod clients;
+pub mod credit_notes;
 pub mod dashboard;
 pub mod expenses;
 pub mod export;

@@ -1,5 +1,5 @@
 //! The profit report's rows: income, expenses and billed labour per basis, day, currency, client and
-//! project, summed by Postgres so a year reads a few hundred rows instead of every transaction.
+//! project (credit notes taken off income), summed by Postgres so a year reads a few hundred rows instead of every transaction.
 //! Labour comes as seconds at each cost rate per invoice: the operation prices it in Rust.
 
 use crate::error::AppResult;
@@ -17,6 +17,8 @@ crate::text_enum! {
         Income = "income",
         Expense = "expense",
         Labour = "labour",
+        /// Credit notes: taken off income.
+        Credit = "credit",
     }
 }
 
@@ -72,6 +74,17 @@ pub async fn rows(db: impl PgExecutor<'_>, business_id: BusinessId, period: Peri
              from vendor_expenses x
              where x.business_id = $1 and x.status = 'paid' and x.paid_on between $2 and $3
              group by x.paid_on, x.currency, x.client_id, x.project_id
+             union all
+             -- Credit notes: on accrual when issued; on cash once the invoice is paid and the note
+             -- exists (a note before payment lowered what was paid; one after it is a refund).
+             select b.basis, 'credit', b.day, cn.currency::text, i.client_id, i.project_id,
+                    least(sum(cn.subtotal_minor), 9223372036854775807)::bigint, 0, 0
+             from sales_notes cn
+             join sales_invoices i on i.business_id = cn.business_id and i.id = cn.invoice_id
+             cross join lateral (values ('accrual', cn.issue_date),
+                                        ('cash', case when i.status = 'paid' then greatest(cn.issue_date, i.paid_on) end)) b(basis, day)
+             where cn.business_id = $1 and i.status in ('sent', 'paid') and b.day between $2 and $3
+             group by b.basis, b.day, cn.currency, i.client_id, i.project_id
            )
            select s.basis as "basis!: BasisKind", s.kind as "kind!: RowKind", s.day as "day!", s.currency as "currency!",
                   s.client_id, c.name as "client_name?", s.project_id, p.name as "project_name?",

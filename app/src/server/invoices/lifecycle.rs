@@ -122,6 +122,11 @@ pub async fn void(ctx: &BusinessCtx, id: InvoiceId, reason: &str) -> AppResult<(
     let mut tx = ctx.pool.begin().await?;
     let locked = db::lock(&mut tx, ctx.business.id, id).await?;
     require_issued(locked.status, "voided")?;
+    if crate::server::db::credit_notes::any_for(&mut *tx, ctx.business.id, id).await? {
+        return Err(AppError::Conflict(
+            "This invoice has credit notes, so it can't be voided; credit what is left instead.".into(),
+        ));
+    }
     db::release_entries(&mut *tx, ctx.business.id, id).await?;
     db::mark_void(&mut *tx, ctx.business.id, id, reason, ctx.now()).await?;
     timeline::add_event(

@@ -2,11 +2,13 @@
 //! starts by locking the invoice row, recomputes the totals before it commits, and checks the
 //! caller's permission first.
 
+mod credit;
 mod lifecycle;
 mod lines;
 pub mod link;
 pub mod pdf;
 
+pub use credit::{credit, credit_note_pdf};
 pub(crate) use lifecycle::issue_in;
 pub use lifecycle::{configure_next_number, delete_draft, duplicate, issue, mark_paid, void};
 pub use lines::{add_expenses, add_line, delete_line, generate, move_line, update_line};
@@ -128,7 +130,10 @@ pub async fn page(ctx: &BusinessCtx, id: InvoiceId) -> AppResult<InvoicePage> {
         can_edit,
         can_issue: draft && ctx.can(Permission::InvoicesIssue),
         can_mark_paid: issued && ctx.can(Permission::InvoicesMarkPaid),
-        can_void: issued && ctx.can(Permission::InvoicesVoid),
+        can_void: issued && invoice.credit_notes.is_empty() && ctx.can(Permission::InvoicesVoid),
+        can_credit: matches!(invoice.status, InvoiceStatus::Sent | InvoiceStatus::Paid)
+            && invoice.credited() != crate::invoices::credit::Credited::Fully
+            && ctx.can(Permission::InvoicesVoid),
         can_delete: draft && ctx.can(Permission::InvoicesDelete),
         can_duplicate: ctx.can(Permission::InvoicesCreate),
         invoice,

@@ -37,10 +37,8 @@ pub fn document(
     client: &crate::clients::Client,
     logo: Option<Vec<u8>>,
 ) -> InvoiceDocument {
-    let balance = match invoice.status {
-        InvoiceStatus::Paid | InvoiceStatus::Void => 0,
-        _ => invoice.total_minor,
-    };
+    // Credit notes lower what is still owed.
+    let balance = invoice.balance_due_minor();
     let mut dates =
         vec![("Issued".to_owned(), invoice.issue_date.to_string()), ("Due".to_owned(), invoice.due_date.to_string())];
     if let Some((start, end)) = invoice.period {
@@ -58,6 +56,7 @@ pub fn document(
         footer_note: branding.1,
         title: invoice.title(),
         balance_due: invoice.money(balance).format(),
+        balance_label: "Balance due".into(),
         paid: invoice.status == InvoiceStatus::Paid,
         void: invoice.status == InvoiceStatus::Void,
         client_name: client.name.clone(),
@@ -113,7 +112,7 @@ pub async fn read(
 }
 
 /// Runs CPU-bound rendering work on the blocking pool, at most one job per core.
-async fn off_executor<T: Send + 'static>(
+pub(crate) async fn off_executor<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, crate::server::pdf::PdfError> + Send + 'static,
 ) -> AppResult<T> {
     let _slot = rendering_slots().acquire().await.map_err(|e| internal("the rendering slots closed", e))?;

@@ -29,6 +29,8 @@ pub struct InvoiceDocument {
     pub brand_color: String,
     pub footer_note: String,
     pub title: String,
+    /// "Balance due", or what a credit note says in its place.
+    pub balance_label: String,
     pub balance_due: String,
     pub paid: bool,
     pub void: bool,
@@ -71,6 +73,7 @@ impl InvoiceDocument {
         put("brand_color", self.brand_color.as_str().into_value());
         put("footer_note", self.footer_note.as_str().into_value());
         put("title", self.title.as_str().into_value());
+        put("balance_label", self.balance_label.as_str().into_value());
         put("balance_due", self.balance_due.as_str().into_value());
         put("paid", if self.paid { "true" } else { "false" }.into_value());
         put("void", if self.void { "true" } else { "false" }.into_value());
@@ -157,6 +160,7 @@ mod tests {
             footer_note: "Thank you!".into(),
             title: "Invoice 2026-0001".into(),
             balance_due: "36.17 EUR".into(),
+            balance_label: "Balance due".into(),
             client_name: "Ακμή · Акме".into(),
             dates: vec![("Issued".into(), "2026-11-30".into()), ("Due".into(), "2026-12-14".into())],
             lines: (0..lines)

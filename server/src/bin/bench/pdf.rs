@@ -13,6 +13,7 @@ fn document(lines: usize) -> InvoiceDocument {
         footer_note: "Thank you for your business.".into(),
         title: "Invoice 2026-0001".into(),
         balance_due: "1,234.56 EUR".into(),
+        balance_label: "Balance due".into(),
         client_name: "Ακμή Акме Ltd".into(),
         client_address: vec!["2 Short Street".into(), "Athens".into()],
         dates: vec![("Issued".into(), "2026-11-30".into()), ("Due".into(), "2026-12-14".into())],

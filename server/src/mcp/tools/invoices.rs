@@ -1,12 +1,12 @@
-//! Invoices (15) and the PDF link: drafts, lines, generation from time, the lifecycle.
+//! Invoices (16) and the PDF link: drafts, lines, generation from time, the lifecycle.
 
 use crate::mcp::catalog::{output, tool, ToolDef};
 use app::error::AppError;
 use app::ids::{InvoiceId, InvoiceLineId};
 use app::invoices::forms::{AddExpensesForm, DraftForm, GenerateForm, LineForm};
 use app::invoices::{
-    AddInvoiceExpenses, AddInvoiceLine, CreateInvoice, DeleteInvoice, DeleteInvoiceLine, DuplicateInvoice,
-    GenerateInvoiceLines, GetInvoice, IssueInvoice, ListInvoices, MarkInvoicePaid, SetInvoiceNotes,
+    AddInvoiceExpenses, AddInvoiceLine, CreateInvoice, CreditInvoice, DeleteInvoice, DeleteInvoiceLine,
+    DuplicateInvoice, GenerateInvoiceLines, GetInvoice, IssueInvoice, ListInvoices, MarkInvoicePaid, SetInvoiceNotes,
     UpdateInvoiceDetails, UpdateInvoiceLine, VoidInvoice,
 };
 use app::server::{invoices, BusinessCtx};
@@ -43,6 +43,8 @@ pub fn tools() -> Vec<ToolDef> {
             "Record that an issued invoice was paid, on paid_on (YYYY-MM-DD, default today)."),
         tool!(void_invoice, VoidArgs, Destroys, VoidInvoice, "Void an invoice",
             "Void an issued invoice with a reason. Its number stays used (numbering has no gaps) and its time entries are released."),
+        tool!(credit_invoice, CreditArgs, Writes, CreditInvoice, "Credit an invoice",
+            "Correct an issued or paid invoice with a credit note from its own gap-free sequence (CN-YYYY-NNNN); the invoice itself never changes. Give a reason and, for each line to credit, its line_id and an amount as a decimal string in the invoice's currency, major units (at most what is left on the line: get_invoice shows each line's credited_minor). Leave lines out to credit everything still left. The VAT follows the invoice's. Returns the credit note's number."),
         tool!(duplicate_invoice, InvoiceRef, Writes, DuplicateInvoice, "Duplicate an invoice",
             "Copy an invoice's details and fixed lines into a new draft (time lines are not copied). Returns the new draft's id."),
         tool!(delete_draft_invoice, InvoiceRef, Destroys, DeleteInvoice, "Delete a draft",
@@ -175,6 +177,25 @@ pub struct VoidArgs {
     pub reason: String,
 }
 
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditArgs {
+    pub invoice_id: Uuid,
+    /// Why the invoice is credited; printed on the credit note.
+    pub reason: String,
+    /// The lines to credit and how much of each; empty credits everything still left.
+    #[serde(default)]
+    pub lines: Vec<CreditLineArg>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditLineArg {
+    pub line_id: Uuid,
+    /// Decimal string in the invoice's currency, major units ("120.00").
+    pub amount: String,
+}
+
 fn draft_form(args: DraftArgs) -> DraftForm {
     DraftForm {
         client_id: args.client_id.to_string(),
@@ -284,6 +305,24 @@ async fn void_invoice(ctx: &BusinessCtx, args: VoidArgs) -> Result<Value, AppErr
     let reason = app::invoices::forms::void_reason(&args.reason).map_err(|m| AppError::field("reason", m))?;
     invoices::void(ctx, InvoiceId(args.invoice_id), &reason).await?;
     Ok(json!({ "voided": true }))
+}
+
+async fn credit_invoice(ctx: &BusinessCtx, args: CreditArgs) -> Result<Value, AppError> {
+    let id = InvoiceId(args.invoice_id);
+    let (lines, amounts) = if args.lines.is_empty() {
+        let invoice = invoices::page(ctx, id).await?.invoice;
+        let digits = invoice.currency.info().minor_units;
+        invoice
+            .lines
+            .iter()
+            .filter(|l| l.total_minor > l.credited_minor)
+            .map(|l| (l.id.to_string(), app::money::format_plain(l.total_minor - l.credited_minor, digits)))
+            .unzip()
+    } else {
+        args.lines.into_iter().map(|l| (l.line_id.to_string(), l.amount)).unzip()
+    };
+    let form = app::invoices::credit::CreditForm { reason: args.reason, lines, amounts };
+    Ok(json!({ "number": invoices::credit(ctx, id, &form).await? }))
 }
 
 async fn duplicate_invoice(ctx: &BusinessCtx, args: InvoiceRef) -> Result<Value, AppError> {
