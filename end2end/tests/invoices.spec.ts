@@ -171,6 +171,20 @@ test("the key invoice steps work with JavaScript disabled", async ({ page, brows
     await plain.getByText("Mark paid…").click();
     await plain.getByRole("button", { name: "Mark paid", exact: true }).click();
     await expect(plain.getByRole("heading", { level: 1 })).toContainText("Paid");
+
+    // A credit note after payment: a refused amount comes back beside its field with the reason kept.
+    await plain.getByText("Issue a credit note…").click();
+    await plain.getByLabel("Reason for the credit note").fill("Hosting was not needed");
+    await plain.getByLabel("Credit on “Hosting” (EUR)").fill("10.01");
+    await plain.getByLabel("Credit on “Time tracked on 2026-11-30” (EUR)").fill("");
+    await plain.getByRole("button", { name: "Issue credit note" }).click();
+    await expect(plain.getByRole("alert").filter({ hasText: "At most 10.00 is left to credit on this line." })).toBeVisible();
+    await expect(plain.getByLabel("Reason for the credit note")).toHaveValue("Hosting was not needed");
+    await plain.getByLabel("Credit on “Hosting” (EUR)").fill("10.00");
+    await plain.getByLabel("Credit on “Time tracked on 2026-11-30” (EUR)").fill("");
+    await plain.getByRole("button", { name: "Issue credit note" }).click();
+    await expect(plain.getByRole("heading", { level: 1 })).toContainText("Partially credited");
+    await expect(plain.getByRole("region", { name: "Credit notes" })).toContainText("CN-2026-0001");
   });
 });
 
@@ -193,8 +207,9 @@ test("an issued invoice is corrected by a partial credit note, then credited in 
   await amount.fill("40.00");
   await page.getByRole("button", { name: "Issue credit note" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Say why the invoice is credited." })).toBeVisible();
-  await expect(page.getByRole("alert").filter({ hasText: "At most 36.17 is left to credit on this line." })).toBeVisible();
   await page.getByLabel("Reason for the credit note").fill("Half an hour of goodwill");
+  await page.getByRole("button", { name: "Issue credit note" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "At most 36.17 is left to credit on this line." })).toBeVisible();
   await amount.fill("15.50");
   await page.getByRole("button", { name: "Issue credit note" }).click();
 

@@ -67,6 +67,17 @@ fn creditable(invoice: &Invoice) -> Vec<Creditable> {
 pub fn CreditForm(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
     let invoice = page.invoice;
     let error = action_error(actions.credit);
+    // After a note is issued the form offers what is left: reset drops what was typed, so each
+    // amount follows its re-rendered default.
+    let form = NodeRef::<leptos::html::Form>::new();
+    let issued_before = actions.credit.version().get_untracked();
+    Effect::new(move |_| {
+        if actions.credit.version().get() > issued_before && matches!(actions.credit.value().get(), Some(Ok(_))) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
     let digits = invoice.currency.info().minor_units;
     let percent = (invoice.tax_treatment == TaxTreatment::Standard)
         .then(|| crate::billing::Decimal::parse(&invoice.tax_rate_percent).ok())
@@ -103,7 +114,7 @@ pub fn CreditForm(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
     view! {
         <details class="card editor" open=move || error.get().is_some()>
             <summary>{if already { "Credit more of this invoice…" } else { "Issue a credit note…" }}</summary>
-            <ActionForm action=actions.credit on:submit:capture=validate_before_posting(actions.credit, check)>
+            <ActionForm action=actions.credit node_ref=form on:submit:capture=validate_before_posting(actions.credit, check)>
                 <input type="hidden" name="id" value=id />
                 <p class="hint">
                     "A credit note takes back part or all of an issued invoice without changing it. It gets the next number of its own sequence (CN-year-number), and its VAT follows the invoice's. Lower or empty an amount to leave part of a line."
