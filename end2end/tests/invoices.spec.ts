@@ -235,3 +235,35 @@ test("an issued invoice is corrected by a partial credit note, then credited in 
   await expect(page.getByText("Credit more of this invoice…")).toHaveCount(0);
   await expect(page.getByText("Void…")).toHaveCount(0);
 });
+
+test("a client's own rounding rule comes first, and the report sets hours billed against hours tracked", async ({ page }) => {
+  await seventyMinutesAtThirtyOne(page);
+  await page.goto("/clients");
+  await page.getByRole("link", { name: "Acme", exact: true }).click();
+  await hydrated(page);
+  const card = page.getByRole("region", { name: "Billing rounding" });
+  await expect(card).toContainText("Follows the business's rule");
+  await card.getByLabel("Rounding", { exact: true }).selectOption({ label: "Round each line's total" });
+  await card.getByLabel("Direction", { exact: true }).selectOption({ label: "To the nearest" });
+  await card.getByLabel("Step", { exact: true }).selectOption({ label: "6 minutes" });
+  await card.getByRole("button", { name: "Save client rounding" }).click();
+  await expect(card).toContainText("Each line's time rounded to the nearest 6 minutes, for this client only.");
+
+  // 70 minutes to the nearest 6: 72 minutes, 1.2 h at 31.00 = 37.20.
+  await newDraftForAcme(page);
+  await hydrated(page);
+  await page.getByLabel("Group as").selectOption({ label: "Single line" });
+  await page.getByRole("button", { name: "Generate lines" }).click();
+  const line = lineRow(page, "Time tracked on 2026-11-30");
+  await expect(line).toContainText("37.20 EUR");
+  await expect(line).toContainText("Tracked 1:10");
+  await page.getByText("Issue invoice…").click();
+  await page.getByRole("button", { name: "Issue invoice", exact: true }).click();
+  await expect(page.getByRole("heading", { name: /Invoice 2026-0001/, level: 1 })).toBeVisible();
+
+  await page.goto("/reports");
+  const billed = page.getByRole("region", { name: "Time billed" });
+  await expect(billed.getByRole("row", { name: /Acme/ })).toContainText("1:10");
+  await expect(billed.getByRole("row", { name: /Acme/ })).toContainText("1:12");
+  await expect(billed.getByRole("row", { name: /Acme/ })).toContainText("+0:02");
+});

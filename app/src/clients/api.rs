@@ -76,6 +76,16 @@ pub async fn set_member_rate(rate: MemberRateForm) -> AppResult<()> {
     crate::server::clients::set_member_rate(&crate::server::business()?, &rate).await
 }
 
+/// The client's own billing rounding rule, or (`form[scope]=business`) the business's.
+#[server(prefix = "/api", endpoint = "clients/rounding")]
+pub async fn set_client_billing_rounding(
+    client_id: ClientId,
+    #[server(default)] form: crate::invoices::rounding::RoundingForm,
+) -> AppResult<()> {
+    let rule = form.validate_for_client()?;
+    crate::server::clients::set_billing_rounding(&crate::server::business()?, client_id, rule).await
+}
+
 #[server(prefix = "/api", endpoint = "clients/remove_member_rate")]
 pub async fn remove_member_rate(client_id: ClientId, user_id: UserId) -> AppResult<()> {
     crate::server::clients::remove_member_rate(&crate::server::business()?, client_id, user_id).await

@@ -321,6 +321,7 @@ mod tests {
             budget: None,
             archived_at: None,
             created_at: chrono::Utc::now(),
+            billing_rounding: None,
         };
         assert!(changed_fields(&before, &before_input, None, None).is_empty(), "saving unchanged changes nothing");
         let after = ClientForm { name: "Acme Ltd".into(), vat_number: "GB2".into(), ..ClientForm::default() };

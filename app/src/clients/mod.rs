@@ -33,6 +33,9 @@ pub struct Client {
     pub budget: Option<Money>,
     pub archived_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Its own billing rounding rule; `None` follows the business's.
+    #[serde(default)]
+    pub billing_rounding: Option<crate::invoices::rounding::ClientRounding>,
 }
 
 /// A row of the clients list.

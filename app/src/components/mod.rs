@@ -8,6 +8,7 @@ pub mod layout;
 pub mod loading;
 pub mod money;
 pub mod nav_drawer;
+pub mod rounding;
 pub mod table;
 pub mod team;
 pub mod time_entries;

@@ -133,6 +133,20 @@ pub fn minutes_label(minutes: u32) -> String {
 }
 
 /// The rounding form of the Invoices settings card (`form[scope]` is `none`, `entry` or `line`).
+/// A client's own rule, which may be to bill as tracked (`ClientRounding(None)`), as opposed to
+/// following the business's (no `ClientRounding` at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRounding(pub Option<RoundingRule>);
+
+impl ClientRounding {
+    pub fn decode(text: &str) -> ClientRounding {
+        ClientRounding(RoundingRule::decode(text))
+    }
+}
+
+/// The client form's "Rounding" value that follows the business's rule.
+pub const FOLLOW_BUSINESS: &str = "business";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundingForm {
     #[serde(default)]
@@ -160,6 +174,23 @@ impl RoundingForm {
                 step: r.step_minutes.to_string(),
                 minimum: r.minimum_minutes.to_string(),
             },
+        }
+    }
+
+    /// A client's form: the business's rule is the first choice.
+    pub fn of_client(rule: Option<&ClientRounding>) -> RoundingForm {
+        match rule {
+            None => RoundingForm { scope: FOLLOW_BUSINESS.into(), ..RoundingForm::of(None) },
+            Some(own) => RoundingForm::of(own.0.as_ref()),
+        }
+    }
+
+    /// `Ok(None)` when the client follows the business's rule.
+    pub fn validate_for_client(&self) -> Result<Option<ClientRounding>, FieldErrors> {
+        if self.scope.trim() == FOLLOW_BUSINESS {
+            Ok(None)
+        } else {
+            self.validate().map(|rule| Some(ClientRounding(rule)))
         }
     }
 
@@ -300,5 +331,23 @@ mod tests {
             RoundingForm { scope: "entry".into(), direction: "up".into(), step: "7".into(), minimum: "999".into() };
         let errors = bad.validate().expect_err("invalid");
         assert!(errors.get("step").is_some() && errors.get("minimum").is_some(), "{errors:?}");
+    }
+
+    #[test]
+    fn a_client_follows_the_business_or_keeps_its_own_rule() {
+        let follow = RoundingForm::of_client(None);
+        assert_eq!(follow.scope, FOLLOW_BUSINESS);
+        assert_eq!(follow.validate_for_client(), Ok(None));
+        let as_tracked = RoundingForm { scope: "none".into(), ..follow.clone() };
+        assert_eq!(as_tracked.validate_for_client(), Ok(Some(ClientRounding(None))), "its own rule: no rounding");
+        let own =
+            RoundingForm { scope: "line".into(), direction: "nearest".into(), step: "6".into(), minimum: "0".into() };
+        let rule =
+            RoundingRule { scope: Scope::Line, direction: Direction::Nearest, step_minutes: 6, minimum_minutes: 0 };
+        assert_eq!(own.validate_for_client(), Ok(Some(ClientRounding(Some(rule)))));
+        assert_eq!(ClientRounding::decode(&RoundingRule::encode(Some(&rule))), ClientRounding(Some(rule)));
+        assert_eq!(RoundingForm::of_client(Some(&ClientRounding(Some(rule)))), own);
+        let junk = RoundingForm { scope: "weekly".into(), ..follow };
+        assert!(junk.validate_for_client().is_err());
     }
 }

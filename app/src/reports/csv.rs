@@ -37,6 +37,7 @@ pub fn table(report: &ProfitReport, basis: &Basis, table: ReportTable) -> String
                 lines.push(format!("total {},{}", report.base_currency, figures(total)));
             }
         }
+        ReportTable::Time => {}
         ReportTable::Clients | ReportTable::Projects => {
             let (name, rows) = match table {
                 ReportTable::Clients => ("client", &basis.clients),
@@ -45,6 +46,20 @@ pub fn table(report: &ProfitReport, basis: &Basis, table: ReportTable) -> String
             lines.push(format!("{name},currency,{FIGURES}"));
             lines.extend(rows.iter().map(|r| format!("{},{},{}", field(&r.name), r.line.currency, figures(&r.line))));
         }
+    }
+    if table == ReportTable::Time {
+        // Hours to two places, rounded half-up from seconds.
+        let hours = |seconds: i64| {
+            crate::billing::Decimal::from_fraction(i128::from(seconds), 3600, 2)
+                .map_or_else(String::new, |d| d.round_to(2))
+        };
+        lines.push("client,tracked_hours,billed_hours".to_owned());
+        lines.extend(
+            report
+                .billed_time
+                .iter()
+                .map(|t| format!("{},{},{}", field(&t.client), hours(t.tracked_seconds), hours(t.billed_seconds))),
+        );
     }
     let mut csv = lines.join("\r\n");
     csv.push_str("\r\n");
@@ -90,6 +105,11 @@ mod tests {
             base_currency: eur,
             cash: basis.clone(),
             accrual: basis.clone(),
+            billed_time: vec![crate::reports::BilledTime {
+                client: "Acme, Inc.".into(),
+                tracked_seconds: 70 * 60,
+                billed_seconds: 75 * 60,
+            }],
         };
         assert_eq!(
             table(&report, &basis, ReportTable::Currencies),
@@ -99,6 +119,12 @@ mod tests {
             table(&report, &basis, ReportTable::Clients),
             "client,currency,income,expenses,labour_cost,profit\r\n\"Acme, Inc.\",EUR,1234.50,12.50,2000.00,-778.00\r\n"
         );
+        // 70 minutes are 1.1666… hours, 1.17 to two places; 75 minutes 1.25.
+        assert_eq!(
+            table(&report, &basis, ReportTable::Time),
+            "client,tracked_hours,billed_hours\r\n\"Acme, Inc.\",1.17,1.25\r\n"
+        );
+        assert_eq!(report.billed_time[0].difference_label(), "+0:05");
         assert_eq!(
             filename(&report, &basis, ReportTable::Projects),
             "clerq-profit-cash-projects-2026-11-01-2026-11-30.csv"

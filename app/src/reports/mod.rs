@@ -93,6 +93,30 @@ pub struct ProfitReport {
     pub base_currency: CurrencyCode,
     pub cash: Basis,
     pub accrual: Basis,
+    /// Per client, the time billed on the invoices issued in the period, as tracked and as billed
+    /// (they differ by the billing rounding rules).
+    #[serde(default)]
+    pub billed_time: Vec<BilledTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BilledTime {
+    pub client: String,
+    pub tracked_seconds: i64,
+    pub billed_seconds: i64,
+}
+
+impl BilledTime {
+    /// "+0:05" when more was billed than tracked, "-0:03" when less, "0:00" when the same.
+    pub fn difference_label(&self) -> String {
+        let difference = self.billed_seconds - self.tracked_seconds;
+        let sign = match difference.signum() {
+            1 => "+",
+            -1 => "-",
+            _ => "",
+        };
+        format!("{sign}{}", crate::time::format_hm(difference.abs()))
+    }
 }
 
 crate::text_enum! {
@@ -101,6 +125,8 @@ crate::text_enum! {
         Currencies = "currencies",
         Clients = "clients",
         Projects = "projects",
+        /// Hours tracked and billed per client (invoices issued in the period).
+        Time = "time",
     }
 }
 

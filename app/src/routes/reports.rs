@@ -1,12 +1,13 @@
 //! `/reports`: profit for a month, quarter, year or custom range, on the cash and accrual bases,
-//! per currency with a base-currency total, and per client and project; every table as CSV.
+//! per currency with a base-currency total, and per client and project; the hours tracked and billed;
+//! every table as CSV.
 
 use crate::auth::query_param;
 use crate::components::loading::Load;
 use crate::components::table::{Column, DataTable};
 use crate::reports::{
-    csv_link, get_profit_report, Basis, BasisKind, BreakdownRow, Period, PeriodKind, ProfitLine, ProfitReport,
-    ReportTable,
+    csv_link, get_profit_report, Basis, BasisKind, BilledTime, BreakdownRow, Period, PeriodKind, ProfitLine,
+    ProfitReport, ReportTable,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -85,11 +86,47 @@ fn PeriodPicker(period: Period, from: String, to: String) -> impl IntoView {
 
 #[component]
 fn ProfitView(report: ProfitReport) -> impl IntoView {
-    let ProfitReport { period, base_currency, cash, accrual } = report;
+    let ProfitReport { period, base_currency, cash, accrual, billed_time } = report;
     let base = base_currency.to_string();
     view! {
         <BasisSection basis=cash period base=base.clone() />
         <BasisSection basis=accrual period base />
+        <BilledTimeSection rows=billed_time period />
+    }
+}
+
+/// Hours tracked against hours billed per client: where billing rounding added or took time.
+#[component]
+fn BilledTimeSection(rows: Vec<BilledTime>, period: Period) -> impl IntoView {
+    const COLUMNS: &[Column] =
+        &[Column::shown("Client"), Column::shown("Tracked"), Column::shown("Billed"), Column::shown("Difference")];
+    let empty = rows.is_empty();
+    let body = rows
+        .into_iter()
+        .map(|row| {
+            view! {
+                <tr>
+                    <td>{row.client.clone()}</td>
+                    <td class="amount">{crate::time::format_hm(row.tracked_seconds)}</td>
+                    <td class="amount">{crate::time::format_hm(row.billed_seconds)}</td>
+                    <td class="amount">{row.difference_label()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card report" aria-labelledby="billed-time">
+            <div class="section-head">
+                <h2 id="billed-time">"Time billed"</h2>
+                <a href=csv_link(&period, BasisKind::Accrual, ReportTable::Time) download="">"Download time billed (CSV)"</a>
+            </div>
+            <p class="hint">"On the invoices issued in the period: the hours their time entries tracked and the hours billed, which billing rounding may raise or lower. Entries are never changed."</p>
+            {if empty {
+                view! { <p>"No tracked time was invoiced in this period."</p> }.into_any()
+            } else {
+                view! { <DataTable columns=COLUMNS>{body}</DataTable> }.into_any()
+            }}
+        </section>
     }
 }
 

@@ -207,6 +207,18 @@ pub async fn set_member_rate(ctx: &BusinessCtx, form: &MemberRateForm) -> AppRes
     team_rates::upsert(&ctx.pool, ctx.business.id, client, user, bill, cost, budget).await
 }
 
+/// Gives the client its own billing rounding rule (`None`: follow the business's). Drafts that
+/// already generated lines keep theirs.
+pub async fn set_billing_rounding(
+    ctx: &BusinessCtx,
+    client: ClientId,
+    rule: Option<crate::invoices::rounding::ClientRounding>,
+) -> AppResult<()> {
+    ctx.require(Permission::ClientsManageRates)?;
+    let stored = rule.map(|own| crate::invoices::rounding::RoundingRule::encode(own.0.as_ref()));
+    db::set_billing_rounding(&ctx.pool, ctx.business.id, client, stored.as_deref()).await
+}
+
 pub async fn remove_member_rate(ctx: &BusinessCtx, client: ClientId, user: UserId) -> AppResult<()> {
     ctx.require(Permission::ClientsManageRates)?;
     team_rates::delete(&ctx.pool, ctx.business.id, client, user).await

@@ -36,7 +36,7 @@ use crate::budgets::GetBudgets;
 use crate::business::{CreateBusiness, SwitchBusiness};
 use crate::clients::{
     AddClientNote, ArchiveClient, ClientTimeline, CreateClient, GetClient, GetClientOverview, ListClients,
-    ListMemberRates, RemoveMemberRate, RestoreClient, SetMemberRate, UpdateClient,
+    ListMemberRates, RemoveMemberRate, RestoreClient, SetClientBillingRounding, SetMemberRate, UpdateClient,
 };
 use crate::connected_apps::{CreatePersonalToken, ListConnectedApps, RevokeConnectedApp};
 use crate::dashboard::DashboardSummary;
@@ -162,6 +162,7 @@ registry! {
     GetInvoiceSettings => Permission(Permission::SettingsView),
     UpdateInvoiceSettings => Permission(Permission::SettingsEdit),
     SetBillingRounding => Permission(Permission::SettingsEdit),
+    SetClientBillingRounding => Permission(Permission::ClientsManageRates),
     ConfigureNextNumber => Permission(Permission::InvoicesConfigure),
     ListExpenses => Permission(Permission::ExpensesView),
     GetExpense => Permission(Permission::ExpensesView),

@@ -7,7 +7,7 @@ use crate::billing::line_from_time;
 use crate::error::AppResult;
 use crate::money::CurrencyCode;
 use crate::permissions::Permission;
-use crate::reports::{BaseTotal, Basis, BasisKind, BreakdownRow, Period, ProfitLine, ProfitReport};
+use crate::reports::{BaseTotal, Basis, BasisKind, BilledTime, BreakdownRow, Period, ProfitLine, ProfitReport};
 use crate::server::db::reports::{self as db, ReportRow, RowKind};
 use crate::server::fx::{rates_on, DayRates};
 use crate::server::BusinessCtx;
@@ -34,7 +34,23 @@ pub async fn profit(ctx: &BusinessCtx, period: Period) -> AppResult<ProfitReport
         base_currency: base,
         cash: basis(BasisKind::Cash, &rows, base, &days),
         accrual: basis(BasisKind::Accrual, &rows, base, &days),
+        billed_time: billed_time(&rows),
     })
+}
+
+/// Hours tracked and billed per client on the invoices issued in the period.
+pub fn billed_time(rows: &[ReportRow]) -> Vec<BilledTime> {
+    let mut clients: BTreeMap<(String, Option<Uuid>), BilledTime> = BTreeMap::new();
+    for row in rows.iter().filter(|r| r.kind == RowKind::Time) {
+        let (key, name) = match &row.client {
+            Some((id, name)) => ((name.to_lowercase(), Some(*id)), name.clone()),
+            None => (("~".to_owned(), None), "No client".to_owned()),
+        };
+        let entry = clients.entry(key).or_insert(BilledTime { client: name, tracked_seconds: 0, billed_seconds: 0 });
+        entry.tracked_seconds = entry.tracked_seconds.saturating_add(row.seconds);
+        entry.billed_seconds = entry.billed_seconds.saturating_add(row.amount);
+    }
+    clients.into_values().collect()
 }
 
 /// A row's money: its amount, or for labour its seconds at the cost rate, rounded half-up.
@@ -42,6 +58,7 @@ fn value(row: &ReportRow) -> i64 {
     match row.kind {
         RowKind::Labour => line_from_time(row.seconds, row.cost_rate).unwrap_or(i64::MAX),
         RowKind::Income | RowKind::Expense | RowKind::Credit => row.amount,
+        RowKind::Time => 0,
     }
 }
 
@@ -51,13 +68,14 @@ fn add(line: &mut ProfitLine, kind: RowKind, minor: i64) {
         RowKind::Expense => line.expenses = line.expenses.saturating_add(minor),
         RowKind::Labour => line.labour = line.labour.saturating_add(minor),
         RowKind::Credit => line.income = line.income.saturating_sub(minor),
+        RowKind::Time => return,
     }
     line.profit = line.income.saturating_sub(line.expenses).saturating_sub(line.labour);
 }
 
 /// One basis of the report from the rows of both.
 pub fn basis(kind: BasisKind, rows: &[ReportRow], base: CurrencyCode, days: &[DayRates]) -> Basis {
-    let rows: Vec<&ReportRow> = rows.iter().filter(|r| r.basis == kind).collect();
+    let rows: Vec<&ReportRow> = rows.iter().filter(|r| r.basis == kind && r.kind != RowKind::Time).collect();
     let mut currencies: BTreeMap<CurrencyCode, ProfitLine> = BTreeMap::new();
     let mut clients: BTreeMap<(String, Option<Uuid>, CurrencyCode), ProfitLine> = BTreeMap::new();
     let mut projects: BTreeMap<(String, Option<Uuid>, CurrencyCode), ProfitLine> = BTreeMap::new();

@@ -162,6 +162,13 @@ fn sample(path: &str, f: &Fixture) -> Option<Vec<(&'static str, String)>> {
         "/api/invoices/settings/update" => {
             vec![("form[vat_rate]", "21".into()), ("form[vat_number]", "".into()), ("form[payment_terms]", "14".into())]
         }
+        "/api/clients/rounding" => vec![
+            ("client_id", f.client.to_string()),
+            ("form[scope]", "line".into()),
+            ("form[direction]", "nearest".into()),
+            ("form[step]", "6".into()),
+            ("form[minimum]", "0".into()),
+        ],
         "/api/invoices/settings/rounding" => vec![
             ("form[scope]", "entry".into()),
             ("form[direction]", "up".into()),

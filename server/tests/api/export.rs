@@ -13,6 +13,16 @@ async fn the_export_holds_every_row_of_the_business_and_nothing_else(pool: PgPoo
     let w = World::new(pool.clone()).await;
     crate::reports::books(&w).await;
     let ctx = w.ctx().await;
+    // A credit note, so its tables hold rows too.
+    let credited = w.ready("2026-11-20").await;
+    w.issue(credited).await;
+    let line = w.invoice(credited).await.lines[0].id.to_string();
+    let form = app::invoices::credit::CreditForm {
+        reason: "Goodwill".into(),
+        lines: vec![line],
+        amounts: vec!["5.00".into()],
+    };
+    app::server::invoices::credit(&ctx, credited, &form).await.expect("credited");
     let expense = app::server::expenses::create(
         &ctx,
         crate::expenses::form("Receipted", "9.99", "EUR", "2026-11-10").validate().expect("valid"),
@@ -67,6 +77,9 @@ async fn the_export_holds_every_row_of_the_business_and_nothing_else(pool: PgPoo
         ("invoices", "sales_invoices"),
         ("invoiceLines", "sales_lines"),
         ("invoiceSequences", "sales_numbers"),
+        ("creditNotes", "sales_notes"),
+        ("creditNoteLines", "sales_notes_lines"),
+        ("creditNoteSequences", "sales_notes_numbers"),
         ("expenses", "vendor_expenses"),
         ("receipts", "vendor_receipts"),
         ("activity", "timeline_entries"),

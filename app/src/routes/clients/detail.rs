@@ -1,8 +1,9 @@
 //! `/clients/:id`: details, contacts, projects, member rates and the activity timeline.
 
 use super::rates::{MemberRatesCard, RatesData};
+use super::rounding::ClientRoundingCard;
 use super::timeline::{TimelineCard, TimelineData};
-use crate::clients::{get_client_overview, ArchiveClient, ClientOverview, RestoreClient};
+use crate::clients::{get_client_overview, ArchiveClient, ClientOverview, RestoreClient, SetClientBillingRounding};
 use crate::components::budget::BudgetBar;
 use crate::components::form::{action_error, FormError};
 use crate::components::loading::Load;
@@ -18,18 +19,22 @@ pub fn ClientDetailPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let archive = ServerAction::<ArchiveClient>::new();
     let restore = ServerAction::<RestoreClient>::new();
+    let rounding = ServerAction::<SetClientBillingRounding>::new();
     let rates = RatesData::for_page();
     let timeline = TimelineData::for_page();
     // One call for the whole page (the client and every panel), reloaded after any change to it.
     let overview = Resource::new(
-        move || (id(), archive.version().get(), restore.version().get(), rates.version(), timeline.version()),
+        move || {
+            let actions = archive.version().get() + restore.version().get() + rounding.version().get();
+            (id(), actions, rates.version(), timeline.version())
+        },
         |(id, ..)| async move { get_client_overview(param(&id)?).await },
     );
     view! {
         <Title text="Client" />
         <section class="page">
             <Load resource=overview let:overview>
-                <ClientView overview archive restore rates timeline />
+                <ClientView overview archive restore rounding rates timeline />
             </Load>
         </section>
     }
@@ -40,6 +45,7 @@ fn ClientView(
     overview: ClientOverview,
     archive: ServerAction<ArchiveClient>,
     restore: ServerAction<RestoreClient>,
+    rounding: ServerAction<SetClientBillingRounding>,
     rates: RatesData,
     timeline: TimelineData,
 ) -> impl IntoView {
@@ -137,6 +143,7 @@ fn ClientView(
             </section>
         })}
         <MemberRatesCard client_id=client.id rates=member_rates data=rates />
+        <ClientRoundingCard client_id=client.id rule=client.billing_rounding can_manage=page.can_manage_rates action=rounding />
         <TimelineCard client_id=client.id can_note=page.can_edit entries data=timeline />
     }
     .into_any()

@@ -45,6 +45,7 @@ fn ClientFields(
         budget: None,
         archived_at: None,
         created_at: Default::default(),
+        billing_rounding: None,
     });
     let mut contacts: Vec<ContactForm> = client
         .contacts

@@ -4,4 +4,5 @@ pub mod detail;
 pub mod form;
 pub mod list;
 pub mod rates;
+pub mod rounding;
 pub mod timeline;

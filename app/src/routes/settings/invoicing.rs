@@ -2,9 +2,10 @@
 //! invoice number.
 
 use crate::components::form::{
-    action_error, field_error, validate_before_posting, FormError, SavedNotice, SelectField, SubmitButton, TextField,
+    action_error, field_error, validate_before_posting, FormError, SavedNotice, SubmitButton, TextField,
 };
-use crate::invoices::rounding::{minutes_label, RoundingForm, RoundingRule, STEPS};
+use crate::components::rounding::rounding_fields;
+use crate::invoices::rounding::{RoundingForm, RoundingRule};
 use crate::invoices::{get_invoice_settings, ConfigureNextNumber, SetBillingRounding, UpdateInvoiceSettings};
 use leptos::prelude::*;
 
@@ -70,7 +71,7 @@ pub fn InvoiceSettingsCard() -> impl IntoView {
     }
 }
 
-/// The billing rounding form: what to round, which way, to what step, and a minimum per entry.
+/// The business's billing rounding form.
 fn rounding_form(
     action: ServerAction<SetBillingRounding>,
     error: Signal<Option<crate::error::AppError>>,
@@ -78,26 +79,10 @@ fn rounding_form(
     can_edit: bool,
 ) -> impl IntoView {
     let current = RoundingForm::of(rule.as_ref());
-    let pairs =
-        |items: &[(&str, &str)]| items.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect::<Vec<_>>();
-    let scopes =
-        pairs(&[("none", "Bill time as tracked"), ("entry", "Round each entry"), ("line", "Round each line's total")]);
-    let directions = pairs(&[("up", "Up"), ("down", "Down"), ("nearest", "To the nearest")]);
-    let steps = STEPS.iter().map(|s| (s.to_string(), minutes_label(*s))).collect();
     view! {
         <ActionForm action on:submit:capture=validate_before_posting(action, |a: &SetBillingRounding| a.form.validate().map(|_| ()))>
             <fieldset disabled=!can_edit>
-                <SelectField id="settings-rounding-scope" name="form[scope]" label="Rounding" options=scopes
-                    selected=current.scope error=field_error(error, "scope") />
-                <div class="two-columns">
-                    <SelectField id="settings-rounding-direction" name="form[direction]" label="Direction" options=directions
-                        selected=current.direction error=field_error(error, "direction") />
-                    <SelectField id="settings-rounding-step" name="form[step]" label="Step" options=steps
-                        selected=current.step error=field_error(error, "step") />
-                </div>
-                <TextField id="settings-rounding-minimum" name="form[minimum]" label="Minimum per entry (minutes)" kind="number"
-                    hint="Each entry bills at least this long; 0 for no minimum."
-                    value=current.minimum error=field_error(error, "minimum") />
+                {rounding_fields("settings", current, error, false)}
                 <FormError error />
                 <SubmitButton label="Save rounding" busy_label="Saving…" pending=action.pending() />
                 <SavedNotice action />

@@ -70,7 +70,7 @@ pub async fn get(db: impl PgExecutor<'_>, business_id: BusinessId, id: ClientId)
     let r = sqlx::query!(
         "select id, name, company, address, company_number, vat_number, notes, contacts,
                 default_rate_minor, default_rate_currency, default_rate_unit, budget_minor, budget_currency,
-                archived_at, created_at
+                archived_at, created_at, billing_rounding
          from clients where business_id = $1 and id = $2",
         business_id.0,
         id.0
@@ -91,7 +91,43 @@ pub async fn get(db: impl PgExecutor<'_>, business_id: BusinessId, id: ClientId)
         budget: money(r.budget_minor, r.budget_currency),
         archived_at: r.archived_at,
         created_at: r.created_at,
+        billing_rounding: r.billing_rounding.as_deref().map(crate::invoices::rounding::ClientRounding::decode),
     })
+}
+
+/// The client's own billing rounding (`None`: the business's); `NotFound` for another's client.
+pub async fn set_billing_rounding(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    id: ClientId,
+    rule: Option<&str>,
+) -> AppResult<()> {
+    let updated = sqlx::query!(
+        "update clients set billing_rounding = $3 where business_id = $1 and id = $2",
+        business_id.0,
+        id.0,
+        rule
+    )
+    .execute(db)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// The rule generating lines for the client uses: its own, else the business's.
+pub async fn billing_rounding(db: impl PgExecutor<'_>, business_id: BusinessId, id: ClientId) -> AppResult<String> {
+    sqlx::query_scalar!(
+        r#"select coalesce(c.billing_rounding, b.billing_rounding) as "rule!"
+           from clients c join businesses b on b.id = c.business_id
+           where c.business_id = $1 and c.id = $2"#,
+        business_id.0,
+        id.0
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 /// Inserts a client; a name already taken (case-insensitively) is a field error.

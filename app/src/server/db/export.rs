@@ -53,6 +53,18 @@ pub const SECTIONS: &[Section] = &[
         "select to_jsonb(l)::text from sales_lines l where l.business_id = $1 order by l.invoice_id, l.position",
     ),
     list("invoiceSequences", "select to_jsonb(s)::text from sales_numbers s where s.business_id = $1 order by s.year"),
+    list(
+        "creditNotes",
+        "select to_jsonb(n)::text from sales_notes n where n.business_id = $1 order by n.number_year, n.number_seq",
+    ),
+    list(
+        "creditNoteLines",
+        "select to_jsonb(l)::text from sales_notes_lines l where l.business_id = $1 order by l.credit_note_id, l.position",
+    ),
+    list(
+        "creditNoteSequences",
+        "select to_jsonb(s)::text from sales_notes_numbers s where s.business_id = $1 order by s.year",
+    ),
     list("expenses", "select to_jsonb(x)::text from vendor_expenses x where x.business_id = $1 order by x.incurred_on, x.id"),
     list(
         "receipts",

@@ -19,6 +19,9 @@ crate::text_enum! {
         Labour = "labour",
         /// Credit notes: taken off income.
         Credit = "credit",
+        /// Time billed on the invoices (accrual basis only): `amount` holds the billed seconds and
+        /// `seconds` the tracked ones. Not money.
+        Time = "time",
     }
 }
 
@@ -85,6 +88,17 @@ pub async fn rows(db: impl PgExecutor<'_>, business_id: BusinessId, period: Peri
                                         ('cash', case when i.status = 'paid' then greatest(cn.issue_date, i.paid_on) end)) b(basis, day)
              where cn.business_id = $1 and i.status in ('sent', 'paid') and b.day between $2 and $3
              group by b.basis, b.day, cn.currency, i.client_id, i.project_id
+             union all
+             -- Hours billed (a line's quantity) against the hours its entries tracked.
+             select d.basis, 'time', d.day, d.currency, d.client_id, d.project_id,
+                    least(sum(round(l.quantity::numeric * 3600)), 9223372036854775807)::bigint,
+                    least(sum(t.seconds), 9223372036854775807)::bigint, 0
+             from dated d
+             join sales_lines l on l.business_id = $1 and l.invoice_id = d.id
+             cross join lateral (select sum(e.duration_seconds) as seconds from time_entries e
+                                 where e.business_id = $1 and e.invoice_line_id = l.id) t
+             where d.basis = 'accrual' and l.quantity is not null and t.seconds is not null
+             group by d.basis, d.day, d.currency, d.client_id, d.project_id
            )
            select s.basis as "basis!: BasisKind", s.kind as "kind!: RowKind", s.day as "day!", s.currency as "currency!",
                   s.client_id, c.name as "client_name?", s.project_id, p.name as "project_name?",

@@ -113,7 +113,9 @@ pub async fn generate(ctx: &BusinessCtx, id: InvoiceId, input: GenerateInput) ->
         return Err(AppError::field(crate::validation::FieldErrors::FORM, why));
     }
     // The draft keeps the rounding rule of its first generation; later ones use the same.
-    let kept = db::keep_billing_rounding(&mut *tx, ctx.business.id, id, &settings.billing_rounding).await?;
+    // The client's own rule, else the business's, is what a first generation freezes.
+    let current = crate::server::db::clients::billing_rounding(&mut *tx, ctx.business.id, locked.client_id).await?;
+    let kept = db::keep_billing_rounding(&mut *tx, ctx.business.id, id, &current).await?;
     let rounding = RoundingRule::decode(&kept);
     let planned =
         plan_lines(&entries, input.grouping, input.include_task_list, rounding.as_ref()).map_err(|e| match e {

@@ -4,7 +4,7 @@
 use super::{generate_form, ops, time, World};
 use app::error::AppError;
 use app::invoices::forms::GenerateForm;
-use app::invoices::rounding::{Direction, RoundingForm, RoundingRule, Scope};
+use app::invoices::rounding::{ClientRounding, Direction, RoundingForm, RoundingRule, Scope};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
@@ -113,4 +113,81 @@ async fn the_setting_needs_settings_edit_and_a_valid_form(pool: PgPool) {
     assert!(saved.status.is_success(), "{}", saved.text());
     let settings = ops::settings(&w.ctx().await).await.expect("settings");
     assert_eq!(settings.rounding, Some(RoundingRule { direction: Direction::Nearest, ..up_to_15(Scope::Line, 30) }));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn a_clients_own_rule_comes_before_the_businesss_until_it_follows_it_again(pool: PgPool) {
+    let w = World::new(pool).await;
+    let ctx = w.ctx().await;
+    ops::set_billing_rounding(&ctx, Some(up_to_15(Scope::Entry, 0))).await.expect("business rule");
+    let six_nearest =
+        RoundingRule { scope: Scope::Line, direction: Direction::Nearest, step_minutes: 6, minimum_minutes: 0 };
+    let fields = [
+        ("client_id", w.client.to_string()),
+        ("form[scope]", "line".to_owned()),
+        ("form[direction]", "nearest".to_owned()),
+        ("form[step]", "6".to_owned()),
+        ("form[minimum]", "0".to_owned()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = w.app.call("/api/clients/rounding", &fields, Some(&w.owner_cookie)).await;
+    assert!(saved.status.is_success(), "{}", saved.text());
+    let page = app::server::clients::page(&ctx, w.client).await.expect("client");
+    assert_eq!(page.client.billing_rounding, Some(ClientRounding(Some(six_nearest))));
+
+    // 7 + 52 minutes: the client's rule bills 0:59 to the nearest 6 minutes, 1 h; the business's would bill 1:15.
+    w.log(time(w.design, "2026-11-23T09:00:00Z", 7)).await;
+    w.log(time(w.design, "2026-11-23T10:00:00Z", 52)).await;
+    let own = w.draft("2026-11-30").await;
+    w.generate(own, on("2026-11-23")).await.expect("generated");
+    let invoice = w.invoice(own).await;
+    assert_eq!((invoice.rounding, invoice.lines[0].quantity.as_deref()), (Some(six_nearest), Some("1")));
+
+    // Its own "as tracked" is a rule too; following the business again brings the business's back.
+    app::server::clients::set_billing_rounding(&ctx, w.client, Some(ClientRounding(None))).await.expect("as tracked");
+    w.log(time(w.design, "2026-11-24T09:00:00Z", 7)).await;
+    let tracked = w.draft("2026-11-30").await;
+    w.generate(tracked, on("2026-11-24")).await.expect("generated");
+    assert_eq!(w.invoice(tracked).await.rounding, None);
+    app::server::clients::set_billing_rounding(&ctx, w.client, None).await.expect("follows");
+    w.log(time(w.design, "2026-11-25T09:00:00Z", 7)).await;
+    let business = w.draft("2026-11-30").await;
+    w.generate(business, on("2026-11-25")).await.expect("generated");
+    assert_eq!(w.invoice(business).await.rounding, Some(up_to_15(Scope::Entry, 0)));
+    assert_eq!(w.invoice(own).await.rounding, Some(six_nearest), "a started invoice keeps its rule");
+
+    // Managing rates is needed, and another business's client is not found.
+    let viewer = w.teammate("Vic Viewer", "viewer").await;
+    let as_viewer =
+        app::server::clients::set_billing_rounding(&w.ctx_of(viewer, super::NOW).await, w.client, None).await;
+    assert_eq!(as_viewer, Err(AppError::Forbidden));
+    let elsewhere = World::new(w.app.pool.clone()).await;
+    let foreign = app::server::clients::set_billing_rounding(&elsewhere.ctx().await, w.client, None).await;
+    assert_eq!(foreign, Err(AppError::NotFound));
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn the_profit_report_shows_hours_tracked_against_hours_billed(pool: PgPool) {
+    let w = World::new(pool).await;
+    ops::set_billing_rounding(&w.ctx().await, Some(up_to_15(Scope::Entry, 0))).await.expect("set");
+    w.log(time(w.design, "2026-11-23T09:00:00Z", 7)).await;
+    w.log(time(w.design, "2026-11-23T10:00:00Z", 52)).await;
+    let id = w.draft("2026-11-30").await;
+    w.generate(id, generate_form("single")).await.expect("generated");
+    w.issue(id).await;
+
+    let november = app::reports::Period::around(app::reports::PeriodKind::Month, "2026-11-01".parse().expect("date"));
+    let report = app::server::reports::profit(&w.ctx().await, november).await.expect("report");
+    let acme = &report.billed_time[0];
+    assert_eq!((acme.client.as_str(), acme.tracked_seconds, acme.billed_seconds), ("Acme", 59 * 60, 75 * 60));
+    assert_eq!(acme.difference_label(), "+0:16");
+
+    let page = w.app.get("/reports?period=month&at=2026-11-01", Some(&w.owner_cookie)).await;
+    let html = page.text();
+    assert!(html.contains("Time billed") && html.contains("+0:16"), "the page shows the difference");
+    let csv = w
+        .app
+        .get("/api/reports/profit.csv?period=month&at=2026-11-01&basis=accrual&table=time", Some(&w.owner_cookie))
+        .await;
+    assert_eq!(csv.text(), "client,tracked_hours,billed_hours\r\nAcme,0.98,1.25\r\n");
 }
