@@ -234,6 +234,8 @@ test("an issued invoice is corrected by a partial credit note, then credited in 
   await expect(notes.getByRole("row", { name: /CN-2026-0002/ })).toContainText("20.67 EUR");
   await expect(page.getByText("Credit more of this invoice…")).toHaveCount(0);
   await expect(page.getByText("Void…")).toHaveCount(0);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Invoices" }).click();
+  await expect(page.getByRole("table").getByRole("row", { name: /2026-0001/ })).toContainText("Credited");
 });
 
 test("a client's own rounding rule comes first, and the report sets hours billed against hours tracked", async ({ page }) => {

@@ -49,7 +49,7 @@ pub enum Credited {
 }
 
 impl Credited {
-    /// From the invoice's subtotal and the sum of its credit notes' subtotals.
+    /// From an invoice's subtotal (or total) and what its credit notes took back of it.
     pub fn of(subtotal_minor: i64, credited_subtotal_minor: i64) -> Credited {
         match credited_subtotal_minor {
             0 => Credited::Nothing,

@@ -149,6 +149,13 @@ pub struct InvoiceSummary {
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
     pub total: Money,
+    /// How much of it credit notes took back.
+    #[serde(default = "nothing_credited")]
+    pub credited: credit::Credited,
+}
+
+fn nothing_credited() -> credit::Credited {
+    credit::Credited::Nothing
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

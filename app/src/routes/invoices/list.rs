@@ -124,7 +124,10 @@ fn InvoiceTable(list: InvoiceList, status: String, search: String) -> impl IntoV
                     <td><a href=format!("/clients/{}", i.client_id)>{i.client_name}</a></td>
                     <td>{i.issue_date.to_string()}</td>
                     <td>{i.due_date.to_string()}</td>
-                    <td><span class=format!("badge status-{}", i.shown.as_str())>{i.shown.label()}</span></td>
+                    <td>
+                        <span class=format!("badge status-{}", i.shown.as_str())>{i.shown.label()}</span>
+                        {i.credited.label().map(|label| view! { " "<span class="badge status-credited">{label}</span> })}
+                    </td>
                     <td class="amount">{i.total.format()}</td>
                 </tr>
             }

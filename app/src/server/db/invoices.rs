@@ -42,6 +42,9 @@ pub struct SummaryRow {
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
     pub total: Money,
+    /// The total (VAT included) of its credit notes; the dashboard's rows leave it out.
+    #[serde(default)]
+    pub credited_minor: i64,
 }
 
 impl SummaryRow {
@@ -55,6 +58,7 @@ impl SummaryRow {
             client_name: self.client_name,
             issue_date: self.issue_date,
             due_date: self.due_date,
+            credited: crate::invoices::credit::Credited::of(self.total.minor, self.credited_minor),
             total: self.total,
         }
     }
@@ -81,10 +85,15 @@ pub async fn list(
     };
     let rows = sqlx::query!(
         r#"select i.id, i.number, i.client_id, c.name as client_name, i.status as "status: InvoiceStatus",
-                  i.issue_date, i.due_date, i.total_minor::bigint as "total_minor!", i.currency::text as "currency!"
+                  i.issue_date, i.due_date, i.total_minor::bigint as "total_minor!", i.currency::text as "currency!",
+                  coalesce(cn.credited, 0)::bigint as "credited_minor!"
            from sales_invoices i join clients c on c.business_id = i.business_id and c.id = i.client_id
+           left join lateral (select sum(n.total_minor) as credited from sales_notes n
+                              where n.business_id = i.business_id and n.invoice_id = i.id) cn on true
            where i.business_id = $1 and ($2::text is null or i.status = $2)
-             and ($3 = 0 or ($3 = 1 and i.due_date >= $4) or ($3 = -1 and i.due_date < $4))
+             -- Waiting for payment: a fully credited invoice is owed nothing.
+             and ($3 = 0 or (($3 = 1 and i.due_date >= $4) or ($3 = -1 and i.due_date < $4))
+                            and coalesce(cn.credited, 0) < i.total_minor)
              and ($5 = '%%' or i.number ilike $5 or c.name ilike $5)
              and ($7::uuid is null or i.schedule_id = $7)
            order by i.issue_date desc, i.id desc
@@ -110,6 +119,7 @@ pub async fn list(
                 issue_date: r.issue_date,
                 due_date: r.due_date,
                 total: Money::new(r.total_minor, currency(&r.currency)?),
+                credited_minor: r.credited_minor,
             })
         })
         .collect()

@@ -61,6 +61,11 @@ async fn a_full_credit_takes_back_every_line_with_its_vat(pool: PgPool) {
     assert!(!page.can_credit && !page.can_void, "nothing left to credit, and a credited invoice isn't voided");
     assert_eq!((invoice.total_minor, invoice.status.as_str()), (16_133, "sent"), "the invoice itself is unchanged");
 
+    // The list marks it, and it no longer waits for payment.
+    let all = ops::list(&w.ctx().await, "all", "", 1).await.expect("list");
+    assert_eq!(all.invoices[0].credited, Credited::Fully);
+    assert!(ops::list(&w.ctx().await, "sent", "", 1).await.expect("list").invoices.is_empty());
+
     let again = credit(&w, id, &[(0, "0.01")]).await;
     assert_eq!(field_error(again, "amounts[0]"), "This line is already credited in full.");
     let void = ops::void(&w.ctx().await, id, "Changed my mind").await;
@@ -81,6 +86,8 @@ async fn partial_credits_add_up_to_the_invoices_vat_and_never_exceed_a_line(pool
     assert_eq!(taxes.iter().sum::<i64>(), 700, "{taxes:?}");
     assert_eq!(invoice.credited(), Credited::Partially);
     assert_eq!(invoice.balance_due_minor(), 16_133 - 3333 - 700);
+    let sent = ops::list(&w.ctx().await, "sent", "", 1).await.expect("list");
+    assert_eq!(sent.invoices[0].credited, Credited::Partially, "still owed in part");
 
     let over = credit(&w, id, &[(1, "100.01")]).await;
     assert_eq!(field_error(over, "amounts[0]"), "At most 100.00 is left to credit on this line.");
