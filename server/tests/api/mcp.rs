@@ -539,3 +539,28 @@ async fn every_tool_call_is_logged_without_its_arguments(pool: PgPool) {
     }
     assert!(!text.contains("Secretive"), "arguments never reach the log:\n{text}");
 }
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn credit_invoice_without_lines_credits_everything_left(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Credit Co", &email("mcp-credit")).await;
+    let token = personal_token(&app, &owner).await;
+    let invoice = crate::invoice_pdf::draft(&app, &owner).await;
+    let issued = app.call("/api/invoices/issue", &[("id", invoice.as_str())], Some(&owner)).await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.text());
+
+    let (failed, text) =
+        call(&app, &token, "credit_invoice", json!({ "invoice_id": invoice, "reason": "Cancelled" })).await;
+    assert!(!failed, "{text}");
+    let number = text["number"].as_str().expect("a number");
+    assert!(number.starts_with("CN-") && number.ends_with("-0001"), "{number}");
+    let (failed, page) = call(&app, &token, "get_invoice", json!({ "invoice_id": invoice })).await;
+    assert!(!failed, "{page}");
+    assert_eq!(page["invoice"]["credit_notes"][0]["total_minor"], 3617);
+    assert_eq!(page["invoice"]["lines"][0]["credited_minor"], 3617);
+
+    // Nothing is left, so a second call has nothing to credit.
+    let (failed, text) =
+        call(&app, &token, "credit_invoice", json!({ "invoice_id": invoice, "reason": "Again" })).await;
+    assert!(failed && text.to_string().contains("Enter an amount to credit"), "{text}");
+}
