@@ -152,6 +152,22 @@ pub struct Creditable {
     pub credited_minor: i64,
 }
 
+impl Creditable {
+    /// The invoice's lines with what their credit notes took back.
+    pub fn lines_of(invoice: &super::Invoice) -> Vec<Creditable> {
+        invoice
+            .lines
+            .iter()
+            .map(|l| Creditable {
+                id: l.id,
+                description: l.description.clone(),
+                total_minor: l.total_minor,
+                credited_minor: l.credited_minor,
+            })
+            .collect()
+    }
+}
+
 /// The lines and totals of a new credit note.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedCredit {

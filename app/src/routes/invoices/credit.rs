@@ -48,19 +48,6 @@ pub fn CreditNotesCard(invoice: Invoice) -> impl IntoView {
     }
 }
 
-fn creditable(invoice: &Invoice) -> Vec<Creditable> {
-    invoice
-        .lines
-        .iter()
-        .map(|l| Creditable {
-            id: l.id,
-            description: l.description.clone(),
-            total_minor: l.total_minor,
-            credited_minor: l.credited_minor,
-        })
-        .collect()
-}
-
 /// Issues a credit note: each line with something left to credit offers that amount; lowering
 /// or emptying amounts credits part of the invoice.
 #[component]
@@ -82,7 +69,7 @@ pub fn CreditForm(page: InvoicePage, actions: InvoiceActions) -> impl IntoView {
     let percent = (invoice.tax_treatment == TaxTreatment::Standard)
         .then(|| crate::billing::Decimal::parse(&invoice.tax_rate_percent).ok())
         .flatten();
-    let lines = creditable(&invoice);
+    let lines = Creditable::lines_of(&invoice);
     let open_lines: Vec<&Creditable> = lines.iter().filter(|l| l.total_minor > l.credited_minor).collect();
     let fields = open_lines
         .iter()

@@ -35,16 +35,7 @@ pub async fn credit(ctx: &BusinessCtx, id: InvoiceId, form: &CreditForm) -> AppR
     let request = form.validate(locked.currency.info().minor_units)?;
     // Read after the lock: what earlier notes credited can't change until this one commits.
     let invoice = db::get(&mut tx, ctx.business.id, id, today).await?;
-    let lines: Vec<Creditable> = invoice
-        .lines
-        .iter()
-        .map(|l| Creditable {
-            id: l.id,
-            description: l.description.clone(),
-            total_minor: l.total_minor,
-            credited_minor: l.credited_minor,
-        })
-        .collect();
+    let lines = Creditable::lines_of(&invoice);
     let percent = match invoice.tax_treatment {
         TaxTreatment::Standard => Some(
             Decimal::parse(&invoice.tax_rate_percent)
