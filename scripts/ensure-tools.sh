@@ -93,3 +93,16 @@ if [ "$want_browser" = 1 ]; then
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
+
+# The e-invoice tests validate Clerq's XML and PDFs with the official XSDs and Schematron rules,
+# run by Python packages from PyPI, in a virtualenv of their own.
+if [ "${CLERQ_NEED_EINVOICE_CHECKS:-$want_browser}" = 1 ]; then
+  venv=${CLERQ_EINVOICE_VENV:-$HOME/.cache/clerq/einvoice-venv}
+  stamp="$venv/requirements.txt"
+  if ! cmp -s scripts/einvoice-requirements.txt "$stamp"; then
+    log "installing the e-invoice validators (factur-x, saxonche) into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/einvoice-requirements.txt
+    cp scripts/einvoice-requirements.txt "$stamp"
+  fi
+fi

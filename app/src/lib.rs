@@ -13,6 +13,7 @@ pub mod business;
 pub mod clients;
 pub mod components;
 pub mod connected_apps;
+pub mod country;
 pub mod currency;
 pub mod dashboard;
 pub mod error;

@@ -1,6 +1,7 @@
 import { test, expect, newAccount, hydrated, withoutJavaScript } from "./fixtures/test";
 import { BusinessForm, SignUpPage, acmeWithSeventyMinutes } from "./fixtures/pages";
 import { Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
 
 // Invoice numbers follow the year of the issue date: run on a fixed day so the year is known.
 test.use({ pinnedAt: new Date("2026-11-30T12:00:00Z") });
@@ -268,4 +269,61 @@ test("a client's own rounding rule comes first, and the report sets hours billed
   await expect(billed.getByRole("row", { name: /Acme/ })).toContainText("1:10");
   await expect(billed.getByRole("row", { name: /Acme/ })).toContainText("1:12");
   await expect(billed.getByRole("row", { name: /Acme/ })).toContainText("+0:02");
+});
+
+test("with e-invoices on, a missing client country is named, then the invoice downloads as Factur-X and XML", async ({ page }) => {
+  await seventyMinutesAtThirtyOne(page);
+  await page.goto("/settings");
+  await hydrated(page);
+  await page.getByLabel("Your VAT number").fill("DE123456789");
+  await page.getByLabel("Your country code").fill("de");
+  await page.getByLabel("Make e-invoices (Factur-X)").check();
+  await page.getByRole("button", { name: "Save invoice settings" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." }).first()).toBeVisible();
+
+  await newDraftForAcme(page);
+  await hydrated(page);
+  await page.getByLabel("Group as").selectOption({ label: "Single line" });
+  await page.getByRole("button", { name: "Generate lines" }).click();
+  await expect(lineRow(page, "Time tracked on 2026-11-30")).toContainText("36.17 EUR");
+  const gap = "To make an e-invoice, add the client's country code (on the client's page).";
+  await expect(page.getByRole("status").filter({ hasText: gap })).toBeVisible();
+  await page.getByText("Issue invoice…").click();
+  await page.getByRole("button", { name: "Issue invoice", exact: true }).click();
+  await expect(page.getByRole("alert").filter({ hasText: gap })).toBeVisible();
+  const draft = page.url();
+
+  // The client's country, on its edit form.
+  await page.goto("/clients");
+  await page.getByRole("link", { name: "Acme" }).first().click();
+  await page.getByRole("link", { name: "Edit" }).click();
+  await hydrated(page);
+  await page.getByLabel("Country code").fill("NL");
+  await page.getByRole("button", { name: "Save client" }).click();
+  await expect(page.getByRole("definition").filter({ hasText: /^NL$/ })).toBeVisible();
+
+  await page.goto(draft);
+  await hydrated(page);
+  await expect(page.getByRole("status").filter({ hasText: gap })).toHaveCount(0);
+  await page.getByText("Issue invoice…").click();
+  await page.getByRole("button", { name: "Issue invoice", exact: true }).click();
+  await expect(page.getByRole("heading", { name: /Invoice 2026-0001/, level: 1 })).toBeVisible();
+
+  const pdf = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download PDF (Factur-X)" }).click();
+  const pdfFile = await pdf;
+  expect(pdfFile.suggestedFilename()).toBe("invoice-2026-0001.pdf");
+  const bytes = readFileSync(await pdfFile.path());
+  expect(bytes.includes(Buffer.from("factur-x.xml"))).toBe(true);
+
+  const xml = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download the e-invoice as XML (CII)" }).click();
+  const xmlFile = await xml;
+  expect(xmlFile.suggestedFilename()).toBe("invoice-2026-0001.cii.xml");
+  const text = readFileSync(await xmlFile.path(), "utf8");
+  expect(text).toContain("<ram:BilledQuantity unitCode=\"HUR\">1.166667</ram:BilledQuantity>");
+  expect(text).toContain("<ram:CountryID>NL</ram:CountryID>");
+  const ubl = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download the e-invoice as XML (UBL)" }).click();
+  expect((await ubl).suggestedFilename()).toBe("invoice-2026-0001.ubl.xml");
 });

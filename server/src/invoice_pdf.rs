@@ -2,9 +2,12 @@
 //! `invoices.view`, or for anyone holding a signed link (`?token=`, 15 minutes).
 //! `GET /api/invoices/{id}/preview.svg`: its first page, for the preview on the invoice page.
 //! `GET /api/credit-notes/{id}/pdf`: a credit note, for a signed-in member with `invoices.view`.
+//! `GET /api/invoices/{id}/xml/{cii|ubl}` and `GET /api/credit-notes/{id}/xml/{cii|ubl}`: the
+//! EN 16931 e-invoice as XML, for the same members.
 
 use crate::member::{business_ctx, error_response};
 use app::ids::InvoiceId;
+use app::server::einvoice::Syntax;
 use app::server::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -70,10 +73,54 @@ pub async fn credit_note(State(state): State<AppState>, Path(id): Path<String>, 
     }
 }
 
+/// `GET /api/invoices/{id}/xml/{syntax}`.
+pub async fn invoice_xml(
+    State(state): State<AppState>,
+    Path((id, syntax)): Path<(String, String)>,
+    parts: Parts,
+) -> Response {
+    let ctx = match business_ctx(&state, &parts) {
+        Ok(ctx) => ctx,
+        Err(error) => return error_response(error),
+    };
+    let (Ok(id), Some(syntax)) = (id.parse::<InvoiceId>(), Syntax::parse(&syntax)) else { return not_found() };
+    match app::server::invoices::invoice_xml(&ctx, id, syntax).await {
+        Ok((file_name, xml)) => xml_response(file_name, xml),
+        Err(error) => error_response(error),
+    }
+}
+
+/// `GET /api/credit-notes/{id}/xml/{syntax}`.
+pub async fn credit_note_xml(
+    State(state): State<AppState>,
+    Path((id, syntax)): Path<(String, String)>,
+    parts: Parts,
+) -> Response {
+    let ctx = match business_ctx(&state, &parts) {
+        Ok(ctx) => ctx,
+        Err(error) => return error_response(error),
+    };
+    let (Ok(id), Some(syntax)) = (id.parse::<app::ids::CreditNoteId>(), Syntax::parse(&syntax)) else {
+        return not_found();
+    };
+    match app::server::invoices::credit_note_xml(&ctx, id, syntax).await {
+        Ok((file_name, xml)) => xml_response(file_name, xml),
+        Err(error) => error_response(error),
+    }
+}
+
+fn xml_response(file_name: String, xml: String) -> Response {
+    attachment(xml.into_bytes(), "application/xml; charset=utf-8", &file_name)
+}
+
 fn pdf_response(file_name: String, bytes: Vec<u8>) -> Response {
+    attachment(bytes, "application/pdf", &file_name)
+}
+
+fn attachment(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);

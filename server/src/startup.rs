@@ -59,6 +59,8 @@ pub fn router(state: AppState, public_origin: Option<String>) -> Router {
         .route("/api/invoices/{id}/pdf", axum::routing::get(crate::invoice_pdf::download))
         .route("/api/invoices/{id}/preview.svg", axum::routing::get(crate::invoice_pdf::preview))
         .route("/api/credit-notes/{id}/pdf", axum::routing::get(crate::invoice_pdf::credit_note))
+        .route("/api/invoices/{id}/xml/{syntax}", axum::routing::get(crate::invoice_pdf::invoice_xml))
+        .route("/api/credit-notes/{id}/xml/{syntax}", axum::routing::get(crate::invoice_pdf::credit_note_xml))
         .route("/api/branding/logo", axum::routing::get(crate::logo::show).post(crate::logo::upload))
         .route("/api/branding/logo/remove", axum::routing::post(crate::logo::remove))
         .route("/api/expenses/receipts", axum::routing::get(crate::receipts::zip))

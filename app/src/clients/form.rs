@@ -30,6 +30,9 @@ pub struct ClientForm {
     pub company_number: String,
     #[serde(default)]
     pub vat_number: String,
+    /// Two letters (ISO 3166); e-invoices need it.
+    #[serde(default)]
+    pub country: String,
     #[serde(default)]
     pub notes: String,
     #[serde(default)]
@@ -60,6 +63,7 @@ pub struct ClientInput {
     pub address: String,
     pub company_number: String,
     pub vat_number: String,
+    pub country_code: Option<String>,
     pub notes: String,
     pub contacts: Vec<Contact>,
     /// `None`: the form did not include pricing fields.
@@ -118,6 +122,7 @@ pub fn changed_fields(
         (before.address != after.address, "address"),
         (before.company_number != after.company_number, "company number"),
         (before.vat_number != after.vat_number, "VAT number"),
+        (before.country_code != after.country_code, "country"),
         (before.notes != after.notes, "notes"),
         (before.contacts != after.contacts, "contacts"),
         (before.default_rate != default_rate, "default rate"),
@@ -138,6 +143,7 @@ impl ClientForm {
         let company_number =
             errors.check("company_number", optional_text(&self.company_number, 50, "the company number"));
         let vat_number = errors.check("vat_number", optional_text(&self.vat_number, 50, "the VAT number"));
+        let country_code = errors.check("country", crate::country::parse_optional(&self.country));
         let notes = errors.check("notes", multiline(&self.notes, 10_000, "the notes"));
 
         let mut contacts = Vec::new();
@@ -204,6 +210,7 @@ impl ClientForm {
             address: address.unwrap_or_default(),
             company_number: company_number.unwrap_or_default(),
             vat_number: vat_number.unwrap_or_default(),
+            country_code: country_code.flatten(),
             notes: notes.unwrap_or_default(),
             contacts,
             pricing,
@@ -315,6 +322,7 @@ mod tests {
             address: String::new(),
             company_number: String::new(),
             vat_number: before_input.vat_number.clone(),
+            country_code: None,
             notes: String::new(),
             contacts: Vec::new(),
             default_rate: None,

@@ -27,6 +27,9 @@ pub struct Client {
     pub address: String,
     pub company_number: String,
     pub vat_number: String,
+    /// ISO 3166 alpha-2, for e-invoices.
+    #[serde(default)]
+    pub country_code: Option<String>,
     pub notes: String,
     pub contacts: Vec<Contact>,
     pub default_rate: Option<Rate>,

@@ -290,6 +290,12 @@ pub struct InvoiceSettingsForm {
     pub vat_number: String,
     #[serde(default)]
     pub payment_terms: String,
+    /// The business's country, two letters.
+    #[serde(default)]
+    pub country: String,
+    /// A checkbox: present ("on") when ticked.
+    #[serde(default)]
+    pub einvoicing: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -297,6 +303,9 @@ pub struct InvoiceSettingsInput {
     pub vat_rate: Option<Decimal>,
     pub vat_number: String,
     pub payment_terms_days: i32,
+    pub country_code: Option<String>,
+    /// Issued invoices' PDFs are Factur-X (PDF/A-3 with the EN 16931 XML inside).
+    pub einvoicing: bool,
 }
 
 /// A VAT percentage: 0 to 100, at most four decimals (`21`, `7.7`).
@@ -336,10 +345,22 @@ impl InvoiceSettingsForm {
                 _ => Err("Enter payment terms from 0 to 365 days.".to_owned()),
             },
         );
+        let country_code = errors.check("country", crate::country::parse_optional(&self.country)).flatten();
+        let einvoicing = self.einvoicing.as_deref().is_some_and(|v| !v.is_empty());
+        if einvoicing {
+            // Every e-invoice names the seller's country and VAT number (EN 16931 BR-09, BR-S-02).
+            if country_code.is_none() && errors.get("country").is_none() {
+                errors.add("country", "E-invoices need your country: enter its two-letter code.");
+            }
+            if vat_number.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                errors.add("vat_number", "E-invoices need your VAT number.");
+            }
+        }
         let (Some(vat_rate), Some(vat_number), Some(payment_terms_days)) = (vat_rate, vat_number, terms) else {
             return Err(errors);
         };
-        Ok(InvoiceSettingsInput { vat_rate, vat_number, payment_terms_days })
+        errors.into_result()?;
+        Ok(InvoiceSettingsInput { vat_rate, vat_number, payment_terms_days, country_code, einvoicing })
     }
 }
 
@@ -453,8 +474,20 @@ mod tests {
             assert!(vat_rate(bad).is_err(), "{bad:?}");
         }
         assert!(vat_rate("100").is_ok());
-        let form = InvoiceSettingsForm { vat_rate: String::new(), vat_number: "".into(), payment_terms: "400".into() };
+        let form = InvoiceSettingsForm { payment_terms: "400".into(), ..InvoiceSettingsForm::default() };
         assert_eq!(form.validate().unwrap_err().get("payment_terms"), Some("Enter payment terms from 0 to 365 days."));
+        let einvoices = InvoiceSettingsForm {
+            payment_terms: "14".into(),
+            einvoicing: Some("on".into()),
+            ..InvoiceSettingsForm::default()
+        };
+        let errors = einvoices.validate().unwrap_err();
+        assert_eq!(errors.get("country"), Some("E-invoices need your country: enter its two-letter code."));
+        assert_eq!(errors.get("vat_number"), Some("E-invoices need your VAT number."));
+        let ready = InvoiceSettingsForm { country: "de".into(), vat_number: "DE123456789".into(), ..einvoices };
+        let input = ready.validate().expect("valid");
+        assert!(input.einvoicing);
+        assert_eq!(input.country_code.as_deref(), Some("DE"));
         assert_eq!(next_number("1999", "0").unwrap_err().iter().count(), 2);
         assert_eq!(next_number("2026", "42"), Ok((2026, 42)));
     }

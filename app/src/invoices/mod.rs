@@ -252,6 +252,35 @@ pub struct Invoice {
     pub lines: Vec<InvoiceLine>,
     /// Its credit notes, oldest first.
     pub credit_notes: Vec<credit::CreditNote>,
+    /// Whether it can be an EN 16931 e-invoice, and whether its PDF is one.
+    #[serde(default)]
+    pub einvoice: EInvoiceStatus,
+}
+
+/// An invoice's standing as an e-invoice (issue 19).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EInvoiceStatus {
+    /// The business makes Factur-X PDFs (Settings, Invoices).
+    pub enabled: bool,
+    /// What must be filled in first, as a person would say it; empty when ready.
+    pub missing: Vec<String>,
+}
+
+impl EInvoiceStatus {
+    pub fn ready(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    /// "To make an e-invoice, add your country code (Settings, Invoices) and the client's …".
+    pub fn sentence(&self) -> Option<String> {
+        let items: Vec<&str> = self.missing.iter().map(String::as_str).collect();
+        let listed = match items.as_slice() {
+            [] => return None,
+            [one] => (*one).to_owned(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        };
+        Some(format!("To make an e-invoice, add {listed}."))
+    }
 }
 
 impl Invoice {
@@ -395,6 +424,10 @@ pub struct InvoiceSettings {
     pub payment_terms_days: i32,
     /// How time is rounded when lines are generated (`None`: billed as tracked).
     pub rounding: Option<rounding::RoundingRule>,
+    /// The business's country (ISO 3166 alpha-2), which e-invoices need.
+    pub country_code: Option<String>,
+    /// Issued invoices' PDFs carry their EN 16931 XML (Factur-X).
+    pub einvoicing: bool,
     /// The current year and the number its next invoice gets.
     pub year: i32,
     pub next_number: i32,

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod context;
 pub mod dashboard;
 pub mod db;
+pub mod einvoice;
 pub mod errors;
 pub mod expenses;
 pub mod fx;

@@ -4,6 +4,7 @@
 
 mod access;
 mod credit;
+mod einvoice;
 mod from_time;
 mod fx_vat;
 mod lifecycle;

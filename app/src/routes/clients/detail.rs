@@ -110,6 +110,7 @@ fn ClientView(
                 <h2 id="details-heading">"Details"</h2>
                 <dl class="details">
                     {detail("Address", client.address.clone())}
+                    {detail("Country", client.country_code.clone().unwrap_or_default())}
                     {detail("Company no.", client.company_number.clone())}
                     {detail("VAT no.", client.vat_number.clone())}
                     {detail("Default rate", client.default_rate.map(|r| r.format()).unwrap_or_default())}

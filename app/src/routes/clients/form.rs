@@ -39,6 +39,7 @@ fn ClientFields(
         address: String::new(),
         company_number: String::new(),
         vat_number: String::new(),
+        country_code: None,
         notes: String::new(),
         contacts: Vec::new(),
         default_rate: None,
@@ -77,6 +78,9 @@ fn ClientFields(
             <textarea id="client-address" name="form[address]" rows="3" maxlength="1000">{client.address.clone()}</textarea>
             <FieldError id="client-address-error".to_owned() message=fe("address") />
         </div>
+        <TextField id="client-country" name="form[country]" label="Country code" maxlength=2
+            hint="Two letters, like DE or FR. E-invoices need it."
+            value=client.country_code.clone().unwrap_or_default() error=fe("country") />
         <div class="two-columns">
             <TextField id="client-company-number" name="form[company_number]" label="Company no." maxlength=50 value=client.company_number.clone() error=fe("company_number") />
             <TextField id="client-vat" name="form[vat_number]" label="VAT no." maxlength=50 value=client.vat_number.clone() error=fe("vat_number") />

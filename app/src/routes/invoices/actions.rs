@@ -22,10 +22,25 @@ pub fn LifecycleActions(page: InvoicePage, actions: InvoiceActions) -> impl Into
     };
     let (h1, h2, h3, h4, h5) = (hidden.clone(), hidden.clone(), hidden.clone(), hidden.clone(), hidden);
     let today = page.today.to_string();
+    let einvoice = &page.invoice.einvoice;
+    let issued = page.invoice.number.is_some();
+    // Said before issuing (issuing is refused) and after (the PDF is then a plain one).
+    let einvoice_gap = einvoice.enabled.then(|| einvoice.sentence()).flatten();
+    let xml_links = (issued && einvoice.ready()).then(|| {
+        let href = |syntax: &str| format!("/api/invoices/{id}/xml/{syntax}");
+        view! {
+            <a class="button" href=href("cii") rel="external" download="" aria-label="Download the e-invoice as XML (CII)">"XML (CII)"</a>
+            <a class="button" href=href("ubl") rel="external" download="" aria-label="Download the e-invoice as XML (UBL)">"XML (UBL)"</a>
+        }
+    });
+    let pdf_label =
+        if issued && einvoice.enabled && einvoice.ready() { "Download PDF (Factur-X)" } else { "Download PDF" };
     view! {
+        {einvoice_gap.map(|text| view! { <p class="notice" role="status">{text}</p> })}
         <div class="actions lifecycle">
             // A download, not a page: rel=external keeps the router from handling the click.
-            <a class="button" href=format!("/api/invoices/{id}/pdf") rel="external" download="">"Download PDF"</a>
+            <a class="button" href=format!("/api/invoices/{id}/pdf") rel="external" download="">{pdf_label}</a>
+            {xml_links}
             {page.can_issue.then(|| view! {
                 <details class="confirm">
                     <summary class="button primary">"Issue invoice…"</summary>

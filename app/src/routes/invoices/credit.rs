@@ -11,6 +11,7 @@ use leptos::prelude::*;
 /// The credit notes issued for the invoice, newest last.
 #[component]
 pub fn CreditNotesCard(invoice: Invoice) -> impl IntoView {
+    let xml = invoice.einvoice.ready();
     let rows = invoice
         .credit_notes
         .iter()
@@ -26,6 +27,14 @@ pub fn CreditNotesCard(invoice: Invoice) -> impl IntoView {
                     <td>
                         <a href=format!("/api/credit-notes/{}/pdf", note.id) rel="external" download=""
                             aria-label=format!("Download credit note {} as PDF", note.number)>{note.number.clone()}</a>
+                        {xml.then(|| view! {
+                            " · "
+                            <a href=format!("/api/credit-notes/{}/xml/cii", note.id) rel="external" download=""
+                                aria-label=format!("Download credit note {} as XML (CII)", note.number)>"CII"</a>
+                            " · "
+                            <a href=format!("/api/credit-notes/{}/xml/ubl", note.id) rel="external" download=""
+                                aria-label=format!("Download credit note {} as XML (UBL)", note.number)>"UBL"</a>
+                        })}
                         <br /><small class="hint">{note.reason.clone()}</small>
                         <br /><small class="hint">{lines}</small>
                     </td>

@@ -1,5 +1,5 @@
-//! The Invoices card of `/settings`: VAT rate and number, payment terms, billing rounding, the next
-//! invoice number.
+//! The Invoices card of `/settings`: VAT rate and number, payment terms, country and e-invoices,
+//! billing rounding, the next invoice number.
 
 use crate::components::form::{
     action_error, field_error, validate_before_posting, FormError, SavedNotice, SubmitButton, TextField,
@@ -42,6 +42,15 @@ pub fn InvoiceSettingsCard() -> impl IntoView {
                                 <TextField id="settings-terms" name="form[payment_terms]" label="Payment terms (days)" kind="number"
                                     hint="New invoices are due this many days after they are issued."
                                     value=current.payment_terms_days.to_string() error=field_error(error, "payment_terms") />
+                                <TextField id="settings-country" name="form[country]" label="Your country code" maxlength=2
+                                    hint="Two letters, like DE or FR. E-invoices need it."
+                                    value=current.country_code.clone().unwrap_or_default() error=field_error(error, "country") />
+                                <div class="field checkbox">
+                                    <input id="settings-einvoicing" type="checkbox" name="form[einvoicing]" value="on"
+                                        checked=current.einvoicing aria-describedby="settings-einvoicing-hint" />
+                                    <label for="settings-einvoicing">"Make e-invoices (Factur-X)"</label>
+                                    <p class="hint" id="settings-einvoicing-hint">"Issued invoices and credit notes download as PDF/A-3 with their EN 16931 XML inside, readable by accounting software. Each invoice also offers the XML alone (CII and UBL)."</p>
+                                </div>
                                 <FormError error />
                                 <SubmitButton label="Save invoice settings" busy_label="Saving…" pending=save.pending() />
                                 <SavedNotice action=save />

@@ -137,7 +137,6 @@ pub async fn update_settings(
     Ok(())
 }
 
-/// The brand colour and footer note.
 /// What an invoice PDF prints of its business, logo included, in one statement.
 pub struct PrintProfile {
     pub settings: crate::settings::BusinessSettings,
@@ -145,12 +144,15 @@ pub struct PrintProfile {
     pub brand_color: String,
     pub footer_note: String,
     pub logo_png: Option<Vec<u8>>,
+    pub country_code: Option<String>,
+    /// PDFs of issued documents are Factur-X.
+    pub einvoicing: bool,
 }
 
 pub async fn print_profile(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<PrintProfile> {
     let row = sqlx::query!(
         r#"select b.name, b.address, b.currency, b.hours_per_day, b.forgotten_timer_hours, b.timezone, b.vat_number,
-                  b.brand_color, b.footer_note, l.png as "png?"
+                  b.brand_color, b.footer_note, l.png as "png?", b.country_code, b.einvoicing
            from businesses b left join logos l on l.business_id = b.id where b.id = $1"#,
         business_id.0
     )
@@ -169,6 +171,8 @@ pub async fn print_profile(db: impl PgExecutor<'_>, business_id: BusinessId) -> 
         brand_color: row.brand_color,
         footer_note: row.footer_note,
         logo_png: row.png,
+        country_code: row.country_code,
+        einvoicing: row.einvoicing,
     })
 }
 

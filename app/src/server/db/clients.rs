@@ -68,7 +68,7 @@ pub async fn list(
 
 pub async fn get(db: impl PgExecutor<'_>, business_id: BusinessId, id: ClientId) -> AppResult<Client> {
     let r = sqlx::query!(
-        "select id, name, company, address, company_number, vat_number, notes, contacts,
+        "select id, name, company, address, company_number, vat_number, country_code, notes, contacts,
                 default_rate_minor, default_rate_currency, default_rate_unit, budget_minor, budget_currency,
                 archived_at, created_at, billing_rounding
          from clients where business_id = $1 and id = $2",
@@ -85,6 +85,7 @@ pub async fn get(db: impl PgExecutor<'_>, business_id: BusinessId, id: ClientId)
         address: r.address,
         company_number: r.company_number,
         vat_number: r.vat_number,
+        country_code: r.country_code,
         notes: r.notes,
         contacts: serde_json::from_value(r.contacts).map_err(|e| internal("stored contacts are malformed", e))?,
         default_rate: rate(r.default_rate_minor, r.default_rate_currency, r.default_rate_unit),
@@ -157,13 +158,13 @@ pub async fn insert_unless_named(
     let inserted: HashSet<Uuid> = sqlx::query_scalar!(
         "insert into clients (id, business_id, name, company, address, company_number, vat_number, notes, contacts,
                               default_rate_minor, default_rate_currency, default_rate_unit, budget_minor, budget_currency,
-                              created_by)
+                              country_code, created_by)
          select u.id, $1, u.name, u.company, u.address, u.company_number, u.vat_number, u.notes, u.contacts,
-                u.rate_minor, u.rate_currency, u.rate_unit, u.budget_minor, u.budget_currency, $2
+                u.rate_minor, u.rate_currency, u.rate_unit, u.budget_minor, u.budget_currency, u.country_code, $2
          from unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[],
-                     $11::bigint[], $12::text[], $13::text[], $14::bigint[], $15::text[])
+                     $11::bigint[], $12::text[], $13::text[], $14::bigint[], $15::text[], $16::text[])
               with ordinality as u(id, name, company, address, company_number, vat_number, notes, contacts,
-                                   rate_minor, rate_currency, rate_unit, budget_minor, budget_currency, ord)
+                                   rate_minor, rate_currency, rate_unit, budget_minor, budget_currency, country_code, ord)
          order by u.ord
          on conflict (business_id, (lower(btrim(name)))) do nothing
          returning id",
@@ -181,7 +182,8 @@ pub async fn insert_unless_named(
         &columns.rate_currency as &[Option<String>],
         &columns.rate_unit as &[Option<String>],
         &columns.budget_minor as &[Option<i64>],
-        &columns.budget_currency as &[Option<String>]
+        &columns.budget_currency as &[Option<String>],
+        &columns.country_code as &[Option<String>]
     )
     .fetch_all(db)
     .await?
@@ -206,6 +208,7 @@ struct ClientColumns {
     rate_unit: Vec<Option<String>>,
     budget_minor: Vec<Option<i64>>,
     budget_currency: Vec<Option<String>>,
+    country_code: Vec<Option<String>>,
 }
 
 impl ClientColumns {
@@ -224,6 +227,7 @@ impl ClientColumns {
             rate_unit: Vec::with_capacity(n),
             budget_minor: Vec::with_capacity(n),
             budget_currency: Vec::with_capacity(n),
+            country_code: Vec::with_capacity(n),
         }
     }
 
@@ -244,6 +248,7 @@ impl ClientColumns {
         self.rate_unit.push(rate_unit);
         self.budget_minor.push(budget_minor);
         self.budget_currency.push(budget_currency);
+        self.country_code.push(input.country_code.clone());
         Ok(())
     }
 }
@@ -266,7 +271,7 @@ pub async fn update(
     sqlx::query!(
         "update clients set name = $3, company = $4, address = $5, company_number = $6, vat_number = $7, notes = $8,
                 contacts = $9, default_rate_minor = $10, default_rate_currency = $11, default_rate_unit = $12,
-                budget_minor = $13, budget_currency = $14
+                budget_minor = $13, budget_currency = $14, country_code = $15
          where business_id = $1 and id = $2",
         business_id.0,
         id.0,
@@ -281,7 +286,8 @@ pub async fn update(
         rate_currency as Option<String>,
         rate_unit,
         budget_minor,
-        budget_currency as Option<String>
+        budget_currency as Option<String>,
+        input.country_code
     )
     .execute(&mut *db)
     .await

@@ -7,7 +7,9 @@ use crate::ids::{BusinessId, ClientId, InvoiceId, InvoiceLineId, ProjectId, Sche
 use crate::invoices::credit::CreditNote;
 use crate::invoices::plan::BillableEntry;
 use crate::invoices::rounding::RoundingRule;
-use crate::invoices::{Choice, FxSource, Invoice, InvoiceLine, InvoiceStatus, LineSource, Shown, TaxTreatment};
+use crate::invoices::{
+    Choice, EInvoiceStatus, FxSource, Invoice, InvoiceLine, InvoiceStatus, LineSource, Shown, TaxTreatment,
+};
 use crate::money::{CurrencyCode, Money};
 use crate::server::db::like_pattern;
 use crate::server::errors::{internal, ResultExt};
@@ -159,8 +161,11 @@ pub async fn get(
                   l.fx_source as "line_fx_source?: FxSource",
                   t.entries as "line_entries!", t.seconds::bigint as "line_tracked_seconds?",
                   coalesce(cr.credited, 0)::bigint as "line_credited_minor!",
-                  n.notes as "credit_notes!: sqlx::types::Json<Vec<CreditNote>>"
+                  n.notes as "credit_notes!: sqlx::types::Json<Vec<CreditNote>>",
+                  b.einvoicing, b.country_code as seller_country, b.vat_number as seller_vat,
+                  c.country_code as client_country, c.vat_number as client_vat
            from sales_invoices i
+           join businesses b on b.id = i.business_id
            join clients c on c.business_id = i.business_id and c.id = i.client_id
            left join projects p on p.business_id = i.business_id and p.id = i.project_id
            left join sales_lines l on l.business_id = i.business_id and l.invoice_id = i.id
@@ -213,6 +218,14 @@ pub async fn get(
         });
     }
     let r = rows.into_iter().next().ok_or(AppError::NotFound)?;
+    let missing = crate::server::einvoice::missing(&crate::server::einvoice::Identities {
+        seller_country: r.seller_country.as_deref().unwrap_or(""),
+        seller_vat: &r.seller_vat,
+        buyer_country: r.client_country.as_deref().unwrap_or(""),
+        buyer_vat: &r.client_vat,
+        reverse_charge: r.tax_treatment == TaxTreatment::ReverseCharge,
+    });
+    let einvoice = EInvoiceStatus { enabled: r.einvoicing, missing: missing.into_iter().map(str::to_owned).collect() };
     Ok(Invoice {
         id: r.id.into(),
         number: r.number,
@@ -238,6 +251,7 @@ pub async fn get(
         rounding: r.billing_rounding.as_deref().and_then(RoundingRule::decode),
         lines,
         credit_notes: r.credit_notes.0,
+        einvoice,
     })
 }
 
@@ -836,11 +850,14 @@ pub struct Settings {
     pub currency: String,
     /// The billing rounding rule, stored form (`none` or `entry:up:15:0`).
     pub billing_rounding: String,
+    pub country_code: Option<String>,
+    pub einvoicing: bool,
 }
 
 pub async fn settings(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppResult<Settings> {
     let r = sqlx::query!(
-        "select vat_rate_percent, vat_number, payment_terms_days, timezone, currency, billing_rounding
+        "select vat_rate_percent, vat_number, payment_terms_days, timezone, currency, billing_rounding,
+                country_code, einvoicing
          from businesses where id = $1",
         business_id.0
     )
@@ -853,6 +870,8 @@ pub async fn settings(db: impl PgExecutor<'_>, business_id: BusinessId) -> AppRe
         timezone: r.timezone,
         currency: r.currency,
         billing_rounding: r.billing_rounding,
+        country_code: r.country_code,
+        einvoicing: r.einvoicing,
     })
 }
 
@@ -864,6 +883,7 @@ pub async fn settings_with_next_number(
 ) -> AppResult<(Settings, i32)> {
     let r = sqlx::query!(
         r#"select b.vat_rate_percent, b.vat_number, b.payment_terms_days, b.timezone, b.currency, b.billing_rounding,
+                  b.country_code, b.einvoicing,
                   coalesce((select n.next_number from sales_numbers n where n.business_id = b.id and n.year = $2), 1) as "next_number!"
            from businesses b where b.id = $1"#,
         business_id.0,
@@ -878,6 +898,8 @@ pub async fn settings_with_next_number(
         timezone: r.timezone,
         currency: r.currency,
         billing_rounding: r.billing_rounding,
+        country_code: r.country_code,
+        einvoicing: r.einvoicing,
     };
     Ok((settings, r.next_number))
 }
@@ -888,13 +910,18 @@ pub async fn update_settings(
     vat_rate_percent: Option<&str>,
     vat_number: &str,
     payment_terms_days: i32,
+    einvoice: (Option<&str>, bool),
 ) -> AppResult<()> {
     sqlx::query!(
-        "update businesses set vat_rate_percent = $2, vat_number = $3, payment_terms_days = $4 where id = $1",
+        "update businesses set vat_rate_percent = $2, vat_number = $3, payment_terms_days = $4, country_code = $5,
+                einvoicing = $6
+         where id = $1",
         business_id.0,
         vat_rate_percent,
         vat_number,
-        payment_terms_days
+        payment_terms_days,
+        einvoice.0,
+        einvoice.1
     )
     .execute(db)
     .await?;
@@ -970,6 +997,23 @@ pub async fn set_next_number(db: &mut PgConnection, business_id: BusinessId, yea
 }
 
 /// Client details the issue rules need.
+/// A client's VAT number and country, for e-invoices.
+pub async fn client_tax_identity(
+    db: impl PgExecutor<'_>,
+    business_id: BusinessId,
+    client: ClientId,
+) -> AppResult<(String, Option<String>)> {
+    let row = sqlx::query!(
+        "select vat_number, country_code from clients where business_id = $1 and id = $2",
+        business_id.0,
+        client.0
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok((row.vat_number, row.country_code))
+}
+
 pub async fn client_vat_number(
     db: impl PgExecutor<'_>,
     business_id: BusinessId,

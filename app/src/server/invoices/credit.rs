@@ -9,8 +9,8 @@ use crate::ids::{CreditNoteId, InvoiceId};
 use crate::invoices::credit::{format_credit_number, plan, CreditForm, CreditNote, Creditable};
 use crate::invoices::{Invoice, InvoiceStatus, TaxTreatment};
 use crate::permissions::Permission;
-use crate::server::db::{businesses, clients, credit_notes, invoices as db};
-use crate::server::pdf::{render, DocumentLine, InvoiceDocument};
+use crate::server::db::{credit_notes, invoices as db};
+use crate::server::pdf::{DocumentLine, InvoiceDocument};
 use crate::server::BusinessCtx;
 use chrono::Datelike;
 
@@ -98,15 +98,16 @@ pub async fn credit_note_pdf(ctx: &BusinessCtx, id: CreditNoteId) -> AppResult<(
     ctx.require(Permission::InvoicesView)?;
     let business = ctx.business.id;
     let invoice_id = credit_notes::invoice_of(&ctx.pool, business, id).await?;
-    let profile = businesses::print_profile(&ctx.pool, business).await?;
-    let mut conn = ctx.pool.acquire().await?;
-    let invoice = db::get(&mut conn, business, invoice_id, ctx.today()).await?;
-    drop(conn);
-    let client = clients::get(&ctx.pool, business, invoice.client_id).await?;
+    let (profile, invoice, client) = super::pdf::read_parts(&ctx.pool, business, invoice_id, ctx.now()).await?;
     let note = credit_notes::find(&invoice.credit_notes, id)?.clone();
+    let seller = super::einvoice::seller(&profile);
+    let e_document = crate::server::einvoice::of_credit_note(&invoice, &note, &seller, &client);
+    let facturx_xml = super::einvoice::facturx_xml(&profile, &invoice, Some(&e_document));
     let branding = (profile.brand_color, profile.footer_note);
     let base = document(&invoice, &profile.settings, &profile.vat_number, branding, &client, profile.logo_png);
-    let document = credit_document(&invoice, &note, base);
-    let (bytes, _pages) = off_executor(move || render(&document)).await?;
+    let mut document = credit_document(&invoice, &note, base);
+    document.facturx_xml = facturx_xml;
+    document.dated = Some(note.issue_date);
+    let bytes = off_executor(move || super::pdf::render_bytes(&document)).await?;
     Ok((format!("credit-note-{}.pdf", note.number), bytes))
 }

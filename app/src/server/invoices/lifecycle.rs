@@ -54,6 +54,20 @@ pub(crate) async fn issue_in(
             return Err(AppError::Conflict(format!("A reverse-charge invoice needs {}.", missing.join(" and "))));
         }
     }
+    if settings.einvoicing {
+        // An e-invoice is refused by its reader, not by us, when these are missing: say so now.
+        let (client_vat, client_country) = db::client_tax_identity(&mut *tx, business_id, locked.client_id).await?;
+        let missing = crate::server::einvoice::missing(&crate::server::einvoice::Identities {
+            seller_country: settings.country_code.as_deref().unwrap_or(""),
+            seller_vat: &settings.vat_number,
+            buyer_country: client_country.as_deref().unwrap_or(""),
+            buyer_vat: &client_vat,
+            reverse_charge: locked.tax_treatment == TaxTreatment::ReverseCharge,
+        });
+        if !missing.is_empty() {
+            return Err(AppError::Conflict(crate::server::einvoice::missing_sentence(&missing)));
+        }
+    }
     // Totals are kept current by every edit; recomputing here costs one query and makes the issued
     // figures depend on nothing but the lines.
     recompute_in(business_id, tx, locked).await?;

@@ -3,12 +3,14 @@
 //! caller's permission first.
 
 mod credit;
+mod einvoice;
 mod lifecycle;
 mod lines;
 pub mod link;
 pub mod pdf;
 
 pub use credit::{credit, credit_note_pdf};
+pub use einvoice::{credit_note_xml, invoice_xml};
 pub(crate) use lifecycle::issue_in;
 pub use lifecycle::{configure_next_number, delete_draft, duplicate, issue, mark_paid, void};
 pub use lines::{add_expenses, add_line, delete_line, generate, move_line, update_line};
@@ -301,6 +303,8 @@ pub async fn settings(ctx: &BusinessCtx) -> AppResult<InvoiceSettings> {
         year,
         next_number,
         rounding: RoundingRule::decode(&settings.billing_rounding),
+        country_code: settings.country_code,
+        einvoicing: settings.einvoicing,
         can_edit: ctx.can(Permission::SettingsEdit),
         can_configure: ctx.can(Permission::InvoicesConfigure),
     })
@@ -315,5 +319,14 @@ pub async fn set_billing_rounding(ctx: &BusinessCtx, rule: Option<RoundingRule>)
 pub async fn update_settings(ctx: &BusinessCtx, input: InvoiceSettingsInput) -> AppResult<()> {
     ctx.require(Permission::SettingsEdit)?;
     let rate = input.vat_rate.map(|r| r.to_string());
-    db::update_settings(&ctx.pool, ctx.business.id, rate.as_deref(), &input.vat_number, input.payment_terms_days).await
+    let einvoice = (input.country_code.as_deref(), input.einvoicing);
+    db::update_settings(
+        &ctx.pool,
+        ctx.business.id,
+        rate.as_deref(),
+        &input.vat_number,
+        input.payment_terms_days,
+        einvoice,
+    )
+    .await
 }

@@ -8,7 +8,9 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{BusinessId, InvoiceId};
 use crate::invoices::{Invoice, InvoiceStatus, PdfLink};
 use crate::permissions::Permission;
+use crate::server::db::businesses::PrintProfile;
 use crate::server::db::{businesses, clients, invoices as db};
+use crate::server::einvoice;
 use crate::server::errors::internal;
 use crate::server::pdf::{render, render_first_page_svg, DocumentLine, InvoiceDocument};
 use crate::server::{AppState, BusinessCtx};
@@ -80,6 +82,8 @@ pub fn document(
         total: invoice.money(invoice.total_minor).format(),
         tax_note: invoice.tax_note.clone(),
         notes: invoice.notes.clone(),
+        facturx_xml: None,
+        dated: Some(invoice.issue_date),
     }
 }
 
@@ -91,6 +95,23 @@ pub fn file_name(invoice: &Invoice) -> String {
     }
 }
 
+/// The business (with its logo), the invoice with its lines, and the client, read on the pool
+/// without a transaction.
+pub(crate) async fn read_parts(
+    pool: &PgPool,
+    business: BusinessId,
+    id: InvoiceId,
+    now: DateTime<Utc>,
+) -> AppResult<(PrintProfile, Invoice, crate::clients::Client)> {
+    let profile = businesses::print_profile(pool, business).await?;
+    let today = now.with_timezone(&zone(&profile.settings.timezone)).date_naive();
+    let mut conn = pool.acquire().await?;
+    let invoice = db::get(&mut conn, business, id, today).await?;
+    drop(conn);
+    let client = clients::get(pool, business, invoice.client_id).await?;
+    Ok((profile, invoice, client))
+}
+
 /// Reads everything the invoice prints on the pool (no transaction held while rendering): the
 /// business with its logo, then the invoice with its lines, then the client. Public for the load
 /// harness, which times these reads alone as the route's database ceiling.
@@ -100,15 +121,23 @@ pub async fn read(
     id: InvoiceId,
     now: DateTime<Utc>,
 ) -> AppResult<(Invoice, InvoiceDocument)> {
-    let profile = businesses::print_profile(pool, business).await?;
-    let today = now.with_timezone(&zone(&profile.settings.timezone)).date_naive();
-    let mut conn = pool.acquire().await?;
-    let invoice = db::get(&mut conn, business, id, today).await?;
-    drop(conn);
-    let client = clients::get(pool, business, invoice.client_id).await?;
+    let (profile, invoice, client) = read_parts(pool, business, id, now).await?;
+    let e_document = einvoice::of_invoice(&invoice, &super::einvoice::seller(&profile), &client);
+    let facturx_xml = super::einvoice::facturx_xml(&profile, &invoice, e_document.as_ref());
     let branding = (profile.brand_color, profile.footer_note);
-    let document = document(&invoice, &profile.settings, &profile.vat_number, branding, &client, profile.logo_png);
+    let mut document = document(&invoice, &profile.settings, &profile.vat_number, branding, &client, profile.logo_png);
+    document.facturx_xml = facturx_xml;
     Ok((invoice, document))
+}
+
+/// The PDF's bytes; a document carrying its XML becomes a Factur-X PDF/A-3.
+pub(crate) fn render_bytes(document: &InvoiceDocument) -> Result<Vec<u8>, crate::server::pdf::PdfError> {
+    let (bytes, _pages) = render(document)?;
+    if document.facturx_xml.is_some() {
+        einvoice::facturx::add_metadata(&bytes)
+    } else {
+        Ok(bytes)
+    }
 }
 
 /// Runs CPU-bound rendering work on the blocking pool, at most one job per core.
@@ -129,7 +158,7 @@ async fn render_pdf(
     now: DateTime<Utc>,
 ) -> AppResult<(String, Vec<u8>)> {
     let (invoice, document) = read(pool, business, id, now).await?;
-    let (bytes, _pages) = off_executor(move || render(&document)).await?;
+    let bytes = off_executor(move || render_bytes(&document)).await?;
     Ok((file_name(&invoice), bytes))
 }
 

@@ -48,6 +48,11 @@ pub struct InvoiceDocument {
     pub total: String,
     pub tax_note: String,
     pub notes: String,
+    /// The EN 16931 CII XML: when present the PDF is PDF/A-3b carrying it as `factur-x.xml`.
+    pub facturx_xml: Option<String>,
+    /// The document's date, written as the PDF's creation date so a document renders the same
+    /// bytes every time.
+    pub dated: Option<chrono::NaiveDate>,
 }
 
 fn strings(items: &[String]) -> Array {
@@ -109,6 +114,9 @@ impl InvoiceDocument {
         put("total", self.total.as_str().into_value());
         put("tax_note", self.tax_note.as_str().into_value());
         put("notes", self.notes.as_str().into_value());
+        if let Some(xml) = &self.facturx_xml {
+            put("facturx", typst::foundations::Bytes::new(xml.clone().into_bytes()).into_value());
+        }
         d
     }
 }
@@ -133,9 +141,28 @@ pub fn render(document: &InvoiceDocument) -> Result<(Vec<u8>, usize), PdfError> 
     let compiled =
         engine().compile_with_input(document.inputs()).output.map_err(|e| PdfError::Compile(format!("{e:?}")))?;
     // The document's type comes from typst-pdf's signature (typst-layout is not a direct dependency).
-    let pdf =
-        typst_pdf::pdf(&compiled, &typst_pdf::PdfOptions::default()).map_err(|e| PdfError::Export(format!("{e:?}")))?;
+    let pdf = typst_pdf::pdf(&compiled, &options(document)?).map_err(|e| PdfError::Export(format!("{e:?}")))?;
     Ok((pdf, compiled.pages().len()))
+}
+
+/// PDF/A-3b (archival, and the only PDF/A that may carry other files) when the document carries
+/// its XML; the plain default otherwise.
+fn options(document: &InvoiceDocument) -> Result<typst_pdf::PdfOptions, PdfError> {
+    use chrono::Datelike;
+    let timestamp = document.dated.and_then(|day| {
+        let (month, date) = (u8::try_from(day.month()).ok()?, u8::try_from(day.day()).ok()?);
+        typst::foundations::Datetime::from_ymd_hms(day.year(), month, date, 0, 0, 0)
+    });
+    let standards = if document.facturx_xml.is_some() {
+        typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_3b]).map_err(|e| PdfError::Export(format!("{e:?}")))?
+    } else {
+        typst_pdf::PdfStandards::default()
+    };
+    Ok(typst_pdf::PdfOptions {
+        timestamp: timestamp.map(typst_pdf::Timestamp::new_utc),
+        standards,
+        ..typst_pdf::PdfOptions::default()
+    })
 }
 
 /// The first page as a self-contained SVG (fonts as outlines), for the preview on the invoice page.

@@ -87,6 +87,9 @@ pub struct ClientFields {
     pub company_number: String,
     #[serde(default)]
     pub vat_number: String,
+    /// ISO 3166 two-letter country code, e.g. "NL"; e-invoices need it.
+    #[serde(default)]
+    pub country: String,
     #[serde(default)]
     pub notes: String,
     #[serde(default)]
@@ -111,6 +114,8 @@ pub struct ClientPatch {
     pub address: Option<String>,
     pub company_number: Option<String>,
     pub vat_number: Option<String>,
+    /// ISO 3166 two-letter country code; "" removes it.
+    pub country: Option<String>,
     pub notes: Option<String>,
     /// Decimal string in major units; "" removes the default rate.
     pub rate_amount: Option<String>,
@@ -190,6 +195,7 @@ async fn create_client(ctx: &BusinessCtx, args: ClientFields) -> Result<Value, A
         address: args.address,
         company_number: args.company_number,
         vat_number: args.vat_number,
+        country: args.country,
         notes: args.notes,
         contacts: contact_forms(args.contacts),
         rate_amount: args.rate_amount,
@@ -210,6 +216,7 @@ fn form_of(client: Client) -> ClientForm {
         address: client.address,
         company_number: client.company_number,
         vat_number: client.vat_number,
+        country: client.country_code.unwrap_or_default(),
         notes: client.notes,
         contacts: client
             .contacts
@@ -239,6 +246,7 @@ async fn update_client(ctx: &BusinessCtx, patch: ClientPatch) -> Result<Value, A
     set(&mut form.address, patch.address);
     set(&mut form.company_number, patch.company_number);
     set(&mut form.vat_number, patch.vat_number);
+    set(&mut form.country, patch.country);
     set(&mut form.notes, patch.notes);
     if patch.rate_amount.is_some() || patch.rate_currency.is_some() || patch.rate_unit.is_some() {
         form.rate_amount = patch.rate_amount.or_else(|| rate.as_ref().map(|r| plain(&r.amount)));

@@ -74,7 +74,12 @@ async fn members_without_an_invoice_permission_are_forbidden(pool: PgPool) {
     let page = ops::page(&viewer, draft).await.expect("viewers may look");
     assert!(!(page.can_edit || page.can_issue || page.can_delete || page.can_duplicate));
     let details = w.draft_form("2026-11-30", "zero_rated").validate().expect("valid");
-    let settings = InvoiceSettingsForm { vat_rate: "21".into(), vat_number: "".into(), payment_terms: "14".into() };
+    let settings = InvoiceSettingsForm {
+        vat_rate: "21".into(),
+        vat_number: "".into(),
+        payment_terms: "14".into(),
+        ..Default::default()
+    };
     let refused = [
         ops::create_draft(&viewer, details.clone()).await.map(|_| ()),
         ops::new_defaults(&viewer).await.map(|_| ()),

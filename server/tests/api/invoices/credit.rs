@@ -33,7 +33,12 @@ async fn credit(w: &World, id: InvoiceId, amounts: &[(usize, &str)]) -> Result<S
 
 /// Standard VAT at 21 % and an issued invoice of 33.33 + 100.00 (VAT 28.00, total 161.33).
 async fn vat_invoice(w: &World) -> InvoiceId {
-    let settings = InvoiceSettingsForm { vat_rate: "21".into(), vat_number: "NL1".into(), payment_terms: "14".into() };
+    let settings = InvoiceSettingsForm {
+        vat_rate: "21".into(),
+        vat_number: "NL1".into(),
+        payment_terms: "14".into(),
+        ..Default::default()
+    };
     ops::update_settings(&w.ctx().await, settings.validate().expect("valid")).await.expect("settings");
     let id = w.draft_with(w.draft_form("2026-11-20", "standard")).await;
     w.add_line(id, "Design", "33.33").await;

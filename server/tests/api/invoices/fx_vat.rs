@@ -20,7 +20,12 @@ fn gbp(minor: i64) -> Money {
 }
 
 async fn set_vat(w: &World, rate: &str, number: &str) {
-    let form = InvoiceSettingsForm { vat_rate: rate.into(), vat_number: number.into(), payment_terms: "14".into() };
+    let form = InvoiceSettingsForm {
+        vat_rate: rate.into(),
+        vat_number: number.into(),
+        payment_terms: "14".into(),
+        ..Default::default()
+    };
     ops::update_settings(&w.ctx().await, form.validate().expect("valid settings")).await.expect("settings");
 }
 

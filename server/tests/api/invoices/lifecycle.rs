@@ -194,7 +194,12 @@ async fn duplicating_makes_a_draft_with_the_lines_detached_from_time(pool: PgPoo
 #[sqlx::test(migrator = "app::server::MIGRATOR")]
 async fn totals_are_recomputed_on_every_line_change(pool: PgPool) {
     let w = World::new(pool).await;
-    let settings = InvoiceSettingsForm { vat_rate: "21".into(), vat_number: "".into(), payment_terms: "14".into() };
+    let settings = InvoiceSettingsForm {
+        vat_rate: "21".into(),
+        vat_number: "".into(),
+        payment_terms: "14".into(),
+        ..Default::default()
+    };
     ops::update_settings(&w.ctx().await, settings.validate().expect("valid")).await.expect("VAT rate");
     let id = w.draft_with(w.draft_form("2026-11-30", "standard")).await;
     let ctx = w.ctx().await;
