@@ -23,10 +23,11 @@ pub enum Target {
     DefaultRate,
     Currency,
     Address,
+    Country,
 }
 
 impl Target {
-    pub const ALL: [Target; 10] = [
+    pub const ALL: [Target; 11] = [
         Target::Ignore,
         Target::Name,
         Target::Company,
@@ -37,6 +38,7 @@ impl Target {
         Target::DefaultRate,
         Target::Currency,
         Target::Address,
+        Target::Country,
     ];
 
     pub fn key(self) -> &'static str {
@@ -51,6 +53,7 @@ impl Target {
             Target::DefaultRate => "default_rate",
             Target::Currency => "currency",
             Target::Address => "address",
+            Target::Country => "country",
         }
     }
 
@@ -66,6 +69,7 @@ impl Target {
             Target::DefaultRate => "Default hourly rate",
             Target::Currency => "Rate currency",
             Target::Address => "Address",
+            Target::Country => "Country code",
         }
     }
 
@@ -88,6 +92,7 @@ impl Target {
             "rate" | "defaultrate" | "hourlyrate" | "rateperhour" => Target::DefaultRate,
             "currency" | "ccy" | "ratecurrency" => Target::Currency,
             "address" | "billingaddress" | "postaladdress" => Target::Address,
+            "country" | "countrycode" | "iso" => Target::Country,
             _ => Target::Ignore,
         }
     }
@@ -123,6 +128,8 @@ pub struct ImportRow {
     pub default_rate: String,
     pub currency: String,
     pub address: String,
+    #[serde(default)]
+    pub country: String,
 }
 
 impl ImportRow {
@@ -142,6 +149,7 @@ impl ImportRow {
             company: self.company.clone(),
             address: self.address.clone(),
             vat_number: self.vat_number.clone(),
+            country: self.country.clone(),
             notes: self.notes.clone(),
             contacts: vec![contact],
             rate_amount: has_rate.then(|| self.default_rate.clone()),
@@ -164,6 +172,7 @@ impl ImportRow {
             "contacts.0.email" => "E-mail",
             "contacts.0.name" => "Contact",
             "vat_number" => "VAT number",
+            "country" => "Country",
             _ => "Value",
         };
         Some(format!("{label}: {message}"))
@@ -188,6 +197,7 @@ pub fn map_rows(table: &csv::Table, mapping: &[Target]) -> Vec<ImportRow> {
                     Target::DefaultRate => &mut row.default_rate,
                     Target::Currency => &mut row.currency,
                     Target::Address => &mut row.address,
+                    Target::Country => &mut row.country,
                 };
                 *slot = cell.trim().to_owned();
             }
@@ -346,6 +356,7 @@ mod tests {
             "Currency",
             "Notes",
             "Address",
+            "Country",
             "whatever",
         ]
         .map(String::from)
@@ -362,9 +373,19 @@ mod tests {
                 "currency",
                 "notes",
                 "address",
+                "country",
                 "ignore"
             ]
         );
+    }
+
+    #[test]
+    fn a_country_column_becomes_the_clients_country_code() {
+        let row = ImportRow { name: "Acme".into(), country: "nl".into(), ..ImportRow::default() };
+        let input = row.to_form("EUR").validate().expect("valid");
+        assert_eq!(input.country_code.as_deref(), Some("NL"));
+        let narnia = ImportRow { country: "Narnia".into(), ..row };
+        assert!(narnia.problem("EUR").expect("a problem").contains("two-letter ISO code"));
     }
 
     #[test]
