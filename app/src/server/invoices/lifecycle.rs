@@ -62,7 +62,9 @@ pub(crate) async fn issue_in(
             seller_vat: &settings.vat_number,
             buyer_country: client_country.as_deref().unwrap_or(""),
             buyer_vat: &client_vat,
-            reverse_charge: locked.tax_treatment == TaxTreatment::ReverseCharge,
+            category: crate::server::einvoice::category_of(locked.tax_treatment),
+            rate_percent: &locked.tax_rate_percent,
+            currency_decimals: locked.currency.info().minor_units,
         });
         if !missing.is_empty() {
             return Err(AppError::Conflict(crate::server::einvoice::missing_sentence(&missing)));

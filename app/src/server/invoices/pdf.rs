@@ -130,13 +130,20 @@ pub async fn read(
     Ok((invoice, document))
 }
 
-/// The PDF's bytes; a document carrying its XML becomes a Factur-X PDF/A-3.
+/// The PDF's bytes; a document carrying its XML becomes a Factur-X PDF/A-3. PDF/A forbids
+/// text its fonts cannot draw (a name in a script the embedded fonts lack): then the person still
+/// gets the plain PDF, and the XML stays downloadable on its own.
 pub(crate) fn render_bytes(document: &InvoiceDocument) -> Result<Vec<u8>, crate::server::pdf::PdfError> {
-    let (bytes, _pages) = render(document)?;
-    if document.facturx_xml.is_some() {
-        einvoice::facturx::add_metadata(&bytes)
-    } else {
-        Ok(bytes)
+    if document.facturx_xml.is_none() {
+        return render(document).map(|(bytes, _pages)| bytes);
+    }
+    match render(document).and_then(|(bytes, _pages)| einvoice::facturx::add_metadata(&bytes)) {
+        Ok(bytes) => Ok(bytes),
+        Err(error) => {
+            tracing::warn!(%error, "the Factur-X PDF could not be made; sending the plain PDF");
+            let plain = InvoiceDocument { facturx_xml: None, ..document.clone() };
+            render(&plain).map(|(bytes, _pages)| bytes)
+        }
     }
 }
 

@@ -142,6 +142,19 @@ async fn invoices_and_credit_notes_pass_the_en16931_rules_in_cii_ubl_and_factur_
     assert!(output.status.success(), "the e-invoices failed validation:\n{report}");
     assert_eq!(report.matches("\nok   ").count() + usize::from(report.starts_with("ok   ")), 18, "{report}");
 
+    // A name the embedded fonts cannot draw (PDF/A forbids it): the plain PDF, not an error.
+    let tokyo = ClientForm { company: "株式会社アクメ".into(), country: "JP".into(), ..ClientForm::default() };
+    let tokyo = ClientForm { name: "Acme Japan".into(), ..tokyo };
+    let tokyo = app::server::clients::create(&w.ctx().await, tokyo.validate().expect("valid")).await.expect("client");
+    let japanese = draft_for(&w, tokyo, "zero_rated").await;
+    w.add_line(japanese, "Design", "10.00").await;
+    w.issue(japanese).await;
+    let pdf = download(&w, &format!("/api/invoices/{japanese}/pdf")).await;
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(!pdf.windows(12).any(|bytes| bytes == b"factur-x.xml"), "the plain PDF, without the XML");
+    let xml = download(&w, &format!("/api/invoices/{japanese}/xml/cii")).await;
+    assert!(String::from_utf8(xml).expect("utf-8").contains("株式会社アクメ"));
+
     // What the XML says matches the invoice: hours, the credited VAT and the reference.
     let cii = String::from_utf8(download(&w, &format!("/api/invoices/{standard}/xml/cii")).await).expect("utf-8");
     assert!(cii.contains("<ram:BilledQuantity unitCode=\"HUR\">1.166667</ram:BilledQuantity>"), "{cii}");
@@ -182,6 +195,30 @@ async fn what_an_e_invoice_lacks_is_listed_and_refuses_issuing_once_they_are_mad
     let bare = InvoiceSettingsForm { country: String::new(), vat_number: String::new(), ..settings(true) };
     let errors = bare.validate().expect_err("refused");
     assert_eq!(errors.get("country"), Some("E-invoices need your country: enter its two-letter code."));
+
+    // A void invoice is no e-invoice any more.
+    let client = dutch_client(&w).await;
+    let void = draft_for(&w, client, "standard").await;
+    w.add_line(void, "Design", "100.00").await;
+    w.issue(void).await;
+    ops::void(&w.ctx().await, void, "Sent twice").await.expect("void");
+    let refused = w.app.get(&format!("/api/invoices/{void}/xml/cii"), Some(&w.owner_cookie)).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text());
+
+    // A VAT number without its country prefix, and a currency with three decimals.
+    let kuwait = InvoiceSettingsForm { vat_number: "123456789".into(), ..settings(true) };
+    ops::update_settings(&w.ctx().await, kuwait.validate().expect("valid")).await.expect("settings");
+    let mut form = w.draft_form("2026-11-22", "zero_rated");
+    form.client_id = client.to_string();
+    form.currency = "KWD".into();
+    let dinars = w.draft_with(form).await;
+    assert_eq!(
+        w.invoice(dinars).await.einvoice.missing,
+        [
+            "your VAT number with its country prefix, like DE123456789 (Settings, Invoices)",
+            "a currency with at most two decimals (EN 16931 allows no more)"
+        ]
+    );
 
     // Elsewhere, or a syntax that does not exist: not found.
     let stranger = w.app.owner_of("Elsewhere", &crate::common::email("stranger")).await;
