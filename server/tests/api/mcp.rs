@@ -185,7 +185,7 @@ fn sample(tool: &str, f: &Fixture) -> Option<Value> {
         "start_timer" | "list_task_time" => json!({ "task_id": task }),
         "log_time" => json!({ "task_id": task, "date": "2026-11-23", "duration": "1h" }),
         "update_time_note" => json!({ "entry_id": f.entry, "note": "Matrix note" }),
-        "get_invoice" | "issue_invoice" | "duplicate_invoice" | "get_invoice_pdf_link" => {
+        "get_invoice" | "issue_invoice" | "duplicate_invoice" | "get_invoice_pdf_link" | "get_einvoice" => {
             json!({ "invoice_id": invoice })
         }
         "delete_draft_invoice" => json!({ "invoice_id": Uuid::now_v7() }),
@@ -563,4 +563,48 @@ async fn credit_invoice_without_lines_credits_everything_left(pool: PgPool) {
     let (failed, text) =
         call(&app, &token, "credit_invoice", json!({ "invoice_id": invoice, "reason": "Again" })).await;
     assert!(failed && text.to_string().contains("Enter an amount to credit"), "{text}");
+}
+
+#[sqlx::test(migrator = "app::server::MIGRATOR")]
+async fn an_assistant_reads_the_e_invoice_once_both_countries_are_known(pool: PgPool) {
+    let app = TestApp::new(pool);
+    let owner = app.owner_of("Invoice GmbH", &email("mcp-einvoice")).await;
+    let token = personal_token(&app, &owner).await;
+    let invoice = crate::invoice_pdf::draft(&app, &owner).await;
+    let issued = app.call("/api/invoices/issue", &[("id", invoice.as_str())], Some(&owner)).await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.text());
+
+    let (failed, text) = call(&app, &token, "get_einvoice", json!({ "invoice_id": invoice })).await;
+    assert!(failed && text.to_string().contains("To make an e-invoice, add your country code"), "{text}");
+
+    let settings = app
+        .call(
+            "/api/invoices/settings/update",
+            &[("form[vat_number]", "DE123456789"), ("form[payment_terms]", "14"), ("form[country]", "DE")],
+            Some(&owner),
+        )
+        .await;
+    assert_eq!(settings.status, StatusCode::OK, "{}", settings.text());
+    let (_, page) = call(&app, &token, "get_invoice", json!({ "invoice_id": invoice })).await;
+    let client = page["invoice"]["client_id"].clone();
+    let (failed, text) = call(&app, &token, "update_client", json!({ "client_id": client, "country": "nl" })).await;
+    assert!(!failed, "{text}");
+
+    let (failed, text) = call(&app, &token, "get_einvoice", json!({ "invoice_id": invoice, "syntax": "ubl" })).await;
+    assert!(!failed, "{text}");
+    assert!(text["file_name"].as_str().is_some_and(|name| name.ends_with(".ubl.xml")), "{text}");
+    let xml = text["xml"].as_str().expect("xml");
+    assert!(xml.contains("<cbc:IdentificationCode>NL</cbc:IdentificationCode>"), "{xml}");
+
+    let (failed, _) =
+        call(&app, &token, "credit_invoice", json!({ "invoice_id": invoice, "reason": "Cancelled" })).await;
+    assert!(!failed);
+    let (_, page) = call(&app, &token, "get_invoice", json!({ "invoice_id": invoice })).await;
+    let note = page["invoice"]["credit_notes"][0]["id"].clone();
+    let (failed, text) = call(&app, &token, "get_einvoice", json!({ "credit_note_id": note })).await;
+    assert!(!failed, "{text}");
+    assert!(text["xml"].as_str().is_some_and(|xml| xml.contains("<ram:TypeCode>381</ram:TypeCode>")), "{text}");
+
+    let (failed, text) = call(&app, &token, "get_einvoice", json!({ "invoice_id": invoice, "syntax": "pdf" })).await;
+    assert!(failed && text.to_string().contains("Use ") && text.to_string().contains("ubl"), "{text}");
 }

@@ -1,14 +1,16 @@
-//! Invoices (16) and the PDF link: drafts, lines, generation from time, the lifecycle.
+//! Invoices (16), the PDF link and the e-invoice XML: drafts, lines, generation from time, the
+//! lifecycle.
 
 use crate::mcp::catalog::{output, tool, ToolDef};
 use app::error::AppError;
-use app::ids::{InvoiceId, InvoiceLineId};
+use app::ids::{CreditNoteId, InvoiceId, InvoiceLineId};
 use app::invoices::forms::{AddExpensesForm, DraftForm, GenerateForm, LineForm};
 use app::invoices::{
     AddInvoiceExpenses, AddInvoiceLine, CreateInvoice, CreditInvoice, DeleteInvoice, DeleteInvoiceLine,
     DuplicateInvoice, GenerateInvoiceLines, GetInvoice, IssueInvoice, ListInvoices, MarkInvoicePaid, SetInvoiceNotes,
     UpdateInvoiceDetails, UpdateInvoiceLine, VoidInvoice,
 };
+use app::server::einvoice::Syntax;
 use app::server::{invoices, BusinessCtx};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -51,6 +53,8 @@ pub fn tools() -> Vec<ToolDef> {
             "Delete a draft invoice (issued invoices are voided instead); its time entries become unbilled again."),
         tool!(get_invoice_pdf_link, InvoiceRef, Reads, GetInvoice, "Link to the PDF",
             "A signed link to the invoice's PDF that anyone can open for 15 minutes, with its expiry time (UTC)."),
+        tool!(get_einvoice, EInvoiceArgs, Reads, GetInvoice, "E-invoice XML",
+            "The EN 16931 e-invoice of an issued invoice (invoice_id) or of a credit note (credit_note_id) as XML, with its file name: syntax \"cii\" (UN/CEFACT CII, the XML a Factur-X PDF carries; the default) or \"ubl\" (UBL 2.1). Refused with what to add first when the business's or the client's country or VAT number is missing."),
     ]
 }
 
@@ -175,6 +179,20 @@ pub struct PaidArgs {
 pub struct VoidArgs {
     pub invoice_id: Uuid,
     pub reason: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EInvoiceArgs {
+    /// An issued invoice; give this or credit_note_id.
+    #[serde(default)]
+    pub invoice_id: Option<Uuid>,
+    /// A credit note (get_invoice lists them under credit_notes).
+    #[serde(default)]
+    pub credit_note_id: Option<Uuid>,
+    /// "cii" (default) or "ubl".
+    #[serde(default)]
+    pub syntax: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -332,6 +350,19 @@ async fn duplicate_invoice(ctx: &BusinessCtx, args: InvoiceRef) -> Result<Value,
 async fn delete_draft_invoice(ctx: &BusinessCtx, args: InvoiceRef) -> Result<Value, AppError> {
     invoices::delete_draft(ctx, InvoiceId(args.invoice_id)).await?;
     Ok(json!({ "deleted": true }))
+}
+
+async fn get_einvoice(ctx: &BusinessCtx, args: EInvoiceArgs) -> Result<Value, AppError> {
+    let syntax = match args.syntax.trim() {
+        "" => Syntax::Cii,
+        text => Syntax::parse(text).ok_or_else(|| AppError::field("syntax", "Use \"cii\" or \"ubl\"."))?,
+    };
+    let (file_name, xml) = match (args.invoice_id, args.credit_note_id) {
+        (Some(id), None) => invoices::invoice_xml(ctx, InvoiceId(id), syntax).await?,
+        (None, Some(id)) => invoices::credit_note_xml(ctx, CreditNoteId(id), syntax).await?,
+        _ => return Err(AppError::field("invoice_id", "Give either invoice_id or credit_note_id.")),
+    };
+    Ok(json!({ "file_name": file_name, "xml": xml }))
 }
 
 async fn get_invoice_pdf_link(ctx: &BusinessCtx, args: InvoiceRef) -> Result<Value, AppError> {
