@@ -271,16 +271,21 @@ impl EInvoiceStatus {
         self.missing.is_empty()
     }
 
-    /// "To make an e-invoice, add your country code (Settings, Invoices) and the client's …".
     pub fn sentence(&self) -> Option<String> {
         let items: Vec<&str> = self.missing.iter().map(String::as_str).collect();
-        let listed = match items.as_slice() {
-            [] => return None,
-            [one] => (*one).to_owned(),
-            [init @ .., last] => format!("{} and {last}", init.join(", ")),
-        };
-        Some(format!("To make an e-invoice, add {listed}."))
+        einvoice_sentence(&items)
     }
+}
+
+/// "To make an e-invoice, add your country code (Settings, Invoices) and the client's …", or
+/// `None` when nothing is missing.
+pub fn einvoice_sentence(missing: &[&str]) -> Option<String> {
+    let listed = match missing {
+        [] => return None,
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    Some(format!("To make an e-invoice, add {listed}."))
 }
 
 impl Invoice {

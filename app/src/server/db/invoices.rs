@@ -998,8 +998,7 @@ pub async fn set_next_number(db: &mut PgConnection, business_id: BusinessId, yea
     Ok(())
 }
 
-/// Client details the issue rules need.
-/// A client's VAT number and country, for e-invoices.
+/// The client's VAT number and country: what the reverse-charge and e-invoice issue rules read.
 pub async fn client_tax_identity(
     db: impl PgExecutor<'_>,
     business_id: BusinessId,
@@ -1014,17 +1013,6 @@ pub async fn client_tax_identity(
     .await?
     .ok_or(AppError::NotFound)?;
     Ok((row.vat_number, row.country_code))
-}
-
-pub async fn client_vat_number(
-    db: impl PgExecutor<'_>,
-    business_id: BusinessId,
-    client: ClientId,
-) -> AppResult<String> {
-    sqlx::query_scalar!("select vat_number from clients where business_id = $1 and id = $2", business_id.0, client.0)
-        .fetch_optional(db)
-        .await?
-        .ok_or(AppError::NotFound)
 }
 
 /// Whether the project belongs to the client (a foreign or missing project is not).

@@ -4,6 +4,7 @@ use super::{Category, EDocument, ELine, Kind, Party};
 use crate::clients::Client;
 use crate::invoices::credit::CreditNote;
 use crate::invoices::{Invoice, InvoiceLine, TaxTreatment};
+use crate::server::invoices::pdf::lines_of;
 
 /// The business as the seller.
 #[derive(Debug, Clone, Default)]
@@ -12,10 +13,6 @@ pub struct Seller {
     pub address: String,
     pub country_code: Option<String>,
     pub vat_number: String,
-}
-
-fn lines_of(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
 fn seller_party(seller: &Seller) -> Party {

@@ -223,9 +223,7 @@ pub fn missing(parties: &Identities<'_>) -> Vec<&'static str> {
 
 /// The sentence shown on the invoice page and returned by the XML routes when something is missing.
 pub fn missing_sentence(missing: &[&str]) -> String {
-    let status =
-        crate::invoices::EInvoiceStatus { enabled: true, missing: missing.iter().map(|m| (*m).to_owned()).collect() };
-    status.sentence().unwrap_or_default()
+    crate::invoices::einvoice_sentence(missing).unwrap_or_default()
 }
 
 /// The two XML syntaxes EN 16931 allows.

@@ -41,8 +41,9 @@ pub(crate) async fn issue_in(
     if db::line_totals(&mut *tx, business_id, id).await?.is_empty() {
         return Err(AppError::Conflict("Add at least one line before issuing the invoice.".into()));
     }
+    // One read of the client serves both rules below.
+    let (client_vat, client_country) = db::client_tax_identity(&mut *tx, business_id, locked.client_id).await?;
     if locked.tax_treatment == TaxTreatment::ReverseCharge {
-        let client_vat = db::client_vat_number(&mut *tx, business_id, locked.client_id).await?;
         let mut missing = Vec::new();
         if settings.vat_number.trim().is_empty() {
             missing.push("your VAT number (Settings → General)");
@@ -56,7 +57,6 @@ pub(crate) async fn issue_in(
     }
     if settings.einvoicing {
         // An e-invoice is refused by its reader, not by us, when these are missing: say so now.
-        let (client_vat, client_country) = db::client_tax_identity(&mut *tx, business_id, locked.client_id).await?;
         let missing = crate::server::einvoice::missing(&crate::server::einvoice::Identities {
             seller_country: settings.country_code.as_deref().unwrap_or(""),
             seller_vat: &settings.vat_number,

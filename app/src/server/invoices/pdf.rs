@@ -26,7 +26,8 @@ pub(crate) fn rendering_slots() -> &'static Semaphore {
     SLOTS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
 }
 
-fn lines_of(text: &str) -> Vec<String> {
+/// A multi-line address as its non-empty lines, trimmed (printed and e-invoiced alike).
+pub(crate) fn lines_of(text: &str) -> Vec<String> {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
